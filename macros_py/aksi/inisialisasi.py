@@ -1,0 +1,50 @@
+"""`evkin init`: a new master workbook for one period, built from the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from ..domain.errors import PenggunaanSalah
+from ..io.master import kunci_master, simpan_atomik
+from ..schema import PERIODE, Skema, muat_skema
+from .konteks import eksekusi
+
+
+def buat_master(
+    path: Path,
+    tahun: int,
+    periode: str,
+    sebagai: str | None = None,
+    timpa: bool = False,
+    waktu: datetime | None = None,
+    info: Callable[[str], None] = print,
+    tunggu: float = 30.0,
+    skema: Skema | None = None,
+) -> Path:
+    from ..io.openpyxl_book import OpenpyxlBook
+    from ..io.pembangun import bangun_workbook
+
+    periode = periode.upper()
+    if periode not in PERIODE:
+        raise PenggunaanSalah(f"Periode '{periode}' tidak dikenal; pilih salah satu: {', '.join(PERIODE)}.")
+    if not 2000 <= tahun <= 2100:
+        raise PenggunaanSalah(f"Tahun {tahun} tidak wajar.")
+    if path.exists() and not timpa:
+        raise PenggunaanSalah(
+            f"Workbook {path} sudah ada dan tidak ditimpa. Gunakan --timpa untuk membuat ulang "
+            "(versi lama disimpan sebagai cadangan .bak)."
+        )
+    skema = skema or muat_skema()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = OpenpyxlBook(bangun_workbook(skema, tahun, periode))
+
+    def catat_init(_book: object, konteks) -> None:  # type: ignore[no-untyped-def]
+        konteks.catat(0, "init", f"Workbook dibuat untuk {skema.organisasi['unit']} periode {periode} {tahun} "
+                                 f"(skema v{skema.versi_skema})")
+
+    eksekusi(book, catat_init, sebagai=sebagai, waktu=waktu, info=info, skema=skema, wajib_terdaftar=False)
+    with kunci_master(path, tunggu, info):
+        simpan_atomik(path, book.wb.save)
+    return path

@@ -1,0 +1,174 @@
+"""What every action needs besides the book: the schema, who acts, when, and the log rows it produces.
+
+`eksekusi` is the single place where an action runs against a book — the CLI (through the file unit of work)
+and the xlwings button both go through it, so role checks and logging are the same on both routes.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from ..domain.errors import LangkahDitolak, PenggunaanSalah
+from ..domain.hari_kerja import KalenderKerja
+from ..domain.log import BarisLog, sambung
+from ..domain.sop import MesinSop, Pelaku
+from ..io.book import Book, baca_tabel, baca_tabel_mentah
+from ..schema import Skema, muat_skema
+
+ZONA_WAKTU = ZoneInfo("Asia/Makassar")  # WITA: Luwu Timur, Sulawesi Selatan
+T = TypeVar("T")
+
+
+def sekarang() -> datetime:
+    """Local office time (WITA) without tzinfo, as Excel stores it."""
+    return datetime.now(ZONA_WAKTU).replace(tzinfo=None, microsecond=0)
+
+
+def pengguna_os() -> str:
+    return os.environ.get("EVKIN_PENGGUNA") or getpass.getuser()
+
+
+@dataclass
+class Konfigurasi:
+    pengaturan: dict[str, Any]
+    pejabat: list[Pelaku]
+    bidang: list[dict[str, Any]]
+    libur_tambahan: list[date]
+
+    def cari_pelaku(self, nama: str, wajib_terdaftar: bool = True) -> Pelaku:
+        kunci = nama.strip().casefold()
+        for p in self.pejabat:
+            if kunci in (p.pengguna.casefold(), p.nama.casefold()):
+                return p
+        if not wajib_terdaftar:
+            return Pelaku(pengguna=nama.strip(), nama="", peran="")
+        daftar = ", ".join(p.pengguna for p in self.pejabat)
+        raise LangkahDitolak(
+            f"Pengguna '{nama}' tidak terdaftar di sheet Konfigurasi (tabel Pejabat dan Peran). "
+            f"Gunakan --sebagai dengan salah satu dari: {daftar}; atau tambahkan pengguna itu di Konfigurasi."
+        )
+
+    @property
+    def tahun(self) -> int:
+        return int(self.pengaturan["tahun"])
+
+    @property
+    def periode(self) -> str:
+        return str(self.pengaturan["periode"])
+
+
+def _teks(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def baca_konfigurasi(book: Book, skema: Skema) -> Konfigurasi:
+    spec = skema.sheet("konfigurasi")
+    pengaturan = {_teks(b["kunci"]): b["nilai"] for b in baca_tabel(book, spec.tabel_("pengaturan"))}
+    pejabat = [
+        Pelaku(pengguna=_teks(b["pengguna"]), nama=_teks(b["nama"]), peran=_teks(b["peran"]),
+               jabatan=_teks(b["jabatan"]), nip=_teks(b["nip"]), bidang=_teks(b["bidang"]))
+        for b in baca_tabel(book, spec.tabel_("pejabat"))
+        if _teks(b["pengguna"]) or _teks(b["nama"])
+    ]
+    bidang = [{k: _teks(v) for k, v in b.items()} for b in baca_tabel(book, spec.tabel_("bidang"))]
+    libur: list[date] = []
+    for b in baca_tabel(book, spec.tabel_("hari_libur")):
+        t = b["tanggal"]
+        if isinstance(t, datetime):
+            libur.append(t.date())
+        elif isinstance(t, date):
+            libur.append(t)
+        elif t not in (None, ""):
+            try:
+                libur.append(date.fromisoformat(_teks(t)))
+            except ValueError:
+                raise PenggunaanSalah(
+                    f"Konfigurasi, tabel Hari Libur Tambahan: '{t}' bukan tanggal (contoh: 2026-08-18)."
+                ) from None
+    return Konfigurasi(pengaturan, pejabat, bidang, libur)
+
+
+@dataclass
+class Konteks:
+    skema: Skema
+    konfigurasi: Konfigurasi
+    pelaku: Pelaku
+    waktu: datetime
+    info: Callable[[str], None] = print
+    log: list[tuple[str, str, str]] = field(default_factory=list)
+    waktu_dicatat: datetime | None = None
+
+    @property
+    def mesin(self) -> MesinSop:
+        return MesinSop(list(self.skema.langkah), KalenderKerja(self.konfigurasi.libur_tambahan),
+                        self.skema.nama_peran)
+
+    def catat(self, langkah: int | str, aksi: str, rincian: str) -> None:
+        """Queue a log row; it is chained and written when the action succeeds."""
+        self.log.append((str(langkah), aksi, rincian))
+
+
+def tulis_log(book: Book, konteks: Konteks) -> None:
+    """Append the action's log rows to the Log sheet and move the anchor kept in Konfigurasi."""
+    if not konteks.log:
+        return
+    skema = konteks.skema
+    tabel = skema.tabel("log")
+    ada = baca_tabel_mentah(book, tabel)
+    terakhir = BarisLog(int(float(ada[-1][0])), *(_teks(v) for v in ada[-1][1:9])) if ada else None
+    waktu = konteks.waktu.isoformat(sep=" ")
+    baru: list[BarisLog] = []
+    for langkah, aksi, rincian in konteks.log:
+        if konteks.waktu_dicatat and abs((konteks.waktu_dicatat - konteks.waktu).total_seconds()) > 60:
+            rincian = f"{rincian} (dicatat pada {konteks.waktu_dicatat.isoformat(sep=' ')})"
+        baris = sambung(terakhir, BarisLog(0, waktu, konteks.pelaku.label(),
+                                           skema.nama_peran.get(konteks.pelaku.peran, konteks.pelaku.peran),
+                                           langkah, aksi, rincian))
+        baru.append(baris)
+        terakhir = baris
+    book.write(tabel.sheet, tabel.baris_data + len(ada), tabel.kolom_awal,
+               [[b.no, b.waktu, b.pengguna, b.peran, b.langkah, b.aksi, b.rincian, b.hash_sebelumnya, b.hash]
+                for b in baru])
+    tulis_pengaturan(book, skema, {"log_jumlah": terakhir.no, "log_hash_terakhir": terakhir.hash})
+    konteks.log.clear()
+
+
+def tulis_pengaturan(book: Book, skema: Skema, nilai: dict[str, Any]) -> None:
+    """Update values of the Pengaturan table (one block write)."""
+    tabel = skema.sheet("konfigurasi").tabel_("pengaturan")
+    baris = baca_tabel_mentah(book, tabel)
+    kolom = [[b[1]] for b in baris]
+    for i, b in enumerate(baris):
+        if _teks(b[0]) in nilai:
+            kolom[i] = [nilai[_teks(b[0])]]
+    book.write(tabel.sheet, tabel.baris_data, tabel.kolom_awal + tabel.indeks("nilai"), kolom)
+
+
+def eksekusi(
+    book: Book,
+    fungsi: Callable[[Book, Konteks], T],
+    sebagai: str | None = None,
+    waktu: datetime | None = None,
+    info: Callable[[str], None] = print,
+    skema: Skema | None = None,
+    wajib_terdaftar: bool = True,
+) -> T:
+    """Run one action on a book: resolve who acts, run it, then append its log rows."""
+    skema = skema or muat_skema()
+    konfigurasi = baca_konfigurasi(book, skema)
+    pelaku = konfigurasi.cari_pelaku(sebagai or pengguna_os(), wajib_terdaftar)
+    kini = sekarang()
+    konteks = Konteks(skema, konfigurasi, pelaku, waktu or kini, info, waktu_dicatat=kini)
+    hasil = fungsi(book, konteks)
+    tulis_log(book, konteks)
+    return hasil

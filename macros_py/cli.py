@@ -1,0 +1,222 @@
+"""`evkin` command line (also `python -m macros_py`). Exit codes are the product's interface:
+0 ok, 2 usage, 3 input rejected, 4 step order or role refused, 5 workbook busy/locked."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .domain.errors import EvkinError, InputDitolak
+
+T = TypeVar("T")
+WORKBOOK_BAKU = Path("workbook/Evaluasi_Kinerja.xlsx")
+
+
+def _info(pesan: str) -> None:
+    print(pesan, file=sys.stderr, flush=True)
+
+
+def _waktu(teks: str) -> datetime:
+    try:
+        return datetime.fromisoformat(teks)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{teks}' bukan waktu; contoh: 2026-10-05T08:00") from None
+
+
+def _tunggu_baku() -> float:
+    return float(os.environ.get("EVKIN_TUNGGU", "30"))
+
+
+def jalankan_aksi(args: argparse.Namespace, fungsi: Callable[..., T]) -> T:
+    """Run one write action on the master in a unit of work: everything or nothing is saved."""
+    from .aksi.konteks import eksekusi
+    from .io.master import UnitKerja
+
+    with UnitKerja(Path(args.workbook), tunggu=args.tunggu, info=_info) as uow:
+        hasil = eksekusi(uow.book, fungsi, sebagai=args.sebagai, waktu=args.waktu, info=_info)
+        uow.simpan()
+    return hasil
+
+
+def baca_master(path: Path):  # type: ignore[no-untyped-def]
+    """Open the master for reading only (no lock: saves replace the file atomically)."""
+    from openpyxl import load_workbook
+
+    from .io.master import UnitKerja
+    from .io.openpyxl_book import OpenpyxlBook
+
+    if not path.exists():
+        UnitKerja(path).__enter__()  # raises the friendly "not found" message
+    return OpenpyxlBook(load_workbook(path))
+
+
+# ---- commands -------------------------------------------------------------------------------------------
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .aksi.inisialisasi import buat_master
+
+    path = buat_master(Path(args.workbook), args.tahun, args.periode, sebagai=args.sebagai, timpa=args.timpa,
+                       waktu=args.waktu, info=_info, tunggu=args.tunggu)
+    print(f"Workbook dibuat: {path}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .aksi.konteks import sekarang
+    from .aksi.sop import ringkasan_status
+    from .schema import muat_skema
+
+    data = ringkasan_status(baca_master(Path(args.workbook)), muat_skema(), args.waktu or sekarang())
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    tabel = Table(title=f"SOP Pengumpulan Data Kinerja — {data['unit']} {data['periode']} {data['tahun']}")
+    for judul in ("No", "Uraian", "Mutu baku", "Status", "Mulai", "Selesai", "Durasi", "Sesuai", "Oleh"):
+        tabel.add_column(judul)
+    for lk in data["langkah"]:
+        gaya = "red" if lk["terlambat"] else ("green" if lk["status"] == "Selesai" else None)
+        tabel.add_row(str(lk["no"]), lk["uraian"][:48], lk["mutu_baku_waktu"], lk["status"], lk["mulai"] or "",
+                      lk["selesai"] or "", lk["durasi"], lk["sesuai_mutu_baku"], lk["oleh"], style=gaya)
+    konsol = Console()
+    konsol.print(tabel)
+    for t in data["terlambat"]:
+        konsol.print(f"[red]Terlambat[/red]: langkah {t['no']} {t['keterangan']}")
+    aktif = data["langkah_aktif"]
+    konsol.print(f"Langkah berikutnya: {aktif}" if aktif else "Semua langkah SOP selesai.")
+    return 0
+
+
+def cmd_langkah(args: argparse.Namespace) -> int:
+    from .aksi.sop import mulai_langkah, selesaikan_langkah
+
+    if args.perintah_langkah == "mulai":
+        s = jalankan_aksi(args, lambda book, k: mulai_langkah(book, k, args.nomor))
+        print(f"Langkah {s.no} dimulai pada {s.mulai:%d-%m-%Y %H:%M} oleh {s.oleh}.")
+    else:
+        s = jalankan_aksi(args, lambda book, k: selesaikan_langkah(book, k, args.nomor, args.catatan or ""))
+        print(f"Langkah {s.no} selesai pada {s.selesai:%d-%m-%Y %H:%M}; durasi {s.durasi}; "
+              f"sesuai mutu baku: {s.sesuai_mutu_baku}.")
+    return 0
+
+
+def cmd_buka_ulang(args: argparse.Namespace) -> int:
+    from .aksi.sop import buka_ulang
+
+    berubah = jalankan_aksi(args, lambda book, k: buka_ulang(book, k, args.nomor, args.alasan))
+    ikut = ", ".join(str(s.no) for s in berubah[1:])
+    print(f"Langkah {args.nomor} dibuka ulang." + (f" Langkah {ikut} ikut diulang." if ikut else ""))
+    return 0
+
+
+def cmd_verifikasi(args: argparse.Namespace) -> int:
+    from .aksi.sop import verifikasi_log
+    from .schema import muat_skema
+
+    path = Path(args.target) if args.target else Path(args.workbook)
+    masalah = verifikasi_log(baca_master(path), muat_skema())
+    if masalah:
+        for m in masalah:
+            print(f"TIDAK UTUH: {m.pesan}")
+        return InputDitolak.exit_code
+    print(f"Log {path.name} utuh: rantai hash cocok dari baris pertama sampai terakhir.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .aksi.demo import jalankan_demo
+
+    jalankan_demo(Path(args.folder), info=_info)
+    return 0
+
+
+# ---- parser ---------------------------------------------------------------------------------------------
+
+def _opsi_umum(parser: argparse.ArgumentParser, baku: bool) -> None:
+    def d(nilai: Any) -> Any:
+        return nilai if baku else argparse.SUPPRESS
+
+    parser.add_argument("--workbook", default=d(str(WORKBOOK_BAKU)),
+                        help=f"workbook induk (baku: {WORKBOOK_BAKU})")
+    parser.add_argument("--sebagai", default=d(None), help="pengguna yang bertindak (baku: nama login)")
+    parser.add_argument("--waktu", type=_waktu, default=d(None),
+                        help="waktu kejadian bila dicatat kemudian (ISO, mis. 2026-10-05T08:00)")
+    parser.add_argument("--tunggu", type=float, default=d(_tunggu_baku()),
+                        help="detik menunggu bila workbook dipakai proses lain (baku 30, atau EVKIN_TUNGGU)")
+
+
+def buat_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="evkin", description="Evaluasi Kinerja — SOP Pengumpulan Data Kinerja")
+    _opsi_umum(parser, baku=True)
+    umum = argparse.ArgumentParser(add_help=False)
+    _opsi_umum(umum, baku=False)
+    sub = parser.add_subparsers(dest="perintah", required=True, metavar="PERINTAH")
+
+    p = sub.add_parser("init", parents=[umum], help="buat workbook induk untuk satu periode")
+    p.add_argument("--tahun", type=int, required=True)
+    p.add_argument("--periode", required=True, help="TW1..TW4, S1, S2, TAHUNAN")
+    p.add_argument("--timpa", action="store_true", help="timpa workbook yang sudah ada")
+    p.set_defaults(fungsi=cmd_init)
+
+    p = sub.add_parser("status", parents=[umum], help="status langkah SOP dan keterlambatan")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(fungsi=cmd_status)
+
+    p = sub.add_parser("langkah", help="mulai atau selesaikan langkah SOP")
+    sub2 = p.add_subparsers(dest="perintah_langkah", required=True, metavar="mulai|selesai")
+    for nama in ("mulai", "selesai"):
+        q = sub2.add_parser(nama, parents=[umum])
+        q.add_argument("nomor", type=int)
+        if nama == "selesai":
+            q.add_argument("--catatan")
+        q.set_defaults(fungsi=cmd_langkah)
+
+    p = sub.add_parser("buka-ulang", parents=[umum], help="buka kembali langkah yang sudah selesai")
+    p.add_argument("nomor", type=int)
+    p.add_argument("--alasan", required=True)
+    p.set_defaults(fungsi=cmd_buka_ulang)
+
+    p = sub.add_parser("verifikasi", parents=[umum], help="periksa keutuhan Log workbook")
+    p.add_argument("target", nargs="?", help="workbook (baku: --workbook)")
+    p.set_defaults(fungsi=cmd_verifikasi)
+
+    p = sub.add_parser("demo", parents=[umum], help="jalankan SOP lengkap dengan data contoh")
+    p.add_argument("folder", nargs="?", default="demo-output")
+    p.set_defaults(fungsi=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = buat_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.fungsi(args)
+    except InputDitolak as e:
+        print(f"DITOLAK: {e.pesan}", file=sys.stderr)
+        for m in e.masalah:
+            print(f"  - {m}", file=sys.stderr)
+        return e.exit_code
+    except EvkinError as e:
+        print(f"GAGAL: {e.pesan}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("Dibatalkan; workbook tidak berubah.", file=sys.stderr)
+        return 130
+    except Exception as e:  # never a traceback for the user; EVKIN_DEBUG=1 shows it
+        if os.environ.get("EVKIN_DEBUG"):
+            raise
+        print(f"GAGAL: kesalahan tak terduga ({type(e).__name__}: {e}). Workbook tidak berubah. "
+              "Jalankan dengan EVKIN_DEBUG=1 untuk rincian.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Tamper-evident activity log: each row carries the SHA-256 of its content and of the previous row's hash.
+
+Canonical text of a row is the same whether Excel, openpyxl or xlwings read it (numbers become their integer
+text, everything else its string), so a chain written headless verifies from Excel and back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+HASH_AWAL = "0" * 64
+KOLOM_ISI = ("no", "waktu", "pengguna", "peran", "langkah", "aksi", "rincian")
+
+
+def _kanonik(nilai: object) -> str:
+    if nilai is None:
+        return ""
+    if isinstance(nilai, float) and nilai.is_integer():
+        return str(int(nilai))
+    return str(nilai)
+
+
+def hash_baris(isi: Sequence[object], hash_sebelumnya: str) -> str:
+    teks = json.dumps([_kanonik(v) for v in isi] + [hash_sebelumnya], ensure_ascii=False)
+    return hashlib.sha256(teks.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class BarisLog:
+    no: int
+    waktu: str
+    pengguna: str
+    peran: str
+    langkah: str
+    aksi: str
+    rincian: str
+    hash_sebelumnya: str = ""
+    hash: str = ""
+
+    def isi(self) -> tuple[object, ...]:
+        return (self.no, self.waktu, self.pengguna, self.peran, self.langkah, self.aksi, self.rincian)
+
+
+def sambung(terakhir: BarisLog | None, baru: BarisLog) -> BarisLog:
+    """Give a new row its number and place in the chain after `terakhir`."""
+    no = (terakhir.no if terakhir else 0) + 1
+    sebelumnya = terakhir.hash if terakhir else HASH_AWAL
+    tanpa_hash = BarisLog(no, baru.waktu, baru.pengguna, baru.peran, baru.langkah, baru.aksi, baru.rincian)
+    return BarisLog(*tanpa_hash.isi(), hash_sebelumnya=sebelumnya, hash=hash_baris(tanpa_hash.isi(), sebelumnya))
+
+
+@dataclass(frozen=True)
+class MasalahLog:
+    baris_excel: int
+    pesan: str
+
+
+def verifikasi_rantai(
+    baris: Sequence[Sequence[object]], baris_excel_pertama: int, jangkar: tuple[int, str] | None = None
+) -> list[MasalahLog]:
+    """Check the chain; `baris` are raw rows (no..hash). Reports the first broken row, then stops.
+
+    `jangkar` is (jumlah, hash_terakhir) kept outside the Log sheet, so that deleting the last rows shows too.
+    """
+    sebelumnya = HASH_AWAL
+    for i, mentah in enumerate(baris):
+        excel = baris_excel_pertama + i
+        nilai = [*list(mentah), *[None] * 9][:9]
+        isi, hash_seb, hash_ini = nilai[:7], _kanonik(nilai[7]), _kanonik(nilai[8])
+        if _kanonik(isi[0]) != str(i + 1):
+            return [MasalahLog(excel, f"Log baris {excel}: nomor urut {_kanonik(isi[0]) or '(kosong)'} seharusnya "
+                                      f"{i + 1} — ada baris yang dihapus, disisipkan atau diurutkan ulang.")]
+        if hash_seb != sebelumnya:
+            return [MasalahLog(excel, f"Log baris {excel} (No {i + 1}): tidak tersambung ke baris sebelumnya — "
+                                      "ada baris yang dihapus, disisipkan atau diurutkan ulang.")]
+        if hash_baris(isi, hash_seb) != hash_ini:
+            return [MasalahLog(excel, f"Log baris {excel} (No {i + 1}): isi baris telah diubah "
+                                      "(hash tidak cocok).")]
+        sebelumnya = hash_ini
+    if jangkar is not None:
+        jumlah, hash_akhir = jangkar
+        if jumlah != len(baris) or (jumlah and hash_akhir != sebelumnya):
+            excel = baris_excel_pertama + len(baris)
+            return [MasalahLog(excel, f"Log berisi {len(baris)} baris, tetapi Konfigurasi mencatat {jumlah} baris "
+                                      "dengan hash terakhir berbeda — baris terakhir Log dihapus atau diubah.")]
+    return []

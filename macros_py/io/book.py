@@ -1,0 +1,53 @@
+"""The book protocol: the few operations every action needs, implemented once per engine (openpyxl for
+headless runs, xlwings inside Excel) — in the spirit of pandas' `io/excel` readers.
+
+Everything moves whole blocks of cells: one call per block, never one per cell, so that a live Excel costs a
+number of round trips that depends on the sheets touched, not on the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from ..schema import Tabel
+
+
+class Book(Protocol):
+    def sheet_names(self) -> list[str]:
+        """Sheet names in workbook order."""
+        ...
+
+    def read(self, sheet: str, top: int, left: int, n_cols: int, n_rows: int | None = None) -> list[list[Any]]:
+        """A block of values (1-based top/left). `n_rows=None` reads down to the sheet's last used row."""
+        ...
+
+    def write(self, sheet: str, top: int, left: int, values: Sequence[Sequence[Any]]) -> None:
+        """Write a block of values. Text is always stored as text, never as a formula."""
+        ...
+
+
+def _kosong(baris: Sequence[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in baris)
+
+
+def baca_tabel_mentah(book: Book, tabel: Tabel) -> list[list[Any]]:
+    """Data rows of a table as lists, trailing empty rows dropped."""
+    baris = book.read(tabel.sheet, tabel.baris_data, tabel.kolom_awal, len(tabel.kolom))
+    while baris and _kosong(baris[-1]):
+        baris.pop()
+    return [list(b) + [None] * (len(tabel.kolom) - len(b)) for b in baris]
+
+
+def baca_tabel(book: Book, tabel: Tabel) -> list[dict[str, Any]]:
+    """Data rows of a table as dicts keyed by the schema's column keys (blank rows inside are skipped)."""
+    keys = tabel.keys
+    return [dict(zip(keys, b, strict=True)) for b in baca_tabel_mentah(book, tabel) if not _kosong(b)]
+
+
+def tulis_tabel(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]], mulai: int = 0, hapus_sisa: int = 0) -> None:
+    """Write rows (dicts) starting at data row index `mulai`; blank `hapus_sisa` rows after them."""
+    nilai = [[b.get(k) for k in tabel.keys] for b in baris]
+    nilai += [[None] * len(tabel.keys) for _ in range(hapus_sisa)]
+    if nilai:
+        book.write(tabel.sheet, tabel.baris_data + mulai, tabel.kolom_awal, nilai)

@@ -1,0 +1,156 @@
+"""Opening and saving the master workbook safely: the unit of work every action runs in.
+
+Open: refuse while Excel holds the file (owner file `~$name`), take an inter-process lock (waiting with a
+message, giving up with exit 5), clean up temporary files a killed run left behind. Save: write a temporary
+file beside the master, fsync, keep the previous version as `<name>.bak`, and rename over the master — so the
+master is always either the old good file or the new good file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..domain.errors import PenggunaanSalah, WorkbookSibuk
+
+AWALAN_SEMENTARA = ".evkin-tmp-"
+TUNGGU_BAKU = 30.0
+
+
+def berkas_kunci(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def berkas_cadangan(path: Path) -> Path:
+    return path.with_name(f"{path.name}.bak")
+
+
+def pemilik_excel(path: Path) -> str | None:
+    """The user name in Excel's owner file when the workbook is open in Excel, else None."""
+    calon = [path.with_name("~$" + path.name)]
+    if len(path.stem) > 6:  # Excel replaces the first two characters of longer names
+        calon.append(path.with_name("~$" + path.name[2:]))
+    for owner in calon:
+        if owner.exists():
+            try:
+                data = owner.read_bytes()[:165]
+            except OSError:
+                return "(tidak diketahui)"
+            panjang = data[0] if data else 0
+            nama = data[1 : 1 + panjang].decode("cp1252", errors="replace").strip() if panjang else ""
+            return nama or "(tidak diketahui)"
+    return None
+
+
+def bersihkan_sisa(path: Path, info: Callable[[str], None]) -> None:
+    """Remove temporary files a killed run left beside the master; the master itself is always whole."""
+    for sisa in path.parent.glob(f"{AWALAN_SEMENTARA}{path.name}*"):
+        with contextlib.suppress(OSError):
+            sisa.unlink()
+            info(f"Berkas sementara sisa proses yang terhenti dihapus: {sisa.name} (workbook utama utuh).")
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "nt":
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def simpan_atomik(path: Path, tulis: Callable[[Path], None], cadangan: bool = True) -> None:
+    """Write through `tulis(tmp)` then atomically replace `path`; the old version is kept as `.bak`."""
+    fd, nama = tempfile.mkstemp(prefix=f"{AWALAN_SEMENTARA}{path.name}", dir=path.parent)
+    os.close(fd)
+    tmp = Path(nama)
+    try:
+        tulis(tmp)
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
+        if cadangan and path.exists():
+            bak = berkas_cadangan(path)
+            shutil.copyfile(path, tmp.with_suffix(".bak-tmp"))
+            os.replace(tmp.with_suffix(".bak-tmp"), bak)
+        os.replace(tmp, path)
+        _fsync_folder(path.parent)
+    finally:
+        for p in (tmp, tmp.with_suffix(".bak-tmp")):
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+
+
+@contextlib.contextmanager
+def kunci_master(path: Path, tunggu: float, info: Callable[[str], None]) -> Iterator[None]:
+    """Serialize writers of one master across processes; say so when waiting, give up after `tunggu` s."""
+    from filelock import FileLock, Timeout
+
+    kunci = FileLock(str(berkas_kunci(path)))
+    try:
+        kunci.acquire(timeout=0)
+    except Timeout:
+        info(f"Menunggu: workbook {path.name} sedang dipakai proses lain (paling lama {tunggu:g} detik)...")
+        try:
+            kunci.acquire(timeout=tunggu)
+        except Timeout:
+            raise WorkbookSibuk(
+                f"Workbook {path} masih dipakai proses lain setelah menunggu {tunggu:g} detik. Coba lagi nanti."
+            ) from None
+    try:
+        yield
+    finally:
+        kunci.release()
+
+
+def periksa_excel(path: Path) -> None:
+    pemilik = pemilik_excel(path)
+    if pemilik is not None:
+        raise WorkbookSibuk(
+            f"Workbook {path.name} sedang dibuka di Excel oleh {pemilik}. Tutup workbook di Excel "
+            "(atau jalankan aksi lewat tombol di Excel), lalu ulangi."
+        )
+
+
+class UnitKerja:
+    """One action on the master: lock, load, hand out a book, save atomically only on `simpan()`."""
+
+    def __init__(self, path: Path, tunggu: float = TUNGGU_BAKU, info: Callable[[str], None] = print) -> None:
+        self.path = path
+        self.tunggu = tunggu
+        self.info = info
+        self._kunci: contextlib.ExitStack | None = None
+        self.book = None
+
+    def __enter__(self) -> UnitKerja:
+        from openpyxl import load_workbook
+
+        from .openpyxl_book import OpenpyxlBook
+
+        if not self.path.exists():
+            raise PenggunaanSalah(
+                f"Workbook {self.path} tidak ditemukan. Buat dulu dengan: evkin init --tahun 2026 --periode TW3"
+            )
+        periksa_excel(self.path)
+        stack = contextlib.ExitStack()
+        stack.enter_context(kunci_master(self.path, self.tunggu, self.info))
+        self._kunci = stack
+        try:
+            bersihkan_sisa(self.path, self.info)
+            self.book = OpenpyxlBook(load_workbook(self.path))
+        except BaseException:
+            stack.close()
+            raise
+        return self
+
+    def simpan(self) -> None:
+        periksa_excel(self.path)
+        assert self.book is not None
+        simpan_atomik(self.path, self.book.wb.save)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._kunci is not None:
+            self._kunci.close()

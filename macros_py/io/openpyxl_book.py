@@ -1,0 +1,44 @@
+"""openpyxl engine of the book protocol: the headless path (tests, Linux, the Kasubag's command line)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.workbook.workbook import Workbook
+
+
+def nilai_aman(nilai: Any) -> Any:
+    """Characters XML cannot hold are dropped; everything else is kept exactly as given."""
+    if isinstance(nilai, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", nilai)
+    return nilai
+
+
+class OpenpyxlBook:
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def read(self, sheet: str, top: int, left: int, n_cols: int, n_rows: int | None = None) -> list[list[Any]]:
+        ws = self.wb[sheet]
+        bawah = ws.max_row if n_rows is None else top + n_rows - 1
+        if bawah < top:
+            return []
+        return [list(r) for r in ws.iter_rows(min_row=top, max_row=bawah, min_col=left,
+                                                max_col=left + n_cols - 1, values_only=True)]
+
+    def write(self, sheet: str, top: int, left: int, values: Sequence[Sequence[Any]]) -> None:
+        ws = self.wb[sheet]
+        for i, baris in enumerate(values):
+            for j, nilai in enumerate(baris):
+                cell = ws.cell(row=top + i, column=left + j)
+                cell.value = nilai_aman(nilai)
+                if isinstance(nilai, str) and cell.data_type == "f":
+                    # Text that looks like a formula (=, +, -, @) stays text: stored as a string, as Excel
+                    # does for a cell typed with a leading apostrophe.
+                    cell.data_type = "s"
+                    cell.quotePrefix = True

@@ -1,0 +1,249 @@
+"""Builds the master workbook from `sheets_schema/` — never laid out by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..domain.sop import BELUM
+from ..schema import Skema, SpecSheet, Tabel
+
+TANDA_PELAKSANA = "●"
+FORMAT_WAKTU = "dd-mm-yyyy hh:mm"
+FORMAT_TANGGAL = "dd-mm-yyyy"
+FORMAT_ANGKA = "#,##0.##"
+
+
+def identitas_template(tahun: int, periode: str, kode_bidang: str, versi: int) -> str:
+    """Identity printed in every template so an import can tell a wrong or stale file."""
+    return f"EVKIN-{tahun}-{periode}-{kode_bidang}-v{versi}"
+
+
+def nama_sheet_bidang(skema: Skema) -> list[str]:
+    return [b["sheet"] for b in skema.organisasi["bidang"]]
+
+
+def _isi_pengaturan(skema: Skema, tahun: int, periode: str) -> dict[str, Any]:
+    org = skema.organisasi
+    return {
+        "tahun": tahun, "periode": periode, "pemerintah": org["pemerintah"], "unit": org["unit"],
+        "kode_unit": org["kode_unit"], "tempat": org["tempat"], "alamat": org["alamat"],
+        "versi_skema": skema.versi_skema, "versi_template": skema.versi_template,
+        "log_jumlah": 0, "log_hash_terakhir": "",
+    }
+
+
+class _Gaya:
+    def __init__(self, skema: Skema) -> None:
+        g = skema.gaya
+        self.judul = Font(bold=True, size=14, color=g["judul_font"])
+        self.header_font = Font(bold=True, color=g["header_font"])
+        self.header_fill = PatternFill("solid", fgColor=g["header_fill"])
+        self.input_fill = PatternFill("solid", fgColor=g["input_fill"])
+        self.terlambat = PatternFill("solid", fgColor=g["terlambat_fill"])
+        self.selesai = PatternFill("solid", fgColor=g["selesai_fill"])
+        self.berjalan = PatternFill("solid", fgColor=g["berjalan_fill"])
+        tipis = Side(style="thin", color="999999")
+        self.garis = Border(left=tipis, right=tipis, top=tipis, bottom=tipis)
+
+
+def _header(ws: Worksheet, tabel: Tabel, gaya: _Gaya) -> None:
+    for j, kolom in enumerate(tabel.kolom):
+        cell = ws.cell(row=tabel.header_row, column=tabel.kolom_awal + j, value=kolom.judul)
+        cell.font = gaya.header_font
+        cell.fill = gaya.header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = gaya.garis
+        ws.column_dimensions[get_column_letter(tabel.kolom_awal + j)].width = kolom.lebar
+    if tabel.judul and tabel.header_row > 1:
+        ws.cell(row=tabel.header_row - 1, column=tabel.kolom_awal, value=tabel.judul).font = Font(bold=True)
+    ws.row_dimensions[tabel.header_row].height = 45
+
+
+def _judul(ws: Worksheet, teks: str, gaya: _Gaya) -> None:
+    ws.cell(row=1, column=1, value=teks).font = gaya.judul
+
+
+def _tulis_baris(ws: Worksheet, tabel: Tabel, baris: list[dict[str, Any]]) -> None:
+    for i, b in enumerate(baris):
+        for j, key in enumerate(tabel.keys):
+            ws.cell(row=tabel.baris_data + i, column=tabel.kolom_awal + j, value=b.get(key))
+
+
+def _panduan(ws: Worksheet, skema: Skema, tahun: int, periode: str, gaya: _Gaya) -> None:
+    from ..schema import _yaml
+
+    teks = _yaml(skema.folder / "panduan.yaml")
+    isian = {"unit": skema.organisasi["unit"], "tahun": tahun, "periode": periode}
+    baris: list[tuple[str, Font | None]] = [(teks["judul"].format(**isian), gaya.judul)]
+    for bagian in teks["bagian"]:
+        baris += [("", None), (bagian["judul"], Font(bold=True, size=12))]
+        baris += [(p.format(**isian), None) for p in bagian["isi"]]
+    baris += [("", None), ("Langkah SOP dan mutu baku", Font(bold=True, size=12))]
+    for lk in skema.langkah:
+        pelaksana = ", ".join(skema.nama_peran[p] for p in lk.pelaksana)
+        baris.append((f"{lk.no}. {lk.uraian} — pelaksana: {pelaksana}; mutu baku: {lk.kelengkapan}, "
+                      f"{lk.waktu.teks()}, output: {lk.output}.", None))
+    tabel = skema.tabel("bidang")
+    baris += [("", None), ("Kolom format pengumpulan data (sel kuning diisi bidang)", Font(bold=True, size=12))]
+    for k in tabel.kolom:
+        aturan = []
+        if k.wajib:
+            aturan.append("wajib")
+        if k.tipe == "angka":
+            aturan.append("angka" + (f" >= {k.min:g}" if k.min is not None else ""))
+        if k.pilihan:
+            aturan.append("pilihan: " + " / ".join(k.pilihan))
+        baris.append((f"{k.judul}" + (f" ({', '.join(aturan)})" if aturan else ""), None))
+    for i, (t, font) in enumerate(baris, start=1):
+        cell = ws.cell(row=i, column=1, value=t)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if font is not None:
+            cell.font = font
+    ws.column_dimensions["A"].width = 110
+
+
+def _konfigurasi(ws: Worksheet, spec: SpecSheet, skema: Skema, tahun: int, periode: str, gaya: _Gaya) -> None:
+    _judul(ws, spec.judul, gaya)
+    nilai = _isi_pengaturan(skema, tahun, periode)
+    isi = {
+        "pengaturan": [dict(p, nilai=nilai[p["kunci"]]) for p in spec.ekstra["pengaturan"]],
+        "pejabat": list(skema.organisasi["pejabat"]),
+        "bidang": list(skema.organisasi["bidang"]),
+        "hari_libur": [],
+    }
+    for tabel in spec.tabel:
+        _header(ws, tabel, gaya)
+        _tulis_baris(ws, tabel, isi[tabel.key])
+        for j, kolom in enumerate(tabel.kolom):
+            if kolom.tipe == "tanggal":
+                for r in range(tabel.baris_data, tabel.baris_data + 50):
+                    ws.cell(row=r, column=tabel.kolom_awal + j).number_format = FORMAT_TANGGAL
+    pejabat = spec.tabel_("pejabat")
+    kolom_peran = get_column_letter(pejabat.kolom_awal + pejabat.indeks("peran"))
+    dv = DataValidation(type="list", formula1='"' + ",".join(skema.nama_peran) + '"', allow_blank=True,
+                        error="Pilih salah satu peran yang tersedia.", errorTitle="Peran tidak dikenal")
+    dv.add(f"{kolom_peran}{pejabat.baris_data}:{kolom_peran}{pejabat.baris_data + 99}")
+    ws.add_data_validation(dv)
+    ws.freeze_panes = "A4"
+
+
+def _sop(ws: Worksheet, spec: SpecSheet, skema: Skema, tahun: int, periode: str, gaya: _Gaya) -> None:
+    _judul(ws, spec.judul, gaya)
+    ws.cell(row=2, column=1, value=f"{skema.organisasi['unit']} — periode {periode} {tahun}")
+    tabel = spec.tabel[0]
+    _header(ws, tabel, gaya)
+    baris = []
+    for lk in skema.langkah:
+        b: dict[str, Any] = {"no": lk.no, "uraian": lk.uraian, "kelengkapan": lk.kelengkapan,
+                             "waktu": lk.waktu.teks(), "output": lk.output, "status": BELUM}
+        for peran in skema.sop["kolom_pelaksana"]:
+            b[f"pelaksana_{peran}"] = TANDA_PELAKSANA if peran in lk.pelaksana else None
+        baris.append(b)
+    _tulis_baris(ws, tabel, baris)
+    akhir = tabel.baris_data + len(baris) - 1
+    kiri, kanan = get_column_letter(tabel.kolom_awal), get_column_letter(tabel.kolom_awal + len(tabel.kolom) - 1)
+    for r in range(tabel.baris_data, akhir + 1):
+        ws.row_dimensions[r].height = 32
+        for j, kolom in enumerate(tabel.kolom):
+            cell = ws.cell(row=r, column=tabel.kolom_awal + j)
+            cell.alignment = Alignment(wrap_text=True, vertical="top",
+                                       horizontal="center" if kolom.key.startswith("pelaksana_") else None)
+            cell.border = gaya.garis
+            if kolom.tipe == "waktu":
+                cell.number_format = FORMAT_WAKTU
+    area = f"{kiri}{tabel.baris_data}:{kanan}{akhir}"
+    sesuai = get_column_letter(tabel.kolom_awal + tabel.indeks("sesuai_mutu_baku"))
+    status = get_column_letter(tabel.kolom_awal + tabel.indeks("status"))
+    r0 = tabel.baris_data
+    ws.conditional_formatting.add(area, FormulaRule(formula=[f'${sesuai}{r0}="Tidak"'], fill=gaya.terlambat))
+    ws.conditional_formatting.add(f"{status}{r0}:{status}{akhir}",
+                                  FormulaRule(formula=[f'${status}{r0}="Selesai"'], fill=gaya.selesai))
+    ws.conditional_formatting.add(f"{status}{r0}:{status}{akhir}",
+                                  FormulaRule(formula=[f'${status}{r0}="Berjalan"'], fill=gaya.berjalan))
+    ws.freeze_panes = ws.cell(row=tabel.baris_data, column=3)
+
+
+def _bidang(ws: Worksheet, spec: SpecSheet, skema: Skema, bidang: dict[str, Any], tahun: int, periode: str,
+            gaya: _Gaya) -> None:
+    _judul(ws, f"{spec.judul} — {bidang['nama']}", gaya)
+    kepala = spec.ekstra["kepala"]
+    isi = {"unit": skema.organisasi["unit"], "periode": f"{periode} {tahun}", "bidang": bidang["nama"],
+           "kode_bidang": bidang["kode"],
+           "identitas": identitas_template(tahun, periode, bidang["kode"], skema.versi_template)}
+    for i, f in enumerate(kepala["isian"]):
+        ws.cell(row=kepala["baris_awal"] + i, column=kepala["kolom_label"], value=f["judul"]).font = Font(bold=True)
+        ws.cell(row=kepala["baris_awal"] + i, column=kepala["kolom_nilai"], value=isi[f["key"]])
+    tabel = skema.tabel_bidang(ws.title)
+    _header(ws, tabel, gaya)
+    r0, r1 = tabel.baris_data, tabel.baris_data + tabel.baris_input - 1
+    for j, kolom in enumerate(tabel.kolom):
+        huruf = get_column_letter(tabel.kolom_awal + j)
+        for r in range(r0, r1 + 1):
+            cell = ws.cell(row=r, column=tabel.kolom_awal + j)
+            cell.border = gaya.garis
+            if kolom.input:
+                cell.fill = gaya.input_fill
+                cell.protection = Protection(locked=False)
+            if kolom.tipe == "angka":
+                cell.number_format = FORMAT_ANGKA
+        rentang = f"{huruf}{r0}:{huruf}{r1}"
+        if kolom.pilihan:
+            dv = DataValidation(type="list", formula1='"' + ",".join(kolom.pilihan) + '"', allow_blank=True,
+                                error=f"Pilih: {', '.join(kolom.pilihan)}.", errorTitle=kolom.judul)
+        elif kolom.tipe in ("angka", "bulat"):
+            dv = DataValidation(type="decimal" if kolom.tipe == "angka" else "whole", operator="greaterThanOrEqual",
+                                formula1=str(kolom.min if kolom.min is not None else 0), allow_blank=True,
+                                error="Isi dengan angka >= 0.", errorTitle=kolom.judul)
+        else:
+            continue
+        dv.showErrorMessage = True
+        dv.add(rentang)
+        ws.add_data_validation(dv)
+    ws.freeze_panes = ws.cell(row=r0, column=tabel.kolom_awal + tabel.indeks("indikator") + 1)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _tabel_biasa(ws: Worksheet, spec: SpecSheet, gaya: _Gaya) -> None:
+    _judul(ws, spec.judul, gaya)
+    for tabel in spec.tabel:
+        _header(ws, tabel, gaya)
+        for j, kolom in enumerate(tabel.kolom):
+            if kolom.tipe == "waktu":
+                huruf = get_column_letter(tabel.kolom_awal + j)
+                ws.column_dimensions[huruf].number_format = FORMAT_WAKTU
+    ws.freeze_panes = ws.cell(row=spec.tabel[0].baris_data, column=1)
+
+
+def bangun_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
+    """A fresh master for one period, every sheet laid out from the schema (the Log is still empty)."""
+    gaya = _Gaya(skema)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for spec in skema.sheets:
+        if spec.jenis == "bidang":
+            for bidang in skema.organisasi["bidang"]:
+                _bidang(wb.create_sheet(bidang["sheet"]), spec, skema, bidang, tahun, periode, gaya)
+            continue
+        ws = wb.create_sheet(spec.nama)
+        if spec.jenis == "panduan":
+            _panduan(ws, skema, tahun, periode, gaya)
+        elif spec.jenis == "konfigurasi":
+            _konfigurasi(ws, spec, skema, tahun, periode, gaya)
+        elif spec.jenis == "sop":
+            _sop(ws, spec, skema, tahun, periode, gaya)
+        else:
+            _tabel_biasa(ws, spec, gaya)
+        if spec.jenis == "log":
+            ws.protection.sheet = True
+    wb.properties.creator = "evkin"
+    wb.properties.title = f"Evaluasi Kinerja {skema.organisasi['unit']} {periode} {tahun}"
+    return wb

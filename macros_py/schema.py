@@ -1,0 +1,160 @@
+"""Reads `sheets_schema/` (the SOP, the organisation and every sheet's layout) into typed objects.
+
+The schema directory is found beside the package (a source checkout or editable install) or through the
+EVKIN_SCHEMA environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .domain.sop import Langkah, MutuBakuWaktu
+
+PERIODE = ("TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN")
+
+
+@dataclass(frozen=True)
+class Kolom:
+    key: str
+    judul: str
+    tipe: str = "teks"
+    lebar: float = 12
+    input: bool = False
+    wajib: bool = False
+    min: float | None = None
+    pilihan: tuple[str, ...] = ()
+    pilihan_dari: str = ""
+
+
+@dataclass(frozen=True)
+class Tabel:
+    """A table on a sheet: header at `header_row`, data below it, columns from `kolom_awal` (1-based)."""
+
+    sheet: str
+    key: str
+    header_row: int
+    kolom_awal: int
+    kolom: tuple[Kolom, ...]
+    judul: str = ""
+    baris_input: int = 0
+
+    @property
+    def baris_data(self) -> int:
+        return self.header_row + 1
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(k.key for k in self.kolom)
+
+    def indeks(self, key: str) -> int:
+        return self.keys.index(key)
+
+
+@dataclass(frozen=True)
+class SpecSheet:
+    nama: str
+    jenis: str
+    judul: str = ""
+    tabel: tuple[Tabel, ...] = ()
+    lebar: tuple[float, ...] = ()
+    ekstra: dict[str, Any] = field(default_factory=dict)
+
+    def tabel_(self, key: str) -> Tabel:
+        for t in self.tabel:
+            if t.key == key:
+                return t
+        raise KeyError(f"{self.nama}: tabel {key}")
+
+
+@dataclass(frozen=True)
+class Skema:
+    folder: Path
+    versi_skema: int
+    versi_template: int
+    gaya: dict[str, str]
+    sop: dict[str, Any]
+    langkah: tuple[Langkah, ...]
+    organisasi: dict[str, Any]
+    sheets: tuple[SpecSheet, ...]
+
+    def sheet(self, jenis: str) -> SpecSheet:
+        for s in self.sheets:
+            if s.jenis == jenis:
+                return s
+        raise KeyError(jenis)
+
+    def tabel(self, jenis: str, key: str | None = None) -> Tabel:
+        spec = self.sheet(jenis)
+        return spec.tabel_(key) if key else spec.tabel[0]
+
+    def tabel_bidang(self, nama_sheet: str) -> Tabel:
+        """The evaluation table as laid out on one bidang's sheet."""
+        t = self.tabel("bidang")
+        return Tabel(nama_sheet, t.key, t.header_row, t.kolom_awal, t.kolom, t.judul, t.baris_input)
+
+    @property
+    def nama_peran(self) -> dict[str, str]:
+        return dict(self.organisasi["peran"])
+
+
+def folder_skema() -> Path:
+    env = os.environ.get("EVKIN_SCHEMA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "sheets_schema"
+
+
+def _yaml(path: Path) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open(encoding="utf-8") as f:
+        return yaml.load(f, Loader=loader)
+
+
+def _kolom(data: dict[str, Any]) -> Kolom:
+    data = dict(data)
+    for kunci in ("key", "judul"):
+        if not isinstance(data.get(kunci), str):  # YAML 1.1 reads a bare No/Yes as a boolean
+            raise ValueError(f"sheets.yaml: kolom {data!r}: '{kunci}' harus teks (beri tanda kutip)")
+    data["pilihan"] = tuple(data.get("pilihan", ()))
+    return Kolom(**data)
+
+
+def _tabel(nama_sheet: str, data: dict[str, Any], bidang: Tabel | None) -> Tabel:
+    kolom = [_kolom(k) for k in data["kolom"]]
+    if data.get("sisipkan_kolom_dari") and bidang is not None:
+        awal = [_kolom(k) for k in data.get("kolom_awal_tambahan", [])]
+        kolom = awal + list(bidang.kolom) + kolom
+    return Tabel(nama_sheet, data["key"], int(data["header_row"]), int(data.get("kolom_awal", 1)), tuple(kolom),
+                 data.get("judul", ""), int(data.get("baris_input", 0)))
+
+
+@cache
+def muat_skema(folder: Path | None = None) -> Skema:
+    folder = folder or folder_skema()
+    sheets_data = _yaml(folder / "sheets.yaml")
+    sop = _yaml(folder / "sop.yaml")
+    organisasi = _yaml(folder / "organisasi.yaml")
+    sheets: list[SpecSheet] = []
+    bidang_tabel: Tabel | None = None
+    for s in sheets_data["sheets"]:
+        tabel = tuple(_tabel(s["nama"], t, bidang_tabel) for t in s.get("tabel", []))
+        if s["jenis"] == "bidang":
+            bidang_tabel = tabel[0]
+        ekstra = {k: v for k, v in s.items() if k not in ("nama", "jenis", "judul", "tabel", "lebar")}
+        sheets.append(SpecSheet(s["nama"], s["jenis"], s.get("judul", ""), tabel, tuple(s.get("lebar", ())), ekstra))
+    langkah = tuple(
+        Langkah(
+            no=int(lk["nomor"]), aksi=lk["aksi"], uraian=lk["uraian"], pelaksana=tuple(lk["pelaksana"]),
+            kelengkapan=lk["kelengkapan"], waktu=MutuBakuWaktu(int(lk["waktu"]["nilai"]), lk["waktu"]["satuan"]),
+            output=lk["output"],
+        )
+        for lk in sop["langkah"]
+    )
+    return Skema(folder, int(sheets_data["versi_skema"]), int(sheets_data["versi_template"]),
+                 dict(sheets_data.get("gaya", {})), sop, langkah, organisasi, tuple(sheets))

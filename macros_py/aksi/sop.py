@@ -68,7 +68,8 @@ def buka_ulang(book: Book, konteks: Konteks, no: int, alasan: str) -> list[Statu
     berubah = konteks.mesin.buka_ulang(baca_status(book, konteks.skema), no, konteks.pelaku, konteks.waktu, alasan)
     tulis_status(book, konteks.skema, berubah)
     ikut = [str(s.no) for s in berubah[1:]]
-    konteks.catat(no, "buka-ulang", f"alasan: {alasan.strip()}" + (f"; langkah diulang: {', '.join(ikut)}" if ikut else ""))
+    rincian = f"alasan: {alasan.strip()}" + (f"; langkah diulang: {', '.join(ikut)}" if ikut else "")
+    konteks.catat(no, "buka-ulang", rincian)
     return berubah
 
 

@@ -84,6 +84,7 @@ def verifikasi_rantai(
         jumlah, hash_akhir = jangkar
         if jumlah != len(baris) or (jumlah and hash_akhir != sebelumnya):
             excel = baris_excel_pertama + len(baris)
-            return [MasalahLog(excel, f"Log berisi {len(baris)} baris, tetapi Konfigurasi mencatat {jumlah} baris "
-                                      "dengan hash terakhir berbeda — baris terakhir Log dihapus atau diubah.")]
+            return [MasalahLog(excel, f"Log baris {excel}: Log berisi {len(baris)} baris, tetapi Konfigurasi "
+                                      f"mencatat {jumlah} baris dengan hash terakhir berbeda — baris terakhir Log "
+                                      "dihapus atau diubah.")]
     return []

@@ -165,7 +165,9 @@ class MesinSop:
         self.periksa_peran(no, pelaku, PERAN_PENGAWAS)
         semua = {s.no: s for s in status}
         if semua[no].status != SELESAI:
-            raise LangkahDitolak(f"{self.judul(no)} belum selesai (status: {semua[no].status}); tidak perlu dibuka ulang.")
+            raise LangkahDitolak(
+                f"{self.judul(no)} belum selesai (status: {semua[no].status}); tidak perlu dibuka ulang."
+            )
         berubah = [
             replace(semua[no], status=BERJALAN, mulai=waktu, selesai=None, durasi="", sesuai_mutu_baku="",
                     oleh=pelaku.label(), catatan=f"Dibuka ulang {_fmt(waktu)}: {alasan}")

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything the project needs: a virtual environment with the package and its dev tools, and
+# LibreOffice headless (PDF output and the "opens in a real spreadsheet application" check).
+# Safe to run again: it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PY" -m venv .venv 2>/dev/null; then
+    echo "python3 -m venv tidak tersedia; memasang paket venv..." >&2
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+      "$PY" -m venv .venv
+    else
+      echo "Pasang python3-venv lalu ulangi." >&2; exit 1
+    fi
+  fi
+fi
+stamp=.venv/.evkin-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  touch "$stamp"
+fi
+
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Memasang LibreOffice (headless) dan poppler-utils..." >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-calc poppler-utils fonts-dejavu-core >/dev/null
+  elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-calc poppler-utils fonts-dejavu-core >/dev/null
+  else
+    echo "PERINGATAN: LibreOffice tidak ditemukan; PDF tidak dapat dibuat. Pasang LibreOffice." >&2
+  fi
+fi

@@ -1,0 +1,47 @@
+"""Shared fixtures: real master workbooks on disk, and the CLI run as users run it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from macros_py.cli import main
+
+WAKTU_INIT = datetime(2026, 10, 5, 7, 30)
+
+
+@dataclass
+class Hasil:
+    kode: int
+    keluar: str
+    galat: str
+
+
+@pytest.fixture
+def evkin(capsys: pytest.CaptureFixture[str]) -> Callable[..., Hasil]:
+    """Run `evkin ARGS...` in-process and capture what the user would see."""
+
+    def jalankan(*args: str) -> Hasil:
+        kode = main([str(a) for a in args])
+        out = capsys.readouterr()
+        return Hasil(kode, out.out, out.err)
+
+    return jalankan
+
+
+@pytest.fixture
+def master(tmp_path: Path, evkin: Callable[..., Hasil]) -> Path:
+    path = tmp_path / "Evaluasi_Kinerja.xlsx"
+    hasil = evkin("--workbook", path, "--sebagai", "kasubag", "--waktu", WAKTU_INIT.isoformat(),
+                  "init", "--tahun", "2026", "--periode", "TW3")
+    assert hasil.kode == 0, hasil.galat
+    return path
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .domain.errors import EvkinError, InputDitolak
+from .domain.errors import EvkinError, InputDitolak, PenggunaanSalah
 
 T = TypeVar("T")
 WORKBOOK_BAKU = Path("workbook/Evaluasi_Kinerja.xlsx")
@@ -90,6 +90,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     konsol.print(tabel)
     for t in data["terlambat"]:
         konsol.print(f"[red]Terlambat[/red]: langkah {t['no']} {t['keterangan']}")
+    for b in data.get("bidang", []):
+        warna = "red" if "terlambat" in b["keadaan"] else ("yellow" if b["keadaan"] == "belum mengirim" else "green")
+        konsol.print(f"[{warna}]{b['bidang']}[/{warna}]: {b['keadaan']}"
+                     + (f" — {b['baris']} baris, terakhir {b['terakhir']}" if b["terakhir"] else ""))
     aktif = data["langkah_aktif"]
     konsol.print(f"Langkah berikutnya: {aktif}" if aktif else "Semua langkah SOP selesai.")
     return 0
@@ -128,6 +132,81 @@ def cmd_verifikasi(args: argparse.Namespace) -> int:
             print(f"TIDAK UTUH: {m.pesan}")
         return InputDitolak.exit_code
     print(f"Log {path.name} utuh: rantai hash cocok dari baris pertama sampai terakhir.")
+    return 0
+
+
+def cmd_disposisi(args: argparse.Namespace) -> int:
+    from .aksi.pengumpulan import catat_disposisi
+
+    jalankan_aksi(args, lambda b, k: catat_disposisi(b, k, args.nomor, args.tanggal, args.dari, args.isi))
+    print("Disposisi dicatat; langkah 1 selesai.")
+    return 0
+
+
+def cmd_format(args: argparse.Namespace) -> int:
+    from .aksi.pengumpulan import buat_format
+
+    jumlah = jalankan_aksi(args, lambda b, k: buat_format(b, k, Path(args.dari) if args.dari else None))
+    print("Format pengumpulan data dibuat; langkah 2 selesai. Indikator terisi: "
+          + ", ".join(f"{kode} {n}" for kode, n in jumlah.items()))
+    return 0
+
+
+def cmd_distribusi(args: argparse.Namespace) -> int:
+    from .aksi.pengumpulan import distribusi
+
+    catatan = jalankan_aksi(args, lambda b, k: distribusi(b, k, Path(args.out)))
+    for c in catatan:
+        print(f"{c['bidang']}: {c['berkas']} (sha256 {c['sha256'][:12]})")
+    print("Format didistribusikan; langkah 3 selesai.")
+    return 0
+
+
+def _peserta(teks: list[str]) -> dict[str, str]:
+    hasil: dict[str, str] = {}
+    for t in teks:
+        kode, pemisah, nama = t.partition("=")
+        if not pemisah or not kode.strip() or not nama.strip():
+            raise PenggunaanSalah(f"--peserta '{t}' harus berbentuk KODE=Nama1, Nama2 (mis. PEM=Andi, Sari).")
+        hasil[kode.strip()] = nama.strip()
+    return hasil
+
+
+def cmd_rapat(args: argparse.Namespace) -> int:
+    from .aksi.pengumpulan import catat_rapat
+
+    peserta = _peserta(args.peserta)
+    jalankan_aksi(args, lambda b, k: catat_rapat(b, k, args.tanggal, peserta, args.kesimpulan))
+    print("Rapat koordinasi dicatat; langkah 4 selesai.")
+    return 0
+
+
+def cmd_himpun(args: argparse.Namespace) -> int:
+    from .aksi.pengumpulan import FOLDER_BUKTI, himpun
+
+    master = Path(args.workbook)
+
+    def aksi(b, k):  # type: ignore[no-untyped-def]
+        folder_bukti = master.parent / FOLDER_BUKTI / f"{k.konfigurasi.tahun}-{k.konfigurasi.periode}"
+        return himpun(b, k, [Path(p) for p in args.berkas], folder_bukti, info=_info)
+
+    try:
+        hasil = jalankan_aksi(args, aksi)
+    except InputDitolak as e:
+        if args.json and hasattr(e, "hasil"):
+            print(json.dumps(e.hasil.json(), ensure_ascii=False, indent=2))
+        raise
+    if args.json:
+        print(json.dumps(hasil.json(), ensure_ascii=False, indent=2))
+        return 0
+    for k in hasil.diterima:
+        print(f"Diterima: {k.berkas} — bidang {k.kode_bidang}, {len(k.baris)} baris.")
+    for m in hasil.peringatan:
+        print(f"  peringatan: {m}")
+    if hasil.belum_mengirim:
+        print("Belum mengirim: " + ", ".join(hasil.belum_mengirim))
+    else:
+        print("Semua bidang sudah mengirim. Selesaikan langkah 5 dengan: evkin langkah selesai 5")
     return 0
 
 
@@ -187,6 +266,33 @@ def buat_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verifikasi", parents=[umum], help="periksa keutuhan Log workbook")
     p.add_argument("target", nargs="?", help="workbook (baku: --workbook)")
     p.set_defaults(fungsi=cmd_verifikasi)
+
+    p = sub.add_parser("disposisi", parents=[umum], help="langkah 1: catat disposisi Pengguna Anggaran")
+    p.add_argument("--nomor", default="")
+    p.add_argument("--tanggal", help="tanggal disposisi (baku: hari ini), mis. 2026-10-05")
+    p.add_argument("--dari", default="Camat selaku Pengguna Anggaran")
+    p.add_argument("--isi", required=True, help="isi instruksi")
+    p.set_defaults(fungsi=cmd_disposisi)
+
+    p = sub.add_parser("format", parents=[umum], help="langkah 2: buat format pengumpulan data per bidang")
+    p.add_argument("--dari", help="bawa Daftar Indikator dari workbook periode lalu")
+    p.set_defaults(fungsi=cmd_format)
+
+    p = sub.add_parser("distribusi", parents=[umum], help="langkah 3: berkas format per bidang ke folder")
+    p.add_argument("--out", required=True, help="folder tujuan berkas format")
+    p.set_defaults(fungsi=cmd_distribusi)
+
+    p = sub.add_parser("rapat", parents=[umum], help="langkah 4: catat rapat koordinasi")
+    p.add_argument("--tanggal")
+    p.add_argument("--peserta", action="append", default=[], metavar="KODE=Nama1, Nama2",
+                   help="peserta per bidang (boleh diulang)")
+    p.add_argument("--kesimpulan", required=True)
+    p.set_defaults(fungsi=cmd_rapat)
+
+    p = sub.add_parser("himpun", parents=[umum], help="langkah 5: validasi dan himpun data bidang")
+    p.add_argument("berkas", nargs="*", help="berkas/folder kiriman; tanpa berkas: sheet bidang di workbook induk")
+    p.add_argument("--json", action="store_true", help="hasil sebagai JSON")
+    p.set_defaults(fungsi=cmd_himpun)
 
     p = sub.add_parser("demo", parents=[umum], help="jalankan SOP lengkap dengan data contoh")
     p.add_argument("folder", nargs="?", default="demo-output")

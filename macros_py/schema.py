@@ -129,7 +129,10 @@ def _tabel(nama_sheet: str, data: dict[str, Any], bidang: Tabel | None) -> Tabel
     kolom = [_kolom(k) for k in data["kolom"]]
     if data.get("sisipkan_kolom_dari") and bidang is not None:
         awal = [_kolom(k) for k in data.get("kolom_awal_tambahan", [])]
-        kolom = awal + list(bidang.kolom) + kolom
+        sisip = list(bidang.kolom)
+        if data.get("sampai_kolom"):
+            sisip = sisip[: bidang.keys.index(data["sampai_kolom"]) + 1]
+        kolom = awal + sisip + kolom
     return Tabel(nama_sheet, data["key"], int(data["header_row"]), int(data.get("kolom_awal", 1)), tuple(kolom),
                  data.get("judul", ""), int(data.get("baris_input", 0)))
 
@@ -140,12 +143,11 @@ def muat_skema(folder: Path | None = None) -> Skema:
     sheets_data = _yaml(folder / "sheets.yaml")
     sop = _yaml(folder / "sop.yaml")
     organisasi = _yaml(folder / "organisasi.yaml")
+    spec_bidang = next(s for s in sheets_data["sheets"] if s["jenis"] == "bidang")
+    bidang_tabel = _tabel(spec_bidang["nama"], spec_bidang["tabel"][0], None)  # other tables copy its columns
     sheets: list[SpecSheet] = []
-    bidang_tabel: Tabel | None = None
     for s in sheets_data["sheets"]:
         tabel = tuple(_tabel(s["nama"], t, bidang_tabel) for t in s.get("tabel", []))
-        if s["jenis"] == "bidang":
-            bidang_tabel = tabel[0]
         ekstra = {k: v for k, v in s.items() if k not in ("nama", "jenis", "judul", "tabel", "lebar")}
         sheets.append(SpecSheet(s["nama"], s["jenis"], s.get("judul", ""), tabel, tuple(s.get("lebar", ())), ekstra))
     langkah = tuple(

@@ -2,31 +2,57 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..domain.errors import InputDitolak
+from ..io.book import tulis_tabel
 from ..io.master import UnitKerja
+from ..schema import Skema, muat_skema
 from .inisialisasi import buat_master
 from .konteks import eksekusi
+from .pengumpulan import FOLDER_BUKTI, buat_format, catat_disposisi, catat_rapat, distribusi, himpun
 from .sop import mulai_langkah, ringkasan_status, selesaikan_langkah
 
 AWAL_DEMO = datetime(2026, 10, 5, 8, 0)  # Monday after TW3 closes
+FOLDER_CONTOH = Path(__file__).resolve().parent.parent.parent / "contoh"
 
-# (step, who, minutes after the previous step ends it starts, duration in minutes) — step 4 overruns on
-# purpose so the demo shows a red row.
-JADWAL: list[tuple[int, str, int, int]] = [
-    (1, "kasubag", 0, 4), (2, "kasubag", 10, 55), (3, "kasubag", 5, 12), (4, "kasubag", 60, 200),
-    (5, "kasubag", 30, 2 * 24 * 60), (6, "kasubag", 30, 6 * 60), (7, "kasubag", 30, 24 * 60),
-    (8, "sekcam", 60, 45), (9, "camat", 30, 20), (10, "kasubag", 15, 8), (11, "kasubag", 10, 5),
-]
+
+def data_contoh() -> dict[str, Any]:
+    from ..schema import _yaml
+
+    return _yaml(FOLDER_CONTOH / "data_contoh.yaml")
+
+
+def isi_format(path: Path, isian: dict[str, dict[str, Any]], skema: Skema) -> None:
+    """Fill a distributed template as a bidang would: only the input cells of the rows of its indicators."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    tabel = skema.tabel_bidang(ws.title)
+    kolom_indikator = tabel.kolom_awal + tabel.indeks("indikator")
+    for r in range(tabel.baris_data, ws.max_row + 1):
+        nilai = isian.get(str(ws.cell(r, kolom_indikator).value or "").strip())
+        for key, v in (nilai or {}).items():
+            kolom = tabel.kolom[tabel.indeks(key)]
+            assert kolom.input, key
+            ws.cell(r, tabel.kolom_awal + tabel.indeks(key)).value = v
+    wb.save(path)
 
 
 def jalankan_demo(folder: Path, info: Callable[[str], None] = print) -> Path:
+    skema = muat_skema()
+    contoh = data_contoh()
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / "Evaluasi_Kinerja.xlsx"
-    buat_master(master, 2026, "TW3", sebagai="kasubag", timpa=True, waktu=AWAL_DEMO, info=info)
+    if master.parent.joinpath(FOLDER_BUKTI).exists():
+        shutil.rmtree(master.parent / FOLDER_BUKTI)
+    buat_master(master, 2026, "TW3", sebagai="kasubag", timpa=True, waktu=AWAL_DEMO - timedelta(minutes=30),
+                info=info)
     info(f"[init] workbook dibuat: {master}")
 
     def aksi(sebagai: str, waktu: datetime, fungsi: Callable[..., Any]) -> Any:
@@ -35,22 +61,77 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print) -> Path:
             uow.simpan()
         return hasil
 
-    waktu = AWAL_DEMO
-    for no, sebagai, jeda, durasi in JADWAL:
+    # The Kasubag types the indicator list into the Daftar Indikator sheet (as in Excel: no action, no log).
+    with UnitKerja(master, info=info) as uow:
+        tulis_tabel(uow.book, skema.tabel("indikator"), contoh["indikator"])
+        uow.simpan()
+
+    t = AWAL_DEMO
+    aksi("kasubag", t, lambda b, k: catat_disposisi(
+        b, k, "005/112/Kec-Mkt/X/2026", "2026-10-05", "Camat Mangkutana selaku Pengguna Anggaran",
+        "Susun evaluasi kinerja Triwulan III Tahun 2026 dan sampaikan ke Bupati melalui Bappelitbangda."))
+    info("[langkah 1] disposisi dicatat")
+    jumlah = aksi("kasubag", t + timedelta(minutes=55), lambda b, k: buat_format(b, k))
+    info(f"[langkah 2] format dibuat: {jumlah}")
+    folder_format = folder / "format_bidang"
+    catatan = aksi("kasubag", t + timedelta(minutes=68), lambda b, k: distribusi(b, k, folder_format))
+    info(f"[langkah 3] {len(catatan)} berkas format di {folder_format}")
+    peserta = {"SEKRET": "Sekretaris Camat, Kasubag Perencanaan dan Keuangan", "PEM": "Kasi Pemerintahan",
+               "TRANTIB": "Kasi Trantibum", "PMD": "Kasi PMD, Staf PMD", "KESOS": "Kasi Kesos",
+               "PELAYANAN": "Kasi Pelayanan Umum"}
+    aksi("kasubag", t + timedelta(minutes=68 + 200), lambda b, k: catat_rapat(
+        b, k, "2026-10-05", peserta, "Format disepakati; data dikirim paling lambat dua hari kerja."))
+    info("[langkah 4] rapat koordinasi dicatat (melebihi mutu baku 180 menit)")
+
+    # Each bidang fills its own file offline and sends it back.
+    kiriman = folder / "kiriman"
+    if kiriman.exists():
+        shutil.rmtree(kiriman)
+    kiriman.mkdir()
+    for c in catatan:
+        asal = Path(c["berkas"])
+        kode = asal.stem.rsplit("_", 1)[-1]
+        tujuan = kiriman / asal.name
+        shutil.copyfile(asal, tujuan)
+        isi_format(tujuan, contoh["isian"][kode], skema)
+    (kiriman / "Laporan_Evaluasi_TW3.pdf").write_bytes(b"%PDF-1.4\n% contoh bukti dukung\n")
+    (kiriman / "Rekap_PATEN_TW3.pdf").write_bytes(b"%PDF-1.4\n% contoh bukti dukung\n")
+
+    # First a typing error from Trantibum: rejected, nothing written; then the corrected file.
+    trantib = next(kiriman.glob("*_TRANTIB.xlsx"))
+    salah = {"Jumlah kejadian gangguan ketentraman dan ketertiban umum": {"tw3_k": -2}}
+    isi_format(trantib, salah, skema)
+    t5 = t + timedelta(days=1, hours=1)
+    bukti = master.parent / FOLDER_BUKTI / "2026-TW3"
+    try:
+        aksi("kasi_trantib", t5, lambda b, k: himpun(b, k, [trantib], bukti))
+    except InputDitolak as e:
+        info(f"[langkah 5] kiriman Trantibum DITOLAK (contoh): {e.pesan}")
+        for m in e.masalah:
+            info(f"    - {m}")
+    isi_format(trantib, {"Jumlah kejadian gangguan ketentraman dan ketertiban umum": {"tw3_k": 2}}, skema)
+    hasil = aksi("kasubag", t5 + timedelta(hours=3), lambda b, k: himpun(b, k, [kiriman], bukti))
+    info(f"[langkah 5] {len(hasil.diterima)} kiriman diterima, {len(hasil.peringatan)} peringatan "
+         f"(angka diketik sebagai teks dll.); belum mengirim: {hasil.belum_mengirim or 'tidak ada'}")
+    waktu = t5 + timedelta(hours=4)
+    s = aksi("kasubag", waktu, lambda b, k: selesaikan_langkah(b, k, 5))
+    info(f"[langkah 5] selesai, durasi {s.durasi}")
+
+    jadwal = [(6, "kasubag", 30, 6 * 60), (7, "kasubag", 30, 24 * 60), (8, "sekcam", 60, 45), (9, "camat", 30, 20),
+              (10, "kasubag", 15, 8), (11, "kasubag", 10, 5)]
+    for no, sebagai, jeda, durasi in jadwal:
         mulai = waktu + timedelta(minutes=jeda)
         selesai = mulai + timedelta(minutes=durasi)
         aksi(sebagai, mulai, lambda b, k, no=no: mulai_langkah(b, k, no))
         s = aksi(sebagai, selesai, lambda b, k, no=no: selesaikan_langkah(b, k, no))
-        info(f"[langkah {no}] selesai {s.selesai:%d-%m-%Y %H:%M}, durasi {s.durasi}, sesuai mutu baku: "
-             f"{s.sesuai_mutu_baku}")
+        info(f"[langkah {no}] selesai, durasi {s.durasi}, sesuai mutu baku: {s.sesuai_mutu_baku}")
         waktu = selesai
     from openpyxl import load_workbook
 
     from ..io.openpyxl_book import OpenpyxlBook
-    from ..schema import muat_skema
 
-    data = ringkasan_status(OpenpyxlBook(load_workbook(master)), muat_skema(), waktu)
+    data = ringkasan_status(OpenpyxlBook(load_workbook(master)), skema, waktu)
     info(f"Demo selesai. Workbook: {master.resolve()}")
-    for t in data["terlambat"]:
-        info(f"  terlambat: langkah {t['no']} {t['keterangan']}")
+    for x in data["terlambat"]:
+        info(f"  terlambat: langkah {x['no']} {x['keterangan']}")
     return master

@@ -104,7 +104,13 @@ def ringkasan_status(book: Book, skema: Skema, waktu: datetime) -> dict[str, Any
             "durasi": s.durasi, "sesuai_mutu_baku": s.sesuai_mutu_baku, "oleh": s.oleh,
             "terlambat": terlambat.get(s.no), "catatan": s.catatan,
         })
+    from .pengumpulan import status_bidang
+
+    mulai5 = {x.no: x for x in status}[5].mulai
+    batas = mesin.kalender.batas_waktu(mulai5.date(), mesin.langkah[5].waktu.nilai) if mulai5 else None
     return {
+        "bidang": status_bidang(book, skema, batas, waktu),
+        "batas_himpun": batas.isoformat() if batas else None,
         "unit": konf.pengaturan.get("unit"), "tahun": konf.tahun, "periode": konf.periode,
         "waktu": waktu.isoformat(sep=" "), "langkah_aktif": mesin.langkah_aktif(status), "langkah": langkah,
         "terlambat": [{"no": no, "keterangan": k} for no, k in sorted(terlambat.items())],

@@ -26,6 +26,10 @@ class Book(Protocol):
         """Write a block of values. Text is always stored as text, never as a formula."""
         ...
 
+    def read_values(self, sheet: str) -> list[list[Any]]:
+        """A whole sheet as displayed: formula cells give their result, never their formula text."""
+        ...
+
 
 def _kosong(baris: Sequence[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in baris)

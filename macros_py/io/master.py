@@ -140,7 +140,7 @@ class UnitKerja:
         self._kunci = stack
         try:
             bersihkan_sisa(self.path, self.info)
-            self.book = OpenpyxlBook(load_workbook(self.path))
+            self.book = OpenpyxlBook(load_workbook(self.path), self.path)
         except BaseException:
             stack.close()
             raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -17,8 +18,10 @@ def nilai_aman(nilai: Any) -> Any:
 
 
 class OpenpyxlBook:
-    def __init__(self, wb: Workbook) -> None:
+    def __init__(self, wb: Workbook, path: Path | None = None) -> None:
         self.wb = wb
+        self.path = path
+        self._nilai: Workbook | None = None
 
     def sheet_names(self) -> list[str]:
         return list(self.wb.sheetnames)
@@ -42,3 +45,14 @@ class OpenpyxlBook:
                     # does for a cell typed with a leading apostrophe.
                     cell.data_type = "s"
                     cell.quotePrefix = True
+
+    def read_values(self, sheet: str) -> list[list[Any]]:
+        # openpyxl keeps formulas or their cached results, not both: results come from a second, read-only
+        # load of the file on disk (the same bytes this unit of work loaded, under its lock).
+        if self.path is None:
+            return [list(r) for r in self.wb[sheet].iter_rows(values_only=True)]
+        if self._nilai is None:
+            from openpyxl import load_workbook
+
+            self._nilai = load_workbook(self.path, data_only=True, read_only=True)
+        return [list(r) for r in self._nilai[sheet].iter_rows(values_only=True)]

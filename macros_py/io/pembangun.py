@@ -34,7 +34,7 @@ def _isi_pengaturan(skema: Skema, tahun: int, periode: str) -> dict[str, Any]:
     return {
         "tahun": tahun, "periode": periode, "pemerintah": org["pemerintah"], "unit": org["unit"],
         "kode_unit": org["kode_unit"], "tempat": org["tempat"], "alamat": org["alamat"],
-        "versi_skema": skema.versi_skema, "versi_template": skema.versi_template,
+        "versi_skema": skema.versi_skema, "versi_template": skema.versi_template, "format_dibuat": "",
         "log_jumlah": 0, "log_hash_terakhir": "",
     }
 
@@ -170,19 +170,9 @@ def _sop(ws: Worksheet, spec: SpecSheet, skema: Skema, tahun: int, periode: str,
     ws.freeze_panes = ws.cell(row=tabel.baris_data, column=3)
 
 
-def _bidang(ws: Worksheet, spec: SpecSheet, skema: Skema, bidang: dict[str, Any], tahun: int, periode: str,
-            gaya: _Gaya) -> None:
-    _judul(ws, f"{spec.judul} — {bidang['nama']}", gaya)
-    kepala = spec.ekstra["kepala"]
-    isi = {"unit": skema.organisasi["unit"], "periode": f"{periode} {tahun}", "bidang": bidang["nama"],
-           "kode_bidang": bidang["kode"],
-           "identitas": identitas_template(tahun, periode, bidang["kode"], skema.versi_template)}
-    for i, f in enumerate(kepala["isian"]):
-        ws.cell(row=kepala["baris_awal"] + i, column=kepala["kolom_label"], value=f["judul"]).font = Font(bold=True)
-        ws.cell(row=kepala["baris_awal"] + i, column=kepala["kolom_nilai"], value=isi[f["key"]])
-    tabel = skema.tabel_bidang(ws.title)
-    _header(ws, tabel, gaya)
-    r0, r1 = tabel.baris_data, tabel.baris_data + tabel.baris_input - 1
+def _area_input(ws: Worksheet, tabel: Tabel, gaya: _Gaya, n_baris: int) -> None:
+    """Input cells: unlocked, shaded, validated (numbers >= min, lists) as the schema says."""
+    r0, r1 = tabel.baris_data, tabel.baris_data + n_baris - 1
     for j, kolom in enumerate(tabel.kolom):
         huruf = get_column_letter(tabel.kolom_awal + j)
         for r in range(r0, r1 + 1):
@@ -193,19 +183,35 @@ def _bidang(ws: Worksheet, spec: SpecSheet, skema: Skema, bidang: dict[str, Any]
                 cell.protection = Protection(locked=False)
             if kolom.tipe == "angka":
                 cell.number_format = FORMAT_ANGKA
-        rentang = f"{huruf}{r0}:{huruf}{r1}"
         if kolom.pilihan:
             dv = DataValidation(type="list", formula1='"' + ",".join(kolom.pilihan) + '"', allow_blank=True,
                                 error=f"Pilih: {', '.join(kolom.pilihan)}.", errorTitle=kolom.judul)
         elif kolom.tipe in ("angka", "bulat"):
-            dv = DataValidation(type="decimal" if kolom.tipe == "angka" else "whole", operator="greaterThanOrEqual",
-                                formula1=str(kolom.min if kolom.min is not None else 0), allow_blank=True,
+            jenis = "decimal" if kolom.tipe == "angka" else "whole"
+            dv = DataValidation(type=jenis, operator="greaterThanOrEqual", allow_blank=True,
+                                formula1=str(kolom.min if kolom.min is not None else 0),
                                 error="Isi dengan angka >= 0.", errorTitle=kolom.judul)
         else:
             continue
         dv.showErrorMessage = True
-        dv.add(rentang)
+        dv.add(f"{huruf}{r0}:{huruf}{r1}")
         ws.add_data_validation(dv)
+
+
+def _bidang(ws: Worksheet, spec: SpecSheet, skema: Skema, bidang: dict[str, Any], tahun: int, periode: str,
+            gaya: _Gaya, versi: int) -> None:
+    _judul(ws, f"{spec.judul} — {bidang['nama']}", gaya)
+    kepala = spec.ekstra["kepala"]
+    isi = {"unit": skema.organisasi["unit"], "periode": f"{periode} {tahun}", "bidang": bidang["nama"],
+           "kode_bidang": bidang["kode"],
+           "identitas": identitas_template(tahun, periode, bidang["kode"], versi)}
+    for i, f in enumerate(kepala["isian"]):
+        ws.cell(row=kepala["baris_awal"] + i, column=kepala["kolom_label"], value=f["judul"]).font = Font(bold=True)
+        ws.cell(row=kepala["baris_awal"] + i, column=kepala["kolom_nilai"], value=isi[f["key"]])
+    tabel = skema.tabel_bidang(ws.title)
+    _header(ws, tabel, gaya)
+    r0 = tabel.baris_data
+    _area_input(ws, tabel, gaya, tabel.baris_input)
     ws.freeze_panes = ws.cell(row=r0, column=tabel.kolom_awal + tabel.indeks("indikator") + 1)
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -231,7 +237,8 @@ def bangun_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
     for spec in skema.sheets:
         if spec.jenis == "bidang":
             for bidang in skema.organisasi["bidang"]:
-                _bidang(wb.create_sheet(bidang["sheet"]), spec, skema, bidang, tahun, periode, gaya)
+                _bidang(wb.create_sheet(bidang["sheet"]), spec, skema, bidang, tahun, periode, gaya,
+                        skema.versi_template)
             continue
         ws = wb.create_sheet(spec.nama)
         if spec.jenis == "panduan":
@@ -244,6 +251,24 @@ def bangun_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
             _tabel_biasa(ws, spec, gaya)
         if spec.jenis == "log":
             ws.protection.sheet = True
+        if spec.jenis == "indikator":
+            _area_input(ws, spec.tabel[0], gaya, 200)
     wb.properties.creator = "evkin"
     wb.properties.title = f"Evaluasi Kinerja {skema.organisasi['unit']} {periode} {tahun}"
+    return wb
+
+
+def bangun_format_bidang(skema: Skema, tahun: int, periode: str, versi: int, bidang: dict[str, Any],
+                         baris: list[list[Any]]) -> Workbook:
+    """The standalone template one bidang fills offline: its sheet exactly as in the master, prefilled."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = bidang["sheet"]
+    _bidang(ws, skema.sheet("bidang"), skema, bidang, tahun, periode, _Gaya(skema), versi)
+    tabel = skema.tabel_bidang(ws.title)
+    for i, nilai in enumerate(baris):
+        for j, v in enumerate(nilai):
+            ws.cell(row=tabel.baris_data + i, column=tabel.kolom_awal + j, value=v)
+    wb.properties.creator = "evkin"
+    wb.properties.title = f"Format Evaluasi Kinerja {bidang['nama']} {periode} {tahun}"
     return wb

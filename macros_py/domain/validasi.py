@@ -1,0 +1,280 @@
+"""Validation of one bidang's submission, however messy, before anything is written.
+
+Input is a sheet as plain values (from a standalone file or from the master's bidang sheet). Output is the
+parsed rows, or every problem as (berkas, sheet, sel, pesan) in Indonesian. Errors reject the submission;
+warnings (numbers typed as text, hidden rows, moved columns, ...) are reported and the data is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .angka import AngkaTidakValid, format_angka_id, parse_angka
+
+AWALAN_IDENTITAS = "EVKIN-"
+BARIS_CARI_KEPALA = 12
+BARIS_CARI_HEADER = 30
+# Limits a planner would call a typing error rather than a number (a kecamatan's pagu is a few billion Rp).
+BATAS_RP = 1e13
+BATAS_K = 1e12
+KELIPATAN_TARGET_MENCURIGAKAN = 10
+KOLOM_IDENTITAS_INDIKATOR = ("kegiatan", "sub_kegiatan", "indikator")
+KOLOM_TEKS_RINGKAS = ("sasaran", "program", "kegiatan", "sub_kegiatan", "indikator", "satuan")
+
+
+class KolomSkema(Protocol):
+    key: str
+    judul: str
+    tipe: str
+    wajib: bool
+    min: float | None
+    pilihan: tuple[str, ...]
+    input: bool
+
+
+@dataclass(frozen=True)
+class Masalah:
+    berkas: str
+    sheet: str
+    sel: str
+    pesan: str
+
+    def __str__(self) -> str:
+        tempat = ", ".join(x for x in (self.berkas, f"sheet '{self.sheet}'" if self.sheet else "",
+                                       f"sel {self.sel}" if self.sel else "") if x)
+        return f"{tempat}: {self.pesan}"
+
+
+@dataclass(frozen=True)
+class Harapan:
+    """What a valid submission for this master must say about itself."""
+
+    tahun: int
+    periode: str
+    versi: int
+    bidang: Mapping[str, str]  # kode -> nama
+
+
+@dataclass
+class Kiriman:
+    berkas: str
+    sheet: str
+    kode_bidang: str = ""
+    baris: list[dict[str, Any]] = field(default_factory=list)
+    baris_excel: list[int] = field(default_factory=list)
+    galat: list[Masalah] = field(default_factory=list)
+    peringatan: list[Masalah] = field(default_factory=list)
+
+    @property
+    def diterima(self) -> bool:
+        return not self.galat
+
+
+def huruf_kolom(indeks: int) -> str:
+    """1-based column number to Excel letters."""
+    huruf = ""
+    while indeks > 0:
+        indeks, sisa = divmod(indeks - 1, 26)
+        huruf = chr(65 + sisa) + huruf
+    return huruf
+
+
+def normal(teks: object) -> str:
+    """Header/choice comparison key: case, spaces and punctuation do not matter."""
+    return re.sub(r"[^0-9a-z]+", "", str(teks or "").casefold())
+
+
+def teks_sel(nilai: object) -> str:
+    if nilai is None:
+        return ""
+    if isinstance(nilai, float) and nilai.is_integer():
+        return str(int(nilai))
+    return str(nilai)
+
+
+def baca_identitas(identitas: str) -> tuple[int, str, str, int] | None:
+    """EVKIN-<tahun>-<periode>-<kode bidang>-v<versi> -> parts, or None when malformed."""
+    bagian = identitas.strip().split("-")
+    if len(bagian) < 5 or bagian[0] != "EVKIN" or not bagian[-1].startswith("v"):
+        return None
+    try:
+        return int(bagian[1]), bagian[2], "-".join(bagian[3:-1]), int(bagian[-1][1:])
+    except ValueError:
+        return None
+
+
+def cari_identitas(baris: Sequence[Sequence[Any]]) -> tuple[str, str] | None:
+    """(identity text, cell) found in the header block at the top of a sheet."""
+    for r, isi in enumerate(baris[:BARIS_CARI_KEPALA], start=1):
+        for c, nilai in enumerate(isi, start=1):
+            if isinstance(nilai, str) and nilai.strip().startswith(AWALAN_IDENTITAS):
+                return nilai.strip(), f"{huruf_kolom(c)}{r}"
+    return None
+
+
+class _Pemeriksa:
+    def __init__(self, kiriman: Kiriman) -> None:
+        self.k = kiriman
+
+    def galat(self, sel: str, pesan: str) -> None:
+        self.k.galat.append(Masalah(self.k.berkas, self.k.sheet, sel, pesan))
+
+    def peringatan(self, sel: str, pesan: str) -> None:
+        self.k.peringatan.append(Masalah(self.k.berkas, self.k.sheet, sel, pesan))
+
+
+def _periksa_identitas(p: _Pemeriksa, baris: Sequence[Sequence[Any]], harapan: Harapan) -> bool:
+    ketemu = cari_identitas(baris)
+    if ketemu is None:
+        p.galat("C6", "identitas template (EVKIN-...) tidak ditemukan di blok kepala — berkas ini bukan format "
+                      "pengumpulan data evaluasi kinerja, atau blok kepalanya dihapus. Gunakan format yang dibagikan.")
+        return False
+    identitas, sel = ketemu
+    bagian = baca_identitas(identitas)
+    if bagian is None:
+        p.galat(sel, f"identitas template '{identitas}' rusak; jangan mengubah sel ini.")
+        return False
+    tahun, periode, kode, versi = bagian
+    if (tahun, periode) != (harapan.tahun, harapan.periode):
+        p.galat(sel, f"template untuk periode {periode} {tahun}, sedangkan workbook ini periode "
+                     f"{harapan.periode} {harapan.tahun}. Gunakan format periode yang benar.")
+    if kode not in harapan.bidang:
+        p.galat(sel, f"kode bidang '{kode}' tidak dikenal; bidang yang ada: {', '.join(harapan.bidang)}.")
+    if versi != harapan.versi:
+        lama = "lama" if versi < harapan.versi else "tidak dikenal"
+        p.galat(sel, f"template versi {lama} (v{versi}); format yang berlaku v{harapan.versi}. "
+                     "Isi ulang pada format terbaru yang dibagikan.")
+    p.k.kode_bidang = kode
+    return not p.k.galat
+
+
+def _petakan_header(
+    p: _Pemeriksa, baris: Sequence[Sequence[Any]], kolom: Sequence[KolomSkema], kunci_header: str
+) -> tuple[int, dict[str, int]] | None:
+    """Find the header row and map each schema column to the column it is in now (moved columns allowed)."""
+    target = normal(kunci_header)
+    for r, isi in enumerate(baris[:BARIS_CARI_HEADER], start=1):
+        if any(normal(v) == target for v in isi):
+            posisi: dict[str, int] = {}
+            judul_ke_key = {normal(k.judul): k.key for k in kolom}
+            for c, nilai in enumerate(isi, start=1):
+                key = judul_ke_key.get(normal(nilai))
+                if key and key not in posisi:
+                    posisi[key] = c
+                elif nilai not in (None, "") and key is None:
+                    p.peringatan(f"{huruf_kolom(c)}{r}", f"kolom '{teks_sel(nilai).strip()}' tidak dikenal; "
+                                                         "isinya diabaikan.")
+            for k in kolom:
+                if k.key not in posisi:
+                    p.galat(f"baris {r}", f"kolom '{k.judul}' tidak ditemukan (dihapus atau diganti nama). "
+                                          "Jangan mengubah judul kolom format.")
+            urutan = [posisi[k.key] for k in kolom if k.key in posisi]
+            if urutan != sorted(urutan):
+                p.peringatan(f"baris {r}", "urutan kolom berubah; data dibaca menurut judul kolom.")
+            return (r, posisi) if not p.k.galat else None
+    p.galat("", f"baris judul kolom (berisi '{kunci_header}') tidak ditemukan.")
+    return None
+
+
+def _nilai_angka(p: _Pemeriksa, k: KolomSkema, nilai: Any, sel: str) -> float | None:
+    try:
+        hasil = parse_angka(nilai)
+    except AngkaTidakValid as e:
+        p.galat(sel, f"{k.judul}: {e}")
+        return None
+    if hasil.peringatan:
+        p.peringatan(sel, f"{k.judul}: {hasil.peringatan}")
+    x = hasil.nilai
+    if x is None:
+        return None
+    if k.min is not None and x < k.min:
+        p.galat(sel, f"{k.judul}: nilai {format_angka_id(x)} negatif; isi angka >= {k.min:g}.")
+        return None
+    batas = BATAS_RP if k.key.endswith("_rp") else BATAS_K
+    if abs(x) >= batas:
+        p.galat(sel, f"{k.judul}: nilai {format_angka_id(x, 0)} tidak wajar (salah ketik?).")
+        return None
+    if k.tipe == "bulat":
+        return int(x) if float(x).is_integer() else x
+    return x
+
+
+def validasi_lembar(
+    berkas: str,
+    sheet: str,
+    baris: Sequence[Sequence[Any]],
+    kolom: Sequence[KolomSkema],
+    harapan: Harapan | None,
+    baris_tersembunyi: set[int] | frozenset[int] = frozenset(),
+    kunci_header: str = "Indikator Kinerja",
+    boleh_kosong: bool = False,
+) -> Kiriman:
+    """Validate a whole sheet; never raises for bad data — every problem is collected.
+
+    `harapan=None` skips the template identity check (the office's own Daftar Indikator has none).
+    """
+    kiriman = Kiriman(berkas, sheet)
+    p = _Pemeriksa(kiriman)
+    if harapan is not None and not _periksa_identitas(p, baris, harapan):
+        return kiriman
+    peta = _petakan_header(p, baris, kolom, kunci_header)
+    if peta is None:
+        return kiriman
+    r_header, posisi = peta
+    dilihat: dict[tuple[str, ...], int] = {}
+    for r in range(r_header + 1, len(baris) + 1):
+        isi = baris[r - 1]
+
+        def ambil(key: str, isi: Sequence[Any] = isi) -> Any:
+            c = posisi[key]
+            return isi[c - 1] if c - 1 < len(isi) else None
+
+        def sel(key: str, r: int = r) -> str:
+            return f"{huruf_kolom(posisi[key])}{r}"
+
+        mentah = {k.key: ambil(k.key) for k in kolom}
+        if all(teks_sel(v).strip() == "" for key, v in mentah.items() if key != "no"):
+            continue
+        if r in baris_tersembunyi:
+            p.peringatan(f"baris {r}", "baris tersembunyi ikut dibaca; tampilkan baris itu untuk memeriksanya.")
+        data: dict[str, Any] = {}
+        for k in kolom:
+            nilai = mentah[k.key]
+            if k.tipe in ("angka", "bulat"):
+                data[k.key] = _nilai_angka(p, k, nilai, sel(k.key))
+            else:
+                teks = teks_sel(nilai).strip()
+                if k.key in KOLOM_TEKS_RINGKAS:
+                    teks = " ".join(teks.split())
+                if k.pilihan and teks:
+                    cocok = {normal(x): x for x in k.pilihan}.get(normal(teks))
+                    if cocok is None:
+                        p.galat(sel(k.key), f"{k.judul}: '{teks}' bukan pilihan yang sah ({', '.join(k.pilihan)}).")
+                    teks = cocok or teks
+                data[k.key] = teks or None
+            if k.wajib and data[k.key] in (None, ""):
+                p.galat(sel(k.key), f"{k.judul} wajib diisi.")
+        if data.get("no") is None:
+            data["no"] = len(kiriman.baris) + 1
+        kunci = tuple(normal(data.get(x)) for x in KOLOM_IDENTITAS_INDIKATOR)
+        if kunci[-1]:
+            if kunci in dilihat:
+                p.galat(sel("indikator"), f"indikator '{data['indikator']}' ganda, sama dengan baris {dilihat[kunci]}.")
+            else:
+                dilihat[kunci] = r
+        target = data.get("target_k")
+        if isinstance(target, int | float) and target > 0:
+            for key in ("tw1_k", "tw2_k", "tw3_k", "tw4_k"):
+                nilai = data.get(key)
+                if key in posisi and isinstance(nilai, int | float) and nilai > KELIPATAN_TARGET_MENCURIGAKAN * target:
+                    p.peringatan(sel(key), f"realisasi {format_angka_id(nilai)} lebih dari "
+                                           f"{KELIPATAN_TARGET_MENCURIGAKAN}x target {format_angka_id(target)}; "
+                                           "periksa kembali.")
+        kiriman.baris.append(data)
+        kiriman.baris_excel.append(r)
+    if not kiriman.baris and not kiriman.galat and not boleh_kosong:
+        p.galat(f"baris {r_header + 1}", "tidak ada data indikator yang diisi.")
+    return kiriman

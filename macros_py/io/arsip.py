@@ -1,0 +1,216 @@
+"""Sealing a period's record folder: a frozen workbook copy and a manifest of every file's SHA-256.
+
+The manifest lets anyone later show that the archived files are the ones sealed. MANIFEST.sha256 only catches an
+edited manifest; someone rewriting both files is caught only if the manifest hash was also recorded elsewhere
+(e.g. in the tamper-evident Log), so callers should log it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+
+from openpyxl import load_workbook
+from openpyxl.chartsheet.protection import ChartsheetProtection
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.protection import SheetProtection
+
+from ..domain.errors import PenggunaanSalah
+
+NAMA_MANIFEST = "MANIFEST.json"
+NAMA_HASH_MANIFEST = "MANIFEST.sha256"
+FORMAT_MANIFEST = "evkin-manifest/1"
+_BERKAS_SEGEL = (NAMA_MANIFEST, NAMA_HASH_MANIFEST)
+
+
+def _sha256_berkas(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for blok in iter(lambda: f.read(1 << 20), b""):
+            h.update(blok)
+    return h.hexdigest()
+
+
+def bekukan_workbook(sumber: Path, tujuan: Path) -> None:
+    """Write a read-only copy holding values, not formulas, so the archived figures can no longer recalculate.
+
+    Formulas take the value Excel last cached; a formula never calculated (e.g. written by openpyxl) becomes
+    empty rather than guessing. Every sheet and the workbook structure are protected without a password: the
+    aim is to stop accidental edits, the manifest is what proves nothing changed.
+    """
+    sumber, tujuan = Path(sumber), Path(tujuan)
+    if not sumber.is_file():
+        raise PenggunaanSalah(f"Workbook sumber {sumber} tidak ditemukan.")
+    if tujuan.suffix.lower() != ".xlsx":
+        raise PenggunaanSalah(f"Salinan beku harus berakhiran .xlsx (tanpa makro), bukan {tujuan.name}.")
+    if tujuan.exists():
+        raise PenggunaanSalah(f"{tujuan} sudah ada; salinan beku tidak ditimpa. Pilih nama lain atau hapus dulu.")
+    if not tujuan.parent.is_dir():
+        raise PenggunaanSalah(f"Folder tujuan {tujuan.parent} tidak ada.")
+
+    wb = load_workbook(sumber, data_only=False)
+    nilai = load_workbook(sumber, data_only=True)
+    for lembar in wb.worksheets:
+        tersimpan = nilai[lembar.title]
+        for baris in lembar.iter_rows():
+            for sel in baris:
+                if sel.data_type == "f":
+                    sel.value = tersimpan[sel.coordinate].value
+        lembar.protection = SheetProtection(sheet=True)  # fresh: any password on the source is dropped
+    for grafik in wb.chartsheets:
+        grafik.sheetProtection = ChartsheetProtection(content=True, objects=True)
+    wb.security = WorkbookProtection(lockStructure=True)
+
+    fd, sementara = tempfile.mkstemp(prefix=".beku-", suffix=".xlsx", dir=tujuan.parent)
+    os.close(fd)
+    try:
+        wb.save(sementara)
+        os.chmod(sementara, 0o444)
+        os.replace(sementara, tujuan)
+    except BaseException:
+        Path(sementara).unlink(missing_ok=True)
+        raise
+
+
+def _daftar_berkas(folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """Files under folder by relative POSIX path (seal files excluded), and any symlinks found."""
+    berkas: dict[str, Path] = {}
+    tautan: list[str] = []
+    for akar, direktori, nama_berkas in os.walk(folder):
+        akar_path = Path(akar)
+        for nama in direktori:
+            if (akar_path / nama).is_symlink():
+                tautan.append((akar_path / nama).relative_to(folder).as_posix())
+        for nama in nama_berkas:
+            path = akar_path / nama
+            relatif = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                tautan.append(relatif)
+            elif relatif not in _BERKAS_SEGEL:
+                berkas[relatif] = path
+    return berkas, sorted(tautan)
+
+
+def _json_default(nilai: object) -> str:
+    if isinstance(nilai, datetime | date):
+        return nilai.isoformat()
+    if isinstance(nilai, Path):
+        return nilai.as_posix()
+    raise TypeError(f"nilai {nilai!r} ({type(nilai).__name__}) tidak dapat ditulis ke manifest")
+
+
+def _tulis_atomik(path: Path, isi: bytes) -> None:
+    fd, sementara = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(isi)
+        os.replace(sementara, path)
+    except BaseException:
+        Path(sementara).unlink(missing_ok=True)
+        raise
+
+
+def tulis_manifest(folder: Path, info: dict, *, timpa: bool = False) -> Path:
+    """Seal the folder: MANIFEST.json lists every file's path, size and SHA-256; MANIFEST.sha256 guards it.
+
+    An existing seal is not replaced unless `timpa`: resealing would silently bless files changed since.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise PenggunaanSalah(f"Folder arsip {folder} tidak ada.")
+    manifest = folder / NAMA_MANIFEST
+    if not timpa and (manifest.exists() or (folder / NAMA_HASH_MANIFEST).exists()):
+        raise PenggunaanSalah(f"Folder {folder} sudah disegel ({NAMA_MANIFEST} ada); segel tidak ditimpa.")
+    berkas, tautan = _daftar_berkas(folder)
+    if tautan:
+        raise PenggunaanSalah(f"Folder arsip tidak boleh berisi tautan simbolik: {', '.join(tautan)}.")
+    daftar = [
+        {"path": relatif, "ukuran": path.stat().st_size, "sha256": _sha256_berkas(path)}
+        for relatif, path in sorted(berkas.items())
+    ]
+    isi_manifest = {"format": FORMAT_MANIFEST, "info": info, "berkas": daftar}
+    try:
+        teks = json.dumps(isi_manifest, ensure_ascii=False, indent=2, default=_json_default)
+    except (TypeError, ValueError) as e:
+        raise PenggunaanSalah(f"Keterangan manifest tidak dapat disimpan: {e}.") from None
+    data = (teks + "\n").encode("utf-8")
+    _tulis_atomik(manifest, data)
+    # sha256sum format, so `sha256sum -c MANIFEST.sha256` also checks it without this program
+    _tulis_atomik(folder / NAMA_HASH_MANIFEST, f"{hashlib.sha256(data).hexdigest()}  {NAMA_MANIFEST}\n".encode())
+    return manifest
+
+
+def _entri_sah(entri: object) -> bool:
+    if not isinstance(entri, dict):
+        return False
+    path, ukuran, sha = entri.get("path"), entri.get("ukuran"), entri.get("sha256")
+    if not isinstance(path, str) or not isinstance(ukuran, int) or not isinstance(sha, str):
+        return False
+    bagian = PurePosixPath(path)
+    return bool(path) and not bagian.is_absolute() and ".." not in bagian.parts and "\\" not in path
+
+
+def verifikasi_arsip(folder: Path) -> list[str]:
+    """Every way the folder differs from its seal, each message naming the file; an empty list means intact."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise PenggunaanSalah(f"Folder arsip {folder} tidak ada.")
+    masalah: list[str] = []
+    manifest = folder / NAMA_MANIFEST
+    hash_manifest = folder / NAMA_HASH_MANIFEST
+    if not manifest.is_file():
+        return [f"{NAMA_MANIFEST} tidak ada: folder {folder} belum disegel atau segelnya dihapus."]
+    data = manifest.read_bytes()
+
+    if not hash_manifest.is_file():
+        masalah.append(f"{NAMA_HASH_MANIFEST} tidak ada: keutuhan {NAMA_MANIFEST} sendiri tidak dapat diperiksa.")
+    else:
+        isi_hash = hash_manifest.read_text(encoding="utf-8", errors="replace").split()
+        if not isi_hash or isi_hash[0].lower() != hashlib.sha256(data).hexdigest():
+            masalah.append(
+                f"{NAMA_MANIFEST} telah diubah setelah disegel (sha256 tidak cocok dengan {NAMA_HASH_MANIFEST}); "
+                "daftar berkas di dalamnya tidak dapat dipercaya."
+            )
+
+    try:
+        isi = json.loads(data.decode("utf-8"))
+        daftar = isi["berkas"]
+        if not isinstance(daftar, list):
+            raise TypeError
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        masalah.append(f"{NAMA_MANIFEST} rusak: tidak dapat dibaca sebagai manifest arsip.")
+        return masalah
+
+    tercatat: dict[str, dict] = {}
+    for ke, entri in enumerate(daftar, start=1):
+        if not _entri_sah(entri):
+            masalah.append(f"{NAMA_MANIFEST} rusak: entri berkas ke-{ke} tidak sah ({entri!r}).")
+            continue
+        if entri["path"] in tercatat:
+            masalah.append(f"{NAMA_MANIFEST} mencantumkan {entri['path']} lebih dari sekali.")
+        tercatat[entri["path"]] = entri
+
+    ada, tautan = _daftar_berkas(folder)
+    for relatif in tautan:
+        masalah.append(f"{relatif} adalah tautan simbolik, bukan berkas arsip.")
+    for relatif, entri in sorted(tercatat.items()):
+        path = ada.get(relatif)
+        if path is None:
+            if relatif not in tautan:
+                masalah.append(f"Berkas hilang: {relatif} tercantum di manifest tetapi tidak ada di folder.")
+            continue
+        try:
+            ukuran = path.stat().st_size
+            sha = _sha256_berkas(path)
+        except OSError as e:
+            masalah.append(f"Berkas {relatif} tidak dapat dibaca: {e.strerror or e}.")
+            continue
+        if sha != entri["sha256"].lower() or ukuran != entri["ukuran"]:
+            masalah.append(f"Berkas berubah: {relatif} (sha256 tidak cocok dengan manifest).")
+    for relatif in sorted(set(ada) - set(tercatat)):
+        masalah.append(f"Berkas tambahan: {relatif} tidak tercantum di manifest.")
+    return masalah

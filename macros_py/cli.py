@@ -62,7 +62,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     from .aksi.inisialisasi import buat_master
 
     path = buat_master(Path(args.workbook), args.tahun, args.periode, sebagai=args.sebagai, timpa=args.timpa,
-                       waktu=args.waktu, info=_info, tunggu=args.tunggu)
+                       waktu=args.waktu, info=_info, tunggu=args.tunggu,
+                       lanjut=Path(args.lanjut) if args.lanjut else None)
     print(f"Workbook dibuat: {path}")
     return 0
 
@@ -126,6 +127,16 @@ def cmd_verifikasi(args: argparse.Namespace) -> int:
     from .schema import muat_skema
 
     path = Path(args.target) if args.target else Path(args.workbook)
+    if path.is_dir():
+        from .aksi.penutupan import verifikasi_rekaman
+
+        masalah_arsip = verifikasi_rekaman(path)
+        for m in masalah_arsip:
+            print(f"TIDAK UTUH: {m}")
+        if masalah_arsip:
+            return InputDitolak.exit_code
+        print(f"Arsip {path} utuh: setiap berkas cocok dengan manifest dan rantai Log cocok.")
+        return 0
     masalah = verifikasi_log(baca_master(path), muat_skema())
     if masalah:
         for m in masalah:
@@ -210,6 +221,108 @@ def cmd_himpun(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analisa(args: argparse.Namespace) -> int:
+    from .aksi.analisis import analisa
+
+    ringkas = jalankan_aksi(args, analisa)
+    for r in ringkas:
+        print(f"{r['bidang']}: {r['jumlah_indikator']} indikator, rata-rata capaian kinerja "
+              f"{r.get('rata_capaian_kinerja')}% ({r.get('predikat') or '-'})")
+    print("Analisis selesai; langkah 6 selesai.")
+    return 0
+
+
+def _folder_dokumen(args: argparse.Namespace) -> Path:
+    from .aksi.dokumen import FOLDER_DOKUMEN
+
+    return Path(args.workbook).parent / FOLDER_DOKUMEN
+
+
+def cmd_konsep(args: argparse.Namespace) -> int:
+    from .aksi.dokumen import konsep
+
+    versi = jalankan_aksi(args, lambda b, k: konsep(b, k, _folder_dokumen(args), info=_info))
+    print(f"Konsep dokumen versi {versi['versi']}: {versi['berkas']}")
+    return 0
+
+
+def cmd_koreksi(args: argparse.Namespace) -> int:
+    from .aksi.dokumen import koreksi
+
+    versi = jalankan_aksi(args, lambda b, k: koreksi(b, k, _folder_dokumen(args), args.catatan, info=_info))
+    print(f"Koreksi dicatat; dokumen versi {versi['versi']}: {versi['berkas']}")
+    return 0
+
+
+def cmd_ajukan(args: argparse.Namespace) -> int:
+    from .aksi.dokumen import ajukan
+
+    versi = jalankan_aksi(args, ajukan)
+    print(f"Dokumen versi {versi['versi']} diajukan ke Kepala; data dibekukan sampai dikembalikan atau "
+          "ditandatangani.")
+    return 0
+
+
+def cmd_kembalikan(args: argparse.Namespace) -> int:
+    from .aksi.dokumen import kembalikan
+
+    versi = jalankan_aksi(args, lambda b, k: kembalikan(b, k, args.catatan))
+    print(f"Dokumen versi {versi['versi']} dikembalikan untuk dikoreksi (langkah 7 dibuka kembali).")
+    return 0
+
+
+def cmd_tandatangani(args: argparse.Namespace) -> int:
+    from .aksi.dokumen import tandatangani
+
+    versi = jalankan_aksi(args, tandatangani)
+    print(f"Dokumen versi {versi['versi']} ditandatangani (sha256 {versi['sha256']}).")
+    return 0
+
+
+def cmd_nomor(args: argparse.Namespace) -> int:
+    from .aksi.penutupan import batal_nomor, nomor
+
+    if args.batal:
+        if not args.alasan:
+            raise PenggunaanSalah("Pembatalan nomor memerlukan --alasan.")
+        baris = jalankan_aksi(args, lambda b, k: batal_nomor(b, k, args.batal, args.alasan))
+        print(f"Nomor {baris['nomor_surat']} dibatalkan (tetap tercatat, tidak dipakai ulang).")
+        return 0
+    if not args.perihal or not args.tujuan:
+        raise PenggunaanSalah("Gunakan: evkin nomor --perihal \"...\" --tujuan \"...\"")
+    baris = jalankan_aksi(args, lambda b, k: nomor(b, k, args.perihal, args.tujuan))
+    print(baris["nomor_surat"])
+    return 0
+
+
+def cmd_surat(args: argparse.Namespace) -> int:
+    from .aksi.penutupan import surat
+
+    hasil = jalankan_aksi(args, lambda b, k: surat(b, k, _folder_dokumen(args), args.tujuan, args.alamat_tujuan,
+                                                     info=_info))
+    print(f"Surat pengantar nomor {hasil['nomor']}: {hasil['pdf'] or hasil['xlsx']} (Word: {hasil['docx']})")
+    return 0
+
+
+def cmd_arsip(args: argparse.Namespace) -> int:
+    from .aksi.penutupan import arsip
+
+    master = Path(args.workbook)
+    folder = jalankan_aksi(args, lambda b, k: arsip(b, k, Path(args.out), master.parent, args.tujuan))
+    print(f"Arsip tersegel di {folder}. Periksa kapan saja dengan: evkin verifikasi {folder}")
+    return 0
+
+
+def cmd_rollup(args: argparse.Namespace) -> int:
+    from .aksi.penutupan import rollup
+
+    hasil = rollup([Path(p) for p in args.rekaman], Path(args.out))
+    print(f"Rollup {len(hasil['unit'])} unit, {hasil['baris']} indikator: {args.out}")
+    for r in hasil["ringkasan"]:
+        print(f"  {r['bidang']}: rata-rata capaian {r.get('rata_capaian_kinerja')}% ({r.get('predikat') or '-'})")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .aksi.demo import jalankan_demo
 
@@ -243,6 +356,8 @@ def buat_parser() -> argparse.ArgumentParser:
     p.add_argument("--tahun", type=int, required=True)
     p.add_argument("--periode", required=True, help="TW1..TW4, S1, S2, TAHUNAN")
     p.add_argument("--timpa", action="store_true", help="timpa workbook yang sudah ada")
+    p.add_argument("--lanjut", metavar="WORKBOOK_LALU",
+                   help="bawa Daftar Indikator dan nomor surat tahun yang sama dari workbook periode lalu")
     p.set_defaults(fungsi=cmd_init)
 
     p = sub.add_parser("status", parents=[umum], help="status langkah SOP dan keterlambatan")
@@ -264,7 +379,7 @@ def buat_parser() -> argparse.ArgumentParser:
     p.set_defaults(fungsi=cmd_buka_ulang)
 
     p = sub.add_parser("verifikasi", parents=[umum], help="periksa keutuhan Log workbook")
-    p.add_argument("target", nargs="?", help="workbook (baku: --workbook)")
+    p.add_argument("target", nargs="?", help="workbook atau folder arsip (baku: --workbook)")
     p.set_defaults(fungsi=cmd_verifikasi)
 
     p = sub.add_parser("disposisi", parents=[umum], help="langkah 1: catat disposisi Pengguna Anggaran")
@@ -293,6 +408,40 @@ def buat_parser() -> argparse.ArgumentParser:
     p.add_argument("berkas", nargs="*", help="berkas/folder kiriman; tanpa berkas: sheet bidang di workbook induk")
     p.add_argument("--json", action="store_true", help="hasil sebagai JSON")
     p.set_defaults(fungsi=cmd_himpun)
+
+    p = sub.add_parser("analisa", parents=[umum], help="langkah 6: hitung capaian dan predikat")
+    p.set_defaults(fungsi=cmd_analisa)
+    p = sub.add_parser("konsep", parents=[umum], help="langkah 7: konsep Dokumen Evaluasi Kinerja (dan PDF)")
+    p.set_defaults(fungsi=cmd_konsep)
+    p = sub.add_parser("koreksi", parents=[umum], help="langkah 7: koreksi Sekretaris menjadi versi berikutnya")
+    p.add_argument("--catatan", required=True)
+    p.set_defaults(fungsi=cmd_koreksi)
+    p = sub.add_parser("ajukan", parents=[umum], help="langkah 8: ajukan dokumen ke Kepala")
+    p.set_defaults(fungsi=cmd_ajukan)
+    p = sub.add_parser("kembalikan", parents=[umum], help="Kepala mengembalikan dokumen untuk dikoreksi")
+    p.add_argument("--catatan", required=True)
+    p.set_defaults(fungsi=cmd_kembalikan)
+    p = sub.add_parser("tandatangani", parents=[umum], help="langkah 9: tanda tangan Kepala")
+    p.set_defaults(fungsi=cmd_tandatangani)
+
+    p = sub.add_parser("nomor", parents=[umum], help="ambil nomor surat berikutnya (atau --batal NOMOR)")
+    p.add_argument("--perihal")
+    p.add_argument("--tujuan")
+    p.add_argument("--batal", metavar="NOMOR", help="batalkan nomor (tetap tercatat sebagai batal)")
+    p.add_argument("--alasan")
+    p.set_defaults(fungsi=cmd_nomor)
+    p = sub.add_parser("surat", parents=[umum], help="langkah 10: surat pengantar bernomor (xlsx, PDF, docx)")
+    p.add_argument("--tujuan", help="baku: tujuan_surat di Konfigurasi")
+    p.add_argument("--alamat-tujuan", dest="alamat_tujuan")
+    p.set_defaults(fungsi=cmd_surat)
+    p = sub.add_parser("arsip", parents=[umum], help="langkah 11: kirim, tutup periode, segel arsip")
+    p.add_argument("--out", required=True, help="folder arsip (baru/kosong)")
+    p.add_argument("--tujuan")
+    p.set_defaults(fungsi=cmd_arsip)
+    p = sub.add_parser("rollup", parents=[umum], help="gabungkan beberapa arsip unit menjadi satu ringkasan")
+    p.add_argument("rekaman", nargs="+", help="folder arsip")
+    p.add_argument("--out", required=True, help="workbook ringkasan")
+    p.set_defaults(fungsi=cmd_rollup)
 
     p = sub.add_parser("demo", parents=[umum], help="jalankan SOP lengkap dengan data contoh")
     p.add_argument("folder", nargs="?", default="demo-output")

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -239,6 +240,26 @@ def test_pdf_dokumen_evaluasi(workbook_dokumen: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.libreoffice
+@pytest.mark.parametrize("jumlah", [18, 40])
+def test_pdf_panjang_judul_berulang_tanda_tangan_utuh(tmp_path: Path, jumlah: int) -> None:
+    """A table longer than a page repeats its header, and a signature block is never torn across pages."""
+    _butuh_libreoffice()
+    data = data_dokumen()
+    data.tabel_baris = [[i, *b[1:]] for i, b in enumerate((data.tabel_baris * 3)[:jumlah], start=1)]
+    wb = Workbook()
+    tulis_dokumen(wb.active, data)
+    wb.save(tmp_path / "panjang.xlsx")
+    hasil = pdf.ke_pdf(tmp_path / "panjang.xlsx", tmp_path)
+    halaman = _teks_pdf(hasil).split("\f")
+    halaman = [h for h in halaman if h.strip()]
+    assert len(halaman) == _halaman(hasil) >= 2
+    assert all("Indikator Kinerja" in h for h in halaman)
+    for nama, nip in (("Andi Rahmawati, S.E.", "19850312 201001 2 015"), ("Zulkifli Adi Saputra, ST", "19840710")):
+        (dengan_nama,) = [h for h in halaman if nama in h]
+        assert nip in dengan_nama and "Disusun oleh," in dengan_nama and "Dievaluasi oleh," in dengan_nama
+
+
+@pytest.mark.libreoffice
 def test_pdf_surat_pengantar(workbook_dokumen: Path, tmp_path: Path) -> None:
     _butuh_libreoffice()
     sumber = _satu_sheet(workbook_dokumen, "Surat Pengantar", tmp_path / "Surat_Pengantar.xlsx")
@@ -256,15 +277,16 @@ def test_pdf_tanpa_libreoffice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     Workbook().save(sumber)
     monkeypatch.setattr(pdf, "cari_soffice", lambda: None)
     assert not pdf.tersedia()
-    with pytest.raises(pdf.PenggunaanSalah, match=re.escape("LibreOffice tidak ditemukan; jalankan bash scripts/setup.sh")):
+    pesan = re.escape("LibreOffice tidak ditemukan; jalankan bash scripts/setup.sh")
+    with pytest.raises(pdf.PenggunaanSalah, match=pesan):
         pdf.ke_pdf(sumber, tmp_path)
 
 
 def test_pdf_waktu_habis(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     if os.name != "posix":
-        pytest.skip("program palsu berupa skrip shell")
+        pytest.skip("program palsu berupa skrip dengan baris #!")
     palsu = tmp_path / "soffice"
-    palsu.write_text("#!/bin/sh\nsleep 30\n")
+    palsu.write_text(f"#!{sys.executable}\nimport time\ntime.sleep(30)\n")
     palsu.chmod(0o755)
     sumber = tmp_path / "a.xlsx"
     Workbook().save(sumber)
@@ -276,9 +298,9 @@ def test_pdf_waktu_habis(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
 
 def test_pdf_tidak_menghasilkan_berkas(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     if os.name != "posix":
-        pytest.skip("program palsu berupa skrip shell")
+        pytest.skip("program palsu berupa skrip dengan baris #!")
     palsu = tmp_path / "soffice"
-    palsu.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
+    palsu.write_text(f"#!{sys.executable}\nimport sys\nsys.exit('Error: source file could not be loaded')\n")
     palsu.chmod(0o755)
     sumber = tmp_path / "a.xlsx"
     Workbook().save(sumber)

@@ -77,7 +77,7 @@ def test_steps_1_to_4_recorded_in_the_workbook(siap, master: Path) -> None:
     assert [wb["SOP"].cell(5 + i, 10).value for i in range(5)] == ["Selesai"] * 4 + ["Belum"]
     distribusi = [r for r in wb["Distribusi"].iter_rows(min_row=5, values_only=True) if r[0]]
     assert len(distribusi) == 6
-    for bidang, berkas, _waktu, sha, identitas in distribusi:
+    for _bidang, berkas, _waktu, sha, identitas in distribusi:
         assert sha256(Path(berkas)) == sha and identitas.startswith("EVKIN-2026-TW3-")
     pem = wb["Seksi Pemerintahan"]
     assert pem["F9"].value == PEM_INDIKATOR and pem["N9"].value == 11  # prefilled from Daftar Indikator
@@ -206,7 +206,7 @@ def test_far_above_target_is_a_warning_not_a_rejection(siap, master: Path, evkin
         (lambda ws: ws.__setitem__("C6", None), "identitas template"),
         (lambda ws: ws.delete_cols(14), "kolom 'Target Tahun Ini (K)' tidak ditemukan"),
         (lambda ws: ws.__setitem__("N8", "Target 2026"), "kolom 'Target Tahun Ini (K)' tidak ditemukan"),
-        (lambda ws: ws.__setitem__("F10", PEM_INDIKATOR), "ganda, sama dengan baris 9"),
+        (lambda ws: [ws.__setitem__(f"{c}10", ws[f"{c}9"].value) for c in "DEF"], "ganda, sama dengan baris 9"),
         (lambda ws: ws.__setitem__("H9", "Naik turun"), "bukan pilihan yang sah"),
         (lambda ws: ws.__setitem__("G9", None), "Satuan wajib diisi"),
         (lambda ws: ws.__setitem__("P9", "tiga"), "sel P9"),
@@ -276,9 +276,14 @@ def test_formula_values_are_read_and_never_copied_as_formulas(siap, master: Path
 def test_text_that_looks_like_a_formula_stays_text(siap, master: Path, evkin) -> None:
     _isi_pem(siap["PEM"])
     jahat = ["=cmd|' /C calc'!A0", "+62 812", "-tidak ada-", "@SUM(A1)", "\tTab", "\rCR"]
-    _ubah(siap["PEM"], lambda ws: ws.__setitem__("X9", " ".join(["x"]) and jahat[0]))
-    _ubah(siap["PEM"], lambda ws: [ws.cell(9 + i % 2, 24 + i // 2).__setattr__("value", v)
-                                   for i, v in enumerate(jahat)])
+
+    def ketik(ws) -> None:  # typed as text (Excel's leading apostrophe), not as formulas
+        for i, v in enumerate(jahat):
+            cell = ws.cell(9 + i % 2, 24 + i // 2)
+            cell.value = v
+            cell.data_type = "s"
+
+    _ubah(siap["PEM"], ketik)
     assert _himpun(evkin, master, siap["PEM"]).kode == 0
     ws = load_workbook(master)["Rekap"]
     nilai = {c.value for r in ws.iter_rows(min_row=5) for c in r if isinstance(c.value, str)}
@@ -306,7 +311,7 @@ def _zip(path: Path, isi: dict[str, bytes]) -> Path:
         ("data.ods", lambda p: _zip(p, {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
                                         "content.xml": b"<x/>"}), "ODS"),
         ("surat.xlsx", lambda p: _zip(p, {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"}),
-         "bukan workbook Excel"),
+         "dokumen Word"),
         ("rusak.xlsx", lambda p: p.write_bytes(b"PK\x03\x04" + b"\x00" * 50), ""),
     ],
 )

@@ -12,10 +12,13 @@ from ..domain.errors import InputDitolak
 from ..io.book import tulis_tabel
 from ..io.master import UnitKerja
 from ..schema import Skema, muat_skema
+from .analisis import analisa
+from .dokumen import FOLDER_DOKUMEN, ajukan, konsep, koreksi, tandatangani
 from .inisialisasi import buat_master
 from .konteks import eksekusi
 from .pengumpulan import FOLDER_BUKTI, buat_format, catat_disposisi, catat_rapat, distribusi, himpun
-from .sop import mulai_langkah, ringkasan_status, selesaikan_langkah
+from .penutupan import arsip, surat
+from .sop import ringkasan_status, selesaikan_langkah
 
 AWAL_DEMO = datetime(2026, 10, 5, 8, 0)  # Monday after TW3 closes
 FOLDER_CONTOH = Path(__file__).resolve().parent.parent.parent / "contoh"
@@ -49,8 +52,9 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print) -> Path:
     contoh = data_contoh()
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / "Evaluasi_Kinerja.xlsx"
-    if master.parent.joinpath(FOLDER_BUKTI).exists():
-        shutil.rmtree(master.parent / FOLDER_BUKTI)
+    for lama in (FOLDER_BUKTI, FOLDER_DOKUMEN):
+        if (master.parent / lama).exists():
+            shutil.rmtree(master.parent / lama)
     buat_master(master, 2026, "TW3", sebagai="kasubag", timpa=True, waktu=AWAL_DEMO - timedelta(minutes=30),
                 info=info)
     info(f"[init] workbook dibuat: {master}")
@@ -117,21 +121,44 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print) -> Path:
     s = aksi("kasubag", waktu, lambda b, k: selesaikan_langkah(b, k, 5))
     info(f"[langkah 5] selesai, durasi {s.durasi}")
 
-    jadwal = [(6, "kasubag", 30, 6 * 60), (7, "kasubag", 30, 24 * 60), (8, "sekcam", 60, 45), (9, "camat", 30, 20),
-              (10, "kasubag", 15, 8), (11, "kasubag", 10, 5)]
-    for no, sebagai, jeda, durasi in jadwal:
-        mulai = waktu + timedelta(minutes=jeda)
-        selesai = mulai + timedelta(minutes=durasi)
-        aksi(sebagai, mulai, lambda b, k, no=no: mulai_langkah(b, k, no))
-        s = aksi(sebagai, selesai, lambda b, k, no=no: selesaikan_langkah(b, k, no))
-        info(f"[langkah {no}] selesai, durasi {s.durasi}, sesuai mutu baku: {s.sesuai_mutu_baku}")
-        waktu = selesai
+    folder_dokumen = master.parent / FOLDER_DOKUMEN
+    ringkas = aksi("kasubag", waktu + timedelta(hours=5), analisa)
+    total = ringkas[-1]
+    info(f"[langkah 6] analisa: rata-rata capaian kinerja unit {total['rata_capaian_kinerja']}% "
+         f"({total['predikat']})")
+    waktu += timedelta(days=1)
+    v1 = aksi("kasubag", waktu, lambda b, k: konsep(b, k, folder_dokumen, info=info))
+    info(f"[langkah 7] konsep v{v1['versi']}: {v1['berkas']}")
+    v2 = aksi("sekcam", waktu + timedelta(hours=3), lambda b, k: koreksi(
+        b, k, folder_dokumen, "Perbaiki uraian faktor penghambat Seksi Trantibum", info=info))
+    info(f"[langkah 7] koreksi Sekretaris -> v{v2['versi']}: {v2['berkas']}")
+    waktu += timedelta(hours=4)
+    aksi("sekcam", waktu, ajukan)
+    info("[langkah 8] dokumen diajukan ke Camat")
+    waktu += timedelta(minutes=20)
+    ttd = aksi("camat", waktu, tandatangani)
+    info(f"[langkah 9] ditandatangani Camat (versi {ttd['versi']}, sha256 {ttd['sha256'][:16]}...)")
+    pdf = Path(ttd["berkas"])
+    if pdf.suffix == ".pdf":
+        shutil.copyfile(pdf, master.parent / "Dokumen_Evaluasi_Kinerja.pdf")
+        info(f"PDF dokumen: {master.parent / 'Dokumen_Evaluasi_Kinerja.pdf'}")
+
+    waktu += timedelta(minutes=15)
+    surat_ = aksi("kasubag", waktu, lambda b, k: surat(b, k, folder_dokumen, info=info))
+    info(f"[langkah 10] surat pengantar nomor {surat_['nomor']}: {surat_['pdf'] or surat_['xlsx']}")
+    waktu += timedelta(minutes=10)
+    rekaman = folder / "arsip" / "2026-TW3"
+    if rekaman.exists():
+        shutil.rmtree(rekaman)
+    aksi("kasubag", waktu, lambda b, k: arsip(b, k, rekaman, master.parent))
+    info(f"[langkah 11] dikirim dan diarsipkan; periode ditutup. Arsip tersegel: {rekaman.resolve()}")
     from openpyxl import load_workbook
 
     from ..io.openpyxl_book import OpenpyxlBook
 
     data = ringkasan_status(OpenpyxlBook(load_workbook(master)), skema, waktu)
     info(f"Demo selesai. Workbook: {master.resolve()}")
+    info(f"Arsip (rekaman resmi): {rekaman.resolve()} — periksa dengan: evkin verifikasi {rekaman}")
     for x in data["terlambat"]:
         info(f"  terlambat: langkah {x['no']} {x['keterangan']}")
     return master

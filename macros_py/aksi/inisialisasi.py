@@ -22,6 +22,7 @@ def buat_master(
     info: Callable[[str], None] = print,
     tunggu: float = 30.0,
     skema: Skema | None = None,
+    lanjut: Path | None = None,
 ) -> Path:
     from ..io.openpyxl_book import OpenpyxlBook
     from ..io.pembangun import bangun_workbook
@@ -43,8 +44,29 @@ def buat_master(
     def catat_init(_book: object, konteks) -> None:  # type: ignore[no-untyped-def]
         konteks.catat(0, "init", f"Workbook dibuat untuk {skema.organisasi['unit']} periode {periode} {tahun} "
                                  f"(skema v{skema.versi_skema})")
+        if lanjut is not None:
+            bawa_dari_periode_lalu(book, konteks, lanjut, tahun)
 
     eksekusi(book, catat_init, sebagai=sebagai, waktu=waktu, info=info, skema=skema, wajib_terdaftar=False)
     with kunci_master(path, tunggu, info):
         simpan_atomik(path, book.wb.save)
     return path
+
+
+def bawa_dari_periode_lalu(book, konteks, lama: Path, tahun: int) -> None:  # type: ignore[no-untyped-def]
+    """Carry over the indicator list and, within the same year, the letter register (the counter continues)."""
+    from openpyxl import load_workbook
+
+    from ..io.book import baca_tabel, tulis_tabel
+    from ..io.openpyxl_book import OpenpyxlBook
+
+    if not lama.exists():
+        raise PenggunaanSalah(f"Workbook periode lalu {lama} tidak ditemukan.")
+    sumber = OpenpyxlBook(load_workbook(lama, data_only=True))
+    skema = konteks.skema
+    indikator = baca_tabel(sumber, skema.tabel("indikator"))
+    tulis_tabel(book, skema.tabel("indikator"), indikator)
+    register = [r for r in baca_tabel(sumber, skema.tabel("penomoran"))
+                if isinstance(r["tanggal"], datetime) and r["tanggal"].year == tahun]
+    tulis_tabel(book, skema.tabel("penomoran"), register)
+    konteks.catat(0, "lanjut", f"dari {lama.name}: {len(indikator)} indikator, {len(register)} nomor surat {tahun}")

@@ -154,6 +154,14 @@ def tulis_pengaturan(book: Book, skema: Skema, nilai: dict[str, Any]) -> None:
     book.write(tabel.sheet, tabel.baris_data, tabel.kolom_awal + tabel.indeks("nilai"), kolom)
 
 
+def periksa_periode_terbuka(pengaturan: dict[str, Any]) -> None:
+    """After archiving, the period is closed: every further write action is refused."""
+    ditutup = _teks(pengaturan.get("periode_ditutup"))
+    if ditutup:
+        raise LangkahDitolak(f"Periode ini sudah ditutup dan diarsipkan pada {ditutup}; workbook tidak dapat diubah. "
+                             "Mulai periode baru dengan: evkin init --lanjut WORKBOOK_INI ...")
+
+
 def eksekusi(
     book: Book,
     fungsi: Callable[[Book, Konteks], T],
@@ -166,6 +174,7 @@ def eksekusi(
     """Run one action on a book: resolve who acts, run it, then append its log rows."""
     skema = skema or muat_skema()
     konfigurasi = baca_konfigurasi(book, skema)
+    periksa_periode_terbuka(konfigurasi.pengaturan)
     pelaku = konfigurasi.cari_pelaku(sebagai or pengguna_os(), wajib_terdaftar)
     kini = sekarang()
     konteks = Konteks(skema, konfigurasi, pelaku, waktu or kini, info, waktu_dicatat=kini)

@@ -8,12 +8,13 @@ from typing import Any, TypeVar
 
 from ..domain.hari_kerja import KalenderKerja
 from ..domain.log import MasalahLog, verifikasi_rantai
-from ..domain.sop import BELUM, BERJALAN, MesinSop, StatusLangkah
+from ..domain.sop import BELUM, BERJALAN, SELESAI, MesinSop, StatusLangkah
 from ..io.book import Book, baca_tabel, baca_tabel_mentah
 from ..schema import Skema
 from .konteks import Konteks, _teks, baca_konfigurasi
 
 T = TypeVar("T")
+LANGKAH_TANDA_TANGAN = 9
 KOLOM_STATUS = ("status", "mulai", "selesai", "durasi", "sesuai_mutu_baku", "oleh", "catatan")
 
 
@@ -65,8 +66,14 @@ def selesaikan_langkah(book: Book, konteks: Konteks, no: int, catatan: str = "")
 
 
 def buka_ulang(book: Book, konteks: Konteks, no: int, alasan: str) -> list[StatusLangkah]:
-    berubah = konteks.mesin.buka_ulang(baca_status(book, konteks.skema), no, konteks.pelaku, konteks.waktu, alasan)
+    """Reopen a finished step; reopening signed work (step 9 or before) voids the signature visibly."""
+    sebelum = baca_status(book, konteks.skema)
+    berubah = konteks.mesin.buka_ulang(sebelum, no, konteks.pelaku, konteks.waktu, alasan)
     tulis_status(book, konteks.skema, berubah)
+    if no <= LANGKAH_TANDA_TANGAN and {s.no: s for s in sebelum}[LANGKAH_TANDA_TANGAN].status == SELESAI:
+        from .dokumen import batalkan_tanda_tangan
+
+        batalkan_tanda_tangan(book, konteks, f"langkah {no} dibuka ulang: {alasan.strip()}")
     ikut = [str(s.no) for s in berubah[1:]]
     rincian = f"alasan: {alasan.strip()}" + (f"; langkah diulang: {', '.join(ikut)}" if ikut else "")
     konteks.catat(no, "buka-ulang", rincian)

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from openpyxl.cell.cell import Cell
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -43,6 +45,7 @@ _TIPIS = Side(style="thin", color="000000")
 GARIS = Border(left=_TIPIS, right=_TIPIS, top=_TIPIS, bottom=_TIPIS)
 GARIS_KOP = Border(bottom=Side(style="double", color="000000"))
 TITIK = "." * 40
+BARIS_TTD = 4  # empty lines left for the signature (and the stamp)
 
 
 class Penanda(NamedTuple):
@@ -106,7 +109,9 @@ def teks_nilai(nilai: object) -> str | None:
         return "Ya" if nilai else "Tidak"
     if isinstance(nilai, numbers.Integral):
         return format_angka_id(int(nilai), 0)
-    if isinstance(nilai, float) and not math.isfinite(nilai):
+    if (isinstance(nilai, float) and not math.isfinite(nilai)) or (
+        isinstance(nilai, decimal.Decimal) and not nilai.is_finite()
+    ):
         return "-"
     if isinstance(nilai, numbers.Real | decimal.Decimal):
         return format_angka_id(nilai, 2)  # type: ignore[arg-type]
@@ -269,25 +274,32 @@ def _daftar(ws: Worksheet, baris: int, judul: str, butir: Sequence[str], lebar: 
 
 
 def _tanda_tangan(ws: Worksheet, baris: int, awal: int, akhir: int, lebar: float, salam: str, penanda: Penanda,
-                  tempat_tanggal: str = "") -> int:
-    """A signature block: (place, date), greeting, jabatan, room for the signature, nama, NIP."""
-    tengah = Alignment(horizontal="center", vertical="top", wrap_text=True)
-    biasa = Font(name=HURUF, size=UKURAN)
-    baris_isi: list[tuple[str, Font, float | None]] = [
-        (tempat_tanggal, biasa, None),
-        (salam, biasa, None),
-        (penanda.jabatan, biasa, None),
-        ("", biasa, 18), ("", biasa, 18), ("", biasa, 18),
-        (penanda.nama or f"({TITIK})", Font(name=HURUF, size=UKURAN, bold=True, underline="single"), None),
-        (f"NIP. {penanda.nip}" if penanda.nip.strip() else f"NIP. {TITIK[:30]}", biasa, None),
-    ]
-    for teks, font, tinggi in baris_isi:
-        _isi(ws, baris, awal, teks, font, tengah)
-        _gabung(ws, baris, awal, akhir)
-        perlu = tinggi or max(15.0, jumlah_baris(teks, lebar, KARAKTER_PER_LEBAR * 0.95) * TINGGI_BARIS + 3)
-        ws.row_dimensions[baris].height = max(ws.row_dimensions[baris].height or 0, perlu)
-        baris += 1
-    return baris
+                  tempat_tanggal: str | None = None) -> int:
+    """A signature block in ONE tall cell: (place, date), greeting, jabatan, room to sign, nama, NIP.
+
+    One row because neither Excel nor LibreOffice splits a row across pages: the block can never be torn
+    between two pages, whatever fonts the printing machine has. ``tempat_tanggal=""`` keeps an empty first
+    line so a block beside a dated one lines up with it; None leaves the line out.
+    """
+    biasa = InlineFont(rFont=HURUF, sz=UKURAN)
+    tebal = InlineFont(rFont=HURUF, sz=UKURAN, b=True, u="single")
+    nip = f"NIP. {penanda.nip}" if penanda.nip.strip() else f"NIP. {TITIK[:30]}"
+    atas = [t for t in (tempat_tanggal, salam, penanda.jabatan) if t is not None]
+    nama = penanda.nama.strip() or f"({TITIK})"
+    bersih = [nilai_aman(t) for t in (*atas, nama, nip)]
+    isi = CellRichText(
+        TextBlock(biasa, "\n".join(bersih[: len(atas)]) + "\n" * (1 + BARIS_TTD)),
+        TextBlock(tebal, bersih[-2]),
+        TextBlock(biasa, "\n" + bersih[-1]),
+    )
+    cell = ws.cell(row=baris, column=awal)
+    cell.value = isi
+    cell.font = Font(name=HURUF, size=UKURAN)
+    cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
+    _gabung(ws, baris, awal, akhir)
+    jumlah = sum(jumlah_baris(t, lebar, KARAKTER_PER_LEBAR * 0.95) for t in bersih) + BARIS_TTD
+    ws.row_dimensions[baris].height = max(ws.row_dimensions[baris].height or 0, jumlah * TINGGI_BARIS + 6)
+    return baris + 1
 
 
 def tulis_dokumen(ws: Worksheet, data: DataDokumen) -> None:
@@ -379,7 +391,8 @@ def tulis_dokumen(ws: Worksheet, data: DataDokumen) -> None:
     while kanan_awal > 1 and _lebar(lebar, kanan_awal, kanan_akhir) < target:
         kanan_awal -= 1
     if kanan_awal > kiri_akhir:
-        _tanda_tangan(ws, r, kiri_awal, kiri_akhir, _lebar(lebar, kiri_awal, kiri_akhir), "Disusun oleh,", disusun)
+        _tanda_tangan(ws, r, kiri_awal, kiri_akhir, _lebar(lebar, kiri_awal, kiri_akhir), "Disusun oleh,", disusun,
+                      "")
         r = _tanda_tangan(ws, r, kanan_awal, kanan_akhir, _lebar(lebar, kanan_awal, kanan_akhir),
                           "Dievaluasi oleh,", dievaluasi, data.tempat_tanggal)
     else:  # too few columns to stand side by side: one under the other
@@ -464,12 +477,14 @@ def tulis_surat_pengantar(ws: Worksheet, data: DataSurat) -> None:
                (5, 5, keterangan, kiri)]
         garis_terbanyak = 1
         for awal, akhir, nilai, rata in isi:
-            _isi(ws, r, awal, nilai, biasa, Alignment(horizontal=rata.horizontal, vertical="top", wrap_text=True))
+            indent = 1 if rata.horizontal == "left" else 0
+            _isi(ws, r, awal, nilai, biasa,
+                 Alignment(horizontal=rata.horizontal, vertical="top", wrap_text=True, indent=indent))
             _gabung(ws, r, awal, akhir)
             for k in range(awal, akhir + 1):
                 ws.cell(row=r, column=k).border = GARIS
-            garis_terbanyak = max(garis_terbanyak, jumlah_baris(teks_nilai(nilai), _lebar(lebar, awal, akhir),
-                                                                faktor11))
+            sisa = _lebar(lebar, awal, akhir) - INDENT * indent
+            garis_terbanyak = max(garis_terbanyak, jumlah_baris(teks_nilai(nilai), sisa, faktor11))
         _tinggi(ws, r, garis_terbanyak, 11, 18)
         r += 1
     r += 1
@@ -494,14 +509,14 @@ def tulis_surat_pengantar(ws: Worksheet, data: DataSurat) -> None:
 
     # Receipt, filled in by hand by the recipient: a boxed block on the left (A:C).
     label_font = Font(name=HURUF, size=10)
-    _isi(ws, r, 1, "TANDA TERIMA", Font(name=HURUF, size=10, bold=True), Alignment(horizontal="left"))
+    _isi(ws, r, 1, "TANDA TERIMA", Font(name=HURUF, size=10, bold=True), Alignment(horizontal="left", indent=1))
     _gabung(ws, r, 1, 3)
     awal_kotak = r
     r += 1
     for label in ("Diterima tanggal", "Nama", "Tanda tangan"):
-        _isi(ws, r, 1, label, label_font, Alignment(horizontal="left", vertical="bottom"))
+        _isi(ws, r, 1, label, label_font, Alignment(horizontal="left", vertical="bottom", indent=1))
         _gabung(ws, r, 1, 2)
-        _isi(ws, r, 3, f": {TITIK[:28]}", label_font, Alignment(horizontal="left", vertical="bottom"))
+        _isi(ws, r, 3, f": {TITIK[:34]}", label_font, Alignment(horizontal="left", vertical="bottom"))
         ws.row_dimensions[r].height = 30 if label == "Tanda tangan" else 20
         r += 1
     akhir_kotak = r - 1

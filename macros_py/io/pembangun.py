@@ -35,6 +35,8 @@ def _isi_pengaturan(skema: Skema, tahun: int, periode: str) -> dict[str, Any]:
         "tahun": tahun, "periode": periode, "pemerintah": org["pemerintah"], "unit": org["unit"],
         "kode_unit": org["kode_unit"], "tempat": org["tempat"], "alamat": org["alamat"],
         "versi_skema": skema.versi_skema, "versi_template": skema.versi_template, "format_dibuat": "",
+        "kode_klasifikasi": org["kode_klasifikasi"], "format_nomor": org["format_nomor"],
+        "tujuan_surat": org["tujuan_surat"], "alamat_tujuan": org["alamat_tujuan"], "periode_ditutup": "",
         "log_jumlah": 0, "log_hash_terakhir": "",
     }
 
@@ -229,6 +231,32 @@ def _tabel_biasa(ws: Worksheet, spec: SpecSheet, gaya: _Gaya) -> None:
     ws.freeze_panes = ws.cell(row=spec.tabel[0].baris_data, column=1)
 
 
+def _grafik(ws: Worksheet, spec: SpecSheet, n_bidang: int) -> None:
+    """Charts over the Analisis summary: rows are the bidang, then the unit total."""
+    from openpyxl.chart import BarChart, Reference
+
+    tabel = spec.tabel[0]
+    r0 = tabel.baris_data
+    for g in spec.ekstra.get("grafik", []):
+        chart = BarChart()
+        chart.title = g["judul"]
+        chart.height, chart.width = 8, 18
+        kolom = [tabel.kolom_awal + tabel.indeks(k) for k in g["kolom"]]
+        if g["jenis"] == "batang_total":  # one bar per predikat, for the unit-total row
+            r_total = r0 + n_bidang
+            data = Reference(ws, min_col=kolom[0], max_col=kolom[-1], min_row=r_total, max_row=r_total)
+            kategori = Reference(ws, min_col=kolom[0], max_col=kolom[-1], min_row=tabel.header_row)
+            chart.add_data(data, from_rows=True, titles_from_data=False)
+            chart.legend = None
+        else:
+            for k in kolom:
+                chart.add_data(Reference(ws, min_col=k, min_row=tabel.header_row, max_row=r0 + n_bidang - 1),
+                               titles_from_data=True)
+            kategori = Reference(ws, min_col=tabel.kolom_awal, min_row=r0, max_row=r0 + n_bidang - 1)
+        chart.set_categories(kategori)
+        ws.add_chart(chart, g["sel"])
+
+
 def bangun_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
     """A fresh master for one period, every sheet laid out from the schema (the Log is still empty)."""
     gaya = _Gaya(skema)
@@ -247,12 +275,16 @@ def bangun_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
             _konfigurasi(ws, spec, skema, tahun, periode, gaya)
         elif spec.jenis == "sop":
             _sop(ws, spec, skema, tahun, periode, gaya)
+        elif not spec.tabel:
+            _judul(ws, spec.judul, gaya)
         else:
             _tabel_biasa(ws, spec, gaya)
         if spec.jenis == "log":
             ws.protection.sheet = True
         if spec.jenis == "indikator":
             _area_input(ws, spec.tabel[0], gaya, 200)
+        if spec.jenis == "analisis":
+            _grafik(ws, spec, len(skema.organisasi["bidang"]))
     wb.properties.creator = "evkin"
     wb.properties.title = f"Evaluasi Kinerja {skema.organisasi['unit']} {periode} {tahun}"
     return wb

@@ -1,0 +1,52 @@
+"""Step 6: capaian and predikat per indicator (into Rekap) and per bidang and unit (into Analisis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.capaian import TOTAL_UNIT, analisa_indikator, ringkasan
+from ..domain.errors import PenggunaanSalah
+from ..io.book import Book, baca_tabel, tulis_tabel
+from ..schema import Skema
+from .konteks import Konteks
+from .sop import jalankan_langkah
+
+
+def kolom_analisis(skema: Skema) -> tuple[str, ...]:
+    """Rekap's own columns: everything after the bidang table's columns."""
+    rekap = skema.tabel("rekap").keys
+    return rekap[rekap.index(skema.tabel("bidang").keys[-1]) + 1 :]
+
+
+def hitung(rekap: list[dict[str, Any]], periode: str, nama_bidang: list[str]) -> tuple[list[dict], list[dict]]:
+    """Rekap rows with their analysis, and one summary row per configured bidang (in order) plus the unit."""
+    baris = [dict(r, **analisa_indikator(r, periode)) for r in rekap]
+    per_bidang = {r["bidang"]: r for r in ringkasan(baris)}
+    kosong = {"jumlah_indikator": 0, "sangat_tinggi": 0, "tinggi": 0, "sedang": 0, "rendah": 0,
+              "sangat_rendah": 0, "tanpa_nilai": 0}
+    ringkas = [per_bidang.get(n, {"bidang": n, **kosong}) for n in nama_bidang]
+    ringkas.append(dict(per_bidang.get(TOTAL_UNIT, {"bidang": TOTAL_UNIT, **kosong}), bidang=f"{TOTAL_UNIT}"))
+    return baris, ringkas
+
+
+def analisa(book: Book, konteks: Konteks) -> list[dict[str, Any]]:
+    """Step 6: compute and write the analysis; finishes the step."""
+    skema = konteks.skema
+
+    def kerja() -> list[dict[str, Any]]:
+        tabel = skema.tabel("rekap")
+        rekap = baca_tabel(book, tabel)
+        if not rekap:
+            raise PenggunaanSalah("Rekap masih kosong: himpun data bidang dulu (langkah 5).")
+        nama = [b["nama"] for b in konteks.konfigurasi.bidang]
+        baris, ringkas = hitung(rekap, konteks.konfigurasi.periode, nama)
+        kolom = kolom_analisis(skema)
+        book.write(tabel.sheet, tabel.baris_data, tabel.kolom_awal + tabel.indeks(kolom[0]),
+                   [[b[k] for k in kolom] for b in baris])
+        tulis_tabel(book, skema.tabel("analisis"), ringkas)
+        total = ringkas[-1]
+        konteks.catat(6, "analisa", f"{len(baris)} indikator; rata-rata capaian kinerja unit "
+                                    f"{total.get('rata_capaian_kinerja')}% ({total.get('predikat') or '-'})")
+        return ringkas
+
+    return jalankan_langkah(book, konteks, 6, kerja)

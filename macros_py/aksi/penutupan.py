@@ -1,0 +1,251 @@
+"""Steps 10–11 and after: letter numbers, the surat pengantar, the sealed record, and roll-up of records."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..domain import penomoran
+from ..domain.errors import InputDitolak, LangkahDitolak, PenggunaanSalah
+from ..io.book import Book, baca_tabel, baca_tabel_mentah, tulis_tabel
+from .dokumen import FOLDER_DOKUMEN, NAMA_PERIODE, STATUS_DITANDATANGANI, _pejabat, tanggal_id
+from .konteks import Konteks, _teks, tulis_log, tulis_pengaturan
+from .sop import jalankan_langkah
+
+PERAN_PENOMORAN = ("kasubag_perencanaan", "sekretaris", "kepala")
+FOLDER_ARSIP_BUKTI = "bukti_dukung"
+
+
+def _periksa_peran_nomor(konteks: Konteks) -> None:
+    if konteks.pelaku.peran not in PERAN_PENOMORAN:
+        raise LangkahDitolak(f"{konteks.pelaku.label()} tidak berwenang mengambil atau membatalkan nomor surat.")
+
+
+def nomor(book: Book, konteks: Konteks, perihal: str, tujuan: str) -> dict[str, Any]:
+    """Allocate the next letter number of the year: gapless, never reused (the master's lock serializes)."""
+    _periksa_peran_nomor(konteks)
+    p = konteks.konfigurasi.pengaturan
+    tabel = konteks.skema.tabel("penomoran")
+    register = baca_tabel(book, tabel)
+    baris = penomoran.alokasi(register, konteks.waktu, perihal, tujuan, konteks.pelaku.label(),
+                              _teks(p.get("format_nomor")) or penomoran.FORMAT_BAKU,
+                              _teks(p.get("kode_klasifikasi")), _teks(p.get("kode_unit")))
+    tulis_tabel(book, tabel, [baris], mulai=len(baca_tabel_mentah(book, tabel)))
+    konteks.catat("", "nomor", f"{baris['nomor_surat']}: {perihal} — kepada {tujuan}")
+    return baris
+
+
+def batal_nomor(book: Book, konteks: Konteks, nomor_surat: str, alasan: str) -> dict[str, Any]:
+    """Cancel a number: it stays in the register as "batal" and is never reused."""
+    _periksa_peran_nomor(konteks)
+    tabel = konteks.skema.tabel("penomoran")
+    register = baca_tabel(book, tabel)
+    baru = penomoran.batalkan(register, nomor_surat, alasan)
+    register = [baru if r["nomor_surat"] == baru["nomor_surat"] else r for r in register]
+    tulis_tabel(book, tabel, register)
+    konteks.catat("", "nomor-batal", f"{baru['nomor_surat']} dibatalkan: {alasan}")
+    return baru
+
+
+def _versi_ditandatangani(book: Book, konteks: Konteks) -> dict[str, Any]:
+    riwayat = [r for r in baca_tabel(book, konteks.skema.tabel("revisi")) if r["status"] == STATUS_DITANDATANGANI]
+    if not riwayat:
+        raise LangkahDitolak("Belum ada dokumen yang ditandatangani Kepala (langkah 9).")
+    return riwayat[-1]
+
+
+def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alamat_tujuan: str):  # type: ignore[no-untyped-def]
+    from ..io.dokumen import DataSurat
+
+    konf = konteks.konfigurasi
+    p = konf.pengaturan
+    versi = _versi_ditandatangani(book, konteks)
+    kepala = _pejabat(konteks, "kepala")
+    periode = f"{NAMA_PERIODE.get(konf.periode, konf.periode)} Tahun {konf.tahun}"
+    return DataSurat(
+        pemerintah=str(p["pemerintah"]).upper(), unit=str(p["unit"]).upper(), alamat=str(p.get("alamat") or ""),
+        tempat_tanggal=f"{p.get('tempat') or ''}, {tanggal_id(konteks.waktu.date())}", tujuan=tujuan,
+        alamat_tujuan=alamat_tujuan, nomor=nomor_surat,
+        daftar=[(f"Dokumen Evaluasi Kinerja {periode} (versi {versi['versi']}, telah ditandatangani)",
+                 "1 (satu) berkas", "Disampaikan dengan hormat untuk diketahui dan dipergunakan seperlunya")],
+        jabatan=kepala.jabatan, nama=kepala.nama, nip=f"NIP. {kepala.nip}",
+    )
+
+
+def surat(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None, alamat_tujuan: str | None = None,
+          info: Callable[[str], None] = print) -> dict[str, Any]:
+    """Step 10: number the cover letter and write it as a printable sheet, PDF and editable .docx."""
+    from openpyxl import Workbook
+
+    from ..io.dokumen import tulis_surat_pengantar
+    from ..io.master import simpan_atomik
+    from ..io.pdf import ke_pdf, tersedia
+    from ..io.surat_docx import tulis_surat_docx
+
+    p = konteks.konfigurasi.pengaturan
+    tujuan = (tujuan or _teks(p.get("tujuan_surat"))).strip()
+    alamat_tujuan = (alamat_tujuan if alamat_tujuan is not None else _teks(p.get("alamat_tujuan"))).strip()
+    if not tujuan:
+        raise PenggunaanSalah("Tujuan surat wajib diisi (--tujuan).")
+
+    def kerja() -> dict[str, Any]:
+        konf = konteks.konfigurasi
+        perihal = f"Penyampaian Dokumen Evaluasi Kinerja {NAMA_PERIODE.get(konf.periode, konf.periode)} {konf.tahun}"
+        baris = nomor(book, konteks, perihal, tujuan)
+        data = data_surat(book, konteks, baris["nomor_surat"], tujuan, alamat_tujuan)
+        nama_sheet = konteks.skema.sheet("surat").nama
+        if hasattr(book, "wb"):
+            tulis_surat_pengantar(book.wb[nama_sheet], data)
+        folder.mkdir(parents=True, exist_ok=True)
+        dasar = f"Surat_Pengantar_{konf.tahun}_{konf.periode}"
+        wb = Workbook()
+        wb.active.title = nama_sheet
+        tulis_surat_pengantar(wb.active, data)
+        xlsx = folder / f"{dasar}.xlsx"
+        simpan_atomik(xlsx, wb.save, cadangan=False)
+        docx = tulis_surat_docx(data, folder / f"{dasar}.docx")
+        hasil = {"nomor": baris["nomor_surat"], "xlsx": str(xlsx), "docx": str(docx), "pdf": None}
+        if tersedia():
+            hasil["pdf"] = str(ke_pdf(xlsx, folder))
+        else:
+            info("Perhatian: LibreOffice tidak ditemukan; PDF surat pengantar belum dibuat.")
+        konteks.catat(10, "surat", f"surat pengantar {baris['nomor_surat']} kepada {tujuan}")
+        return hasil
+
+    return jalankan_langkah(book, konteks, 10, kerja)
+
+
+def arsip(book: Book, konteks: Konteks, folder: Path, folder_master: Path, tujuan: str | None = None) -> Path:
+    """Step 11: record the delivery, close the period, and seal the record folder.
+
+    The record holds a frozen copy of the workbook (values only, every sheet protected, read-only), the signed
+    document and the surat pengantar (PDF, docx), the bukti dukung, and a manifest of every file's SHA-256 with
+    the Log's last hash — so anyone can verify it later with `evkin verifikasi DIR`.
+    """
+    from ..io.arsip import bekukan_workbook, tulis_manifest, verifikasi_arsip
+    from ..io.master import simpan_atomik
+
+    konf = konteks.konfigurasi
+    p = konf.pengaturan
+    if folder.exists() and any(folder.iterdir()):
+        raise PenggunaanSalah(f"Folder arsip {folder} sudah berisi berkas; pilih folder baru yang kosong.")
+    tujuan = (tujuan or _teks(p.get("tujuan_surat"))).strip()
+    register = [r for r in baca_tabel(book, konteks.skema.tabel("penomoran")) if r["status"] != penomoran.STATUS_BATAL]
+    nomor_surat = register[-1]["nomor_surat"] if register else ""
+
+    def kerja() -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        versi = _versi_ditandatangani(book, konteks)
+        dokumen = folder_master / FOLDER_DOKUMEN
+        salin = [Path(str(versi["berkas"]))]
+        salin += sorted(dokumen.glob(f"Surat_Pengantar_{konf.tahun}_{konf.periode}.*"))
+        for asal in salin:
+            if asal.exists():
+                shutil.copyfile(asal, folder / asal.name)
+        for b in baca_tabel(book, konteks.skema.tabel("bukti")):
+            asal = Path(_teks(b["lokasi"]))
+            if b["status"] == "disimpan" and asal.is_file():
+                tujuan_bukti = folder / FOLDER_ARSIP_BUKTI / asal.parent.name / asal.name
+                tujuan_bukti.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(asal, tujuan_bukti)
+        tabel = konteks.skema.tabel("pengiriman")
+        tulis_tabel(book, tabel, [{"waktu": konteks.waktu, "tujuan": tujuan, "nomor_surat": nomor_surat,
+                                   "arsip": str(folder), "oleh": konteks.pelaku.label()}],
+                    mulai=len(baca_tabel_mentah(book, tabel)))
+        tulis_pengaturan(book, konteks.skema, {"periode_ditutup": konteks.waktu.isoformat(sep=" ")})
+        konteks.catat(11, "arsip", f"dikirim kepada {tujuan} dengan surat {nomor_surat}; arsip di {folder}")
+        return folder
+
+    hasil = jalankan_langkah(book, konteks, 11, kerja)
+    tulis_log(book, konteks)  # the sealed copy must carry the final log rows
+    if not hasattr(book, "wb"):
+        raise PenggunaanSalah("Arsip dibuat dari baris perintah (evkin arsip), bukan dari Excel.")
+    sementara = folder / ".workbook-sementara.xlsx"
+    simpan_atomik(sementara, book.wb.save, cadangan=False)
+    bekukan_workbook(sementara, folder / f"Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_ARSIP.xlsx")
+    sementara.unlink()
+    pengaturan = {_teks(r["kunci"]): r["nilai"] for r in baca_tabel(book, konteks.skema.sheet("konfigurasi")
+                                                                         .tabel_("pengaturan"))}
+    tulis_manifest(folder, {
+        "unit": _teks(p.get("unit")), "tahun": konf.tahun, "periode": konf.periode,
+        "log_jumlah": pengaturan.get("log_jumlah"), "log_hash_terakhir": pengaturan.get("log_hash_terakhir"),
+        "dibuat_oleh": konteks.pelaku.label(), "waktu": konteks.waktu.isoformat(sep=" "), "tujuan": tujuan,
+        "nomor_surat": nomor_surat,
+    })
+    masalah = verifikasi_arsip(folder)
+    if masalah:
+        raise InputDitolak("Arsip yang baru dibuat tidak lolos verifikasi.", masalah)
+    return hasil
+
+
+def verifikasi_rekaman(folder: Path) -> list[str]:
+    """A sealed record: every file against the manifest, then the frozen workbook's Log chain and last hash."""
+    import json
+
+    from openpyxl import load_workbook
+
+    from ..io.arsip import NAMA_MANIFEST, verifikasi_arsip
+    from ..io.openpyxl_book import OpenpyxlBook
+    from ..schema import muat_skema
+    from .sop import verifikasi_log
+
+    masalah = verifikasi_arsip(folder)
+    if masalah:
+        return masalah
+    info = json.loads((folder / NAMA_MANIFEST).read_text(encoding="utf-8"))["info"]
+    for wb_path in sorted(folder.glob("*_ARSIP.xlsx")):
+        book = OpenpyxlBook(load_workbook(wb_path, read_only=False))
+        masalah += [f"{wb_path.name}: {m.pesan}" for m in verifikasi_log(book, muat_skema())]
+        konf = {_teks(r["kunci"]): _teks(r["nilai"]) for r in baca_tabel(
+            book, muat_skema().sheet("konfigurasi").tabel_("pengaturan"))}
+        if konf.get("log_hash_terakhir") != _teks(info.get("log_hash_terakhir")):
+            masalah.append(f"{wb_path.name}: hash Log terakhir tidak sama dengan yang tercatat di manifest.")
+    return masalah
+
+
+def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
+    """Verify each record, then consolidate their Rekap into one summary workbook with the same analysis."""
+    from openpyxl import Workbook, load_workbook
+
+    from ..io.master import simpan_atomik
+    from ..io.openpyxl_book import OpenpyxlBook
+    from ..schema import muat_skema
+    from .analisis import hitung
+
+    skema = muat_skema()
+    semua: list[dict[str, Any]] = []
+    unit: list[str] = []
+    for folder in rekaman:
+        masalah = verifikasi_rekaman(folder)
+        if masalah:
+            raise InputDitolak(f"Arsip {folder} tidak utuh; rollup dibatalkan.", masalah)
+        wb_path = next(folder.glob("*_ARSIP.xlsx"))
+        book = OpenpyxlBook(load_workbook(wb_path, read_only=False))
+        pengaturan = {_teks(r["kunci"]): r["nilai"] for r in baca_tabel(book, skema.sheet("konfigurasi")
+                                                                          .tabel_("pengaturan"))}
+        nama = f"{_teks(pengaturan.get('unit'))} ({_teks(pengaturan.get('periode'))} {_teks(pengaturan.get('tahun'))})"
+        if nama in unit:
+            raise InputDitolak(f"Arsip {nama} diberikan dua kali.")
+        unit.append(nama)
+        semua += [dict(r, unit=nama) for r in baca_tabel(book, skema.tabel("rekap"))]
+        periode = _teks(pengaturan.get("periode"))
+    # the same analysis, with each unit in the place of a bidang
+    baris, ringkas = hitung([dict(r, bidang_asal=r["bidang"], bidang=r["unit"]) for r in semua], periode, unit)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Rekap"
+    kolom = ["unit", "bidang_asal", *[k for k in skema.tabel("rekap").keys if k != "bidang"]]
+    judul = {k.key: k.judul for k in skema.tabel("rekap").kolom}
+    ws.append([{"unit": "Unit", "bidang_asal": "Bidang"}.get(k, judul.get(k, k)) for k in kolom])
+    for b in baris:
+        ws.append([b.get(k) for k in kolom])
+    ws2 = wb.create_sheet("Analisis")
+    kolom2 = skema.tabel("analisis").kolom
+    ws2.append(["Unit" if k.key == "bidang" else k.judul for k in kolom2])
+    for r in ringkas:
+        ws2.append([r.get(k.key) for k in kolom2])
+    keluar.parent.mkdir(parents=True, exist_ok=True)
+    simpan_atomik(keluar, wb.save, cadangan=False)
+    return {"unit": unit, "baris": len(baris), "ringkasan": ringkas}

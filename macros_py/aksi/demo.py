@@ -47,7 +47,8 @@ def isi_format(path: Path, isian: dict[str, dict[str, Any]], skema: Skema) -> No
     wb.save(path)
 
 
-def jalankan_demo(folder: Path, info: Callable[[str], None] = print) -> Path:
+def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int = 11) -> Path:
+    """Run the SOP up to step `sampai` (11: all of it) and return the master's path."""
     skema = muat_skema()
     contoh = data_contoh()
     folder.mkdir(parents=True, exist_ok=True)
@@ -143,6 +144,8 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print) -> Path:
         shutil.copyfile(pdf, master.parent / "Dokumen_Evaluasi_Kinerja.pdf")
         info(f"PDF dokumen: {master.parent / 'Dokumen_Evaluasi_Kinerja.pdf'}")
 
+    if sampai <= 9:
+        return master
     waktu += timedelta(minutes=15)
     surat_ = aksi("kasubag", waktu, lambda b, k: surat(b, k, folder_dokumen, info=info))
     info(f"[langkah 10] surat pengantar nomor {surat_['nomor']}: {surat_['pdf'] or surat_['xlsx']}")

@@ -88,8 +88,8 @@ def data_dokumen(book: Book, konteks: Konteks, versi: int, catatan: str = ""):  
         faktor_pendorong=_daftar(rekap, "faktor_pendorong"), faktor_penghambat=_daftar(rekap, "faktor_penghambat"),
         tindak_lanjut=_daftar(rekap, "tindak_lanjut"),
         tempat_tanggal=f"{p.get('tempat') or ''}, {tanggal_id(konteks.waktu.date())}",
-        disusun=Penanda(kasubag.jabatan, kasubag.nama, f"NIP. {kasubag.nip}"),
-        dievaluasi=Penanda(kepala.jabatan, kepala.nama, f"NIP. {kepala.nip}"),
+        disusun=Penanda(kasubag.jabatan, kasubag.nama, kasubag.nip),
+        dievaluasi=Penanda(kepala.jabatan, kepala.nama, kepala.nip),
         catatan_revisi=f"Versi {versi}" + (f" — koreksi: {catatan}" if catatan else ""),
     )
 

@@ -70,7 +70,7 @@ def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alam
         alamat_tujuan=alamat_tujuan, nomor=nomor_surat,
         daftar=[(f"Dokumen Evaluasi Kinerja {periode} (versi {versi['versi']}, telah ditandatangani)",
                  "1 (satu) berkas", "Disampaikan dengan hormat untuk diketahui dan dipergunakan seperlunya")],
-        jabatan=kepala.jabatan, nama=kepala.nama, nip=f"NIP. {kepala.nip}",
+        jabatan=kepala.jabatan, nama=kepala.nama, nip=kepala.nip,
     )
 
 
@@ -209,6 +209,7 @@ def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
     """Verify each record, then consolidate their Rekap into one summary workbook with the same analysis."""
     from openpyxl import Workbook, load_workbook
 
+    from ..io.arsip import NAMA_HASH_MANIFEST
     from ..io.master import simpan_atomik
     from ..io.openpyxl_book import OpenpyxlBook
     from ..schema import muat_skema
@@ -217,17 +218,22 @@ def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
     skema = muat_skema()
     semua: list[dict[str, Any]] = []
     unit: list[str] = []
+    segel: set[bytes] = set()
     for folder in rekaman:
         masalah = verifikasi_rekaman(folder)
         if masalah:
             raise InputDitolak(f"Arsip {folder} tidak utuh; rollup dibatalkan.", masalah)
+        cap = (folder / NAMA_HASH_MANIFEST).read_bytes()
+        if cap in segel:
+            raise InputDitolak(f"Arsip {folder} diberikan dua kali; datanya tidak boleh terhitung ganda.")
+        segel.add(cap)
         wb_path = next(folder.glob("*_ARSIP.xlsx"))
         book = OpenpyxlBook(load_workbook(wb_path, read_only=False))
         pengaturan = {_teks(r["kunci"]): r["nilai"] for r in baca_tabel(book, skema.sheet("konfigurasi")
                                                                           .tabel_("pengaturan"))}
         nama = f"{_teks(pengaturan.get('unit'))} ({_teks(pengaturan.get('periode'))} {_teks(pengaturan.get('tahun'))})"
-        if nama in unit:
-            raise InputDitolak(f"Arsip {nama} diberikan dua kali.")
+        if nama in unit:  # the same unit twice (e.g. two demo records) stays apart
+            nama = f"{nama} #{sum(u.startswith(nama) for u in unit) + 1}"
         unit.append(nama)
         semua += [dict(r, unit=nama) for r in baca_tabel(book, skema.tabel("rekap"))]
         periode = _teks(pengaturan.get("periode"))

@@ -1,0 +1,254 @@
+"""Steps 6–11 on the demo's real files: analysis, charts, document and PDF, signing, letter, sealed record."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from macros_py.aksi.demo import data_contoh, jalankan_demo
+from macros_py.domain.angka import parse_angka
+
+from .conftest import sha256
+
+TW = ("tw1_k", "tw1_rp", "tw2_k", "tw2_rp", "tw3_k", "tw3_rp")
+
+
+def _diam(_: str) -> None:
+    pass
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole SOP run once; tests only read its outputs (or work on copies)."""
+    folder = tmp_path_factory.mktemp("demo")
+    jalankan_demo(folder, info=_diam)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def demo_ttd(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A master right after the Kepala signed (step 9)."""
+    folder = tmp_path_factory.mktemp("demo9")
+    return jalankan_demo(folder, info=_diam, sampai=9)
+
+
+def _tabel(path: Path, sheet: str) -> list[dict]:
+    ws = load_workbook(path, data_only=True)[sheet]
+    judul = [c.value for c in ws[4]]
+    return [dict(zip(judul, r, strict=False)) for r in ws.iter_rows(min_row=5, values_only=True)
+            if any(v is not None for v in r)]
+
+
+def _pdf_teks(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _butuh_poppler() -> None:
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("poppler-utils is required in CI (scripts/setup.sh installs it)")
+        pytest.skip("pdftotext not installed")
+
+
+# ---- analysis ---------------------------------------------------------------------------------------------
+
+def test_rekap_values_equal_the_submissions(demo: Path) -> None:
+    rekap = {r["Indikator Kinerja"]: r for r in _tabel(demo / "Evaluasi_Kinerja.xlsx", "Rekap")}
+    isian = {ind: v for per_bidang in data_contoh()["isian"].values() for ind, v in per_bidang.items()}
+    assert set(rekap) == set(isian)
+    judul = {"tw1_k": "Realisasi TW I (K)", "tw1_rp": "Realisasi TW I (Rp)", "tw2_k": "Realisasi TW II (K)",
+             "tw2_rp": "Realisasi TW II (Rp)", "tw3_k": "Realisasi TW III (K)", "tw3_rp": "Realisasi TW III (Rp)"}
+    for indikator, diketik in isian.items():
+        for key in TW:
+            if key in diketik:
+                assert rekap[indikator][judul[key]] == parse_angka(diketik[key]).nilai, (indikator, key)
+    total_tw3 = sum(parse_angka(v.get("tw3_k")).nilai or 0 for v in isian.values())
+    assert sum(r["Realisasi TW III (K)"] or 0 for r in rekap.values()) == pytest.approx(total_tw3)
+
+
+def test_capaian_and_predikat_per_indicator_and_summary(demo: Path) -> None:
+    rekap = {r["Indikator Kinerja"]: r for r in _tabel(demo / "Evaluasi_Kinerja.xlsx", "Rekap")}
+    trantib = rekap["Jumlah kejadian gangguan ketentraman dan ketertiban umum"]  # Turun: 9 incidents, target 12
+    assert trantib["Realisasi Tahun Ini (K)"] == 9
+    assert trantib["Capaian Kinerja (%)"] == pytest.approx((2 * 12 - 9) / 12 * 100, abs=0.01)
+    assert trantib["Predikat"] == "Sangat Tinggi"
+    ikm = rekap["Indeks Kepuasan Masyarakat (IKM) layanan kecamatan"]  # Nilai Akhir: TW III
+    assert ikm["Realisasi Tahun Ini (K)"] == 83.1
+    analisis = _tabel(demo / "Evaluasi_Kinerja.xlsx", "Analisis")
+    assert [r["Bidang"] for r in analisis][-1] == "Total Unit" and len(analisis) == 7
+    total = analisis[-1]
+    assert total["Jumlah Indikator"] == 12
+    kolom = ("Sangat Tinggi", "Tinggi", "Sedang", "Rendah", "Sangat Rendah", "Tanpa Nilai")
+    assert sum(total[k] for k in kolom) == 12
+    assert sum(r["Jumlah Indikator"] for r in analisis[:-1]) == 12
+
+
+def test_charts_exist_in_the_saved_workbook(demo: Path) -> None:
+    ws = load_workbook(demo / "Evaluasi_Kinerja.xlsx")["Analisis"]
+    assert len(ws._charts) == 2
+    with zipfile.ZipFile(demo / "Evaluasi_Kinerja.xlsx") as z:
+        assert {"xl/charts/chart1.xml", "xl/charts/chart2.xml"} <= set(z.namelist())
+
+
+# ---- document, versions, signature ----------------------------------------------------------------------
+
+def test_document_pdf_has_title_table_and_sane_pages(demo: Path) -> None:
+    _butuh_poppler()
+    pdf = demo / "Dokumen_Evaluasi_Kinerja.pdf"
+    teks = _pdf_teks(pdf)
+    assert "EVALUASI TERHADAP HASIL RENJA" in teks and "Triwulan III Tahun 2026" in teks
+    assert "Persentase layanan PATEN" in teks and "Sangat Tinggi" in teks
+    assert "ZULKIFLI ADI SAPUTRA" in teks
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    halaman = int(next(b for b in info.splitlines() if b.startswith("Pages:")).split()[1])
+    assert 1 <= halaman <= 6
+
+
+def test_revisions_and_signature_record_the_exact_version(demo: Path) -> None:
+    master = demo / "Evaluasi_Kinerja.xlsx"
+    revisi = _tabel(master, "Revisi")
+    assert [r["Versi"] for r in revisi] == [1, 2]
+    assert revisi[1]["Status"] == "ditandatangani" and "Trantibum" in revisi[1]["Catatan Koreksi"]
+    pengesahan = _tabel(master, "Pengesahan")
+    ttd = next(r for r in pengesahan if r["Aksi"] == "ditandatangani")
+    assert ttd["Nama"] == "ZULKIFLI ADI SAPUTRA, ST" and ttd["NIP"] == "19840710 201001 1 026"
+    assert ttd["SHA-256 Versi"] == sha256(Path(revisi[1]["Berkas PDF"])) and ttd["Status"] == "sah"
+    ws = load_workbook(master)["Dokumen"]
+    assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
+
+
+def _cli(evkin, master: Path, sebagai: str, *args: str):
+    return evkin("--workbook", master, "--sebagai", sebagai, "--waktu", "2026-10-08T09:00", *args)
+
+
+@pytest.fixture
+def ditandatangani(demo_ttd: Path, tmp_path: Path) -> Path:
+    salinan = tmp_path / "m" / "Evaluasi_Kinerja.xlsx"
+    shutil.copytree(demo_ttd.parent, salinan.parent)
+    return salinan
+
+
+def test_signing_freezes_data_until_reopened_which_voids_the_signature(ditandatangani: Path, evkin) -> None:
+    m = ditandatangani
+    sebelum = sha256(m)
+    for args in (("himpun",), ("analisa",), ("koreksi", "--catatan", "x")):
+        hasil = _cli(evkin, m, "kasubag", *args)
+        assert hasil.kode == 4, (args, hasil)
+    assert sha256(m) == sebelum
+    buka = _cli(evkin, m, "kasubag", "buka-ulang", "5", "--alasan", "data PMD salah ketik")
+    assert buka.kode == 0, buka.galat
+    ttd = next(r for r in _tabel(m, "Pengesahan") if r["Aksi"] == "ditandatangani")
+    assert ttd["Status"].startswith("BATAL") and "data PMD salah ketik" in ttd["Status"]
+    log = _tabel(m, "Log")
+    assert any(r["Aksi"] == "tanda-tangan-batal" for r in log)
+    assert _cli(evkin, m, "kasubag", "himpun").kode == 0  # the bidang sheets in the master, accepted again
+    assert evkin("--workbook", m, "verifikasi").kode == 0
+
+
+def test_only_the_kepala_signs_and_returns(ditandatangani: Path, evkin) -> None:
+    m = ditandatangani
+    assert _cli(evkin, m, "camat", "buka-ulang", "8", "--alasan", "perlu lampiran").kode == 0
+    assert _cli(evkin, m, "sekcam", "ajukan").kode == 0
+    assert _cli(evkin, m, "sekcam", "tandatangani").kode == 4
+    kembali = _cli(evkin, m, "camat", "kembalikan", "--catatan", "tambahkan analisis anggaran")
+    assert kembali.kode == 0, kembali.galat
+    assert _tabel(m, "Revisi")[-1]["Status"] == "dikembalikan"
+    assert _cli(evkin, m, "sekcam", "koreksi", "--catatan", "analisis anggaran ditambahkan").kode == 0
+    assert [r["Versi"] for r in _tabel(m, "Revisi")] == [1, 2, 3]
+    assert _cli(evkin, m, "sekcam", "ajukan").kode == 0
+    assert _cli(evkin, m, "camat", "tandatangani").kode == 0
+    assert _tabel(m, "Revisi")[-1]["Status"] == "ditandatangani"
+
+
+# ---- record ---------------------------------------------------------------------------------------------
+
+def _rekaman(demo: Path) -> Path:
+    return demo / "arsip" / "2026-TW3"
+
+
+def test_record_verifies_and_names_every_flipped_byte(demo: Path, tmp_path: Path, evkin) -> None:
+    assert evkin("verifikasi", _rekaman(demo)).kode == 0
+    berkas = [p for p in _rekaman(demo).rglob("*") if p.is_file()]
+    assert {p.suffix for p in berkas} >= {".xlsx", ".pdf", ".docx", ".json"}
+    for asli in berkas:
+        salinan = tmp_path / f"r-{asli.name}"
+        shutil.copytree(_rekaman(demo), salinan)
+        target = salinan / asli.relative_to(_rekaman(demo))
+        target.chmod(stat.S_IRUSR | stat.S_IWUSR)
+        data = bytearray(target.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        target.write_bytes(bytes(data))
+        hasil = evkin("verifikasi", salinan)
+        assert hasil.kode == 3, asli.name
+        assert asli.name in hasil.keluar, hasil.keluar
+
+
+def test_record_catches_an_edited_log_row_even_with_a_resealed_manifest(demo: Path, tmp_path: Path, evkin) -> None:
+    from macros_py.io.arsip import NAMA_HASH_MANIFEST, NAMA_MANIFEST, tulis_manifest
+
+    salinan = tmp_path / "r"
+    shutil.copytree(_rekaman(demo), salinan)
+    xlsx = next(salinan.glob("*_ARSIP.xlsx"))
+    xlsx.chmod(0o644)
+    wb = load_workbook(xlsx)
+    wb["Log"]["G6"] = "baris diubah"
+    wb.save(xlsx)
+    info = json.loads((salinan / NAMA_MANIFEST).read_text())["info"]
+    (salinan / NAMA_MANIFEST).unlink()
+    (salinan / NAMA_HASH_MANIFEST).unlink()
+    tulis_manifest(salinan, info)
+    hasil = evkin("verifikasi", salinan)
+    assert hasil.kode == 3 and "Log baris 6" in hasil.keluar
+
+
+def test_frozen_workbook_values_only_protected_read_only(demo: Path) -> None:
+    xlsx = next(_rekaman(demo).glob("*_ARSIP.xlsx"))
+    assert not os.stat(xlsx).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    wb = load_workbook(xlsx)
+    assert all(ws.protection.sheet for ws in wb.worksheets)
+    assert all(c.data_type != "f" for ws in wb.worksheets for r in ws.iter_rows() for c in r)
+    sop = wb["SOP"]
+    assert [sop.cell(5 + i, 10).value for i in range(11)] == ["Selesai"] * 11
+
+
+def test_period_closed_after_archiving(demo: Path, tmp_path: Path, evkin) -> None:
+    m = tmp_path / "Evaluasi_Kinerja.xlsx"
+    shutil.copyfile(demo / "Evaluasi_Kinerja.xlsx", m)
+    hasil = evkin("--workbook", m, "--sebagai", "kasubag", "nomor", "--perihal", "x", "--tujuan", "y")
+    assert hasil.kode == 4 and "sudah ditutup" in hasil.galat
+
+
+def test_next_period_carries_indicators_and_letter_counter(demo: Path, tmp_path: Path, evkin) -> None:
+    baru = tmp_path / "TW4.xlsx"
+    hasil = evkin("--workbook", baru, "--sebagai", "kasubag", "--waktu", "2027-01-05T08:00", "init", "--tahun",
+                  "2026", "--periode", "TW4", "--lanjut", demo / "Evaluasi_Kinerja.xlsx")
+    assert hasil.kode == 0, hasil.galat
+    assert len(_tabel(baru, "Daftar Indikator")) == 12
+    nomor = evkin("--workbook", baru, "--sebagai", "kasubag", "--waktu", "2026-12-20T08:00", "nomor",
+                  "--perihal", "Undangan", "--tujuan", "Kepala Desa")
+    assert nomor.kode == 0 and nomor.keluar.strip() == "000.7.5/002/Kec-Mkt/2026"
+
+
+def test_rollup_of_two_records_is_the_union(demo: Path, tmp_path: Path, evkin) -> None:
+    kedua = tmp_path / "kedua"
+    jalankan_demo(kedua, info=_diam)
+    keluar = tmp_path / "rollup.xlsx"
+    hasil = evkin("rollup", _rekaman(demo), kedua / "arsip" / "2026-TW3", "--out", keluar)
+    assert hasil.kode == 0, hasil.galat
+    ws = load_workbook(keluar)["Rekap"]
+    baris = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0]]
+    assert len(baris) == 24 and len({r[0] for r in baris}) == 2
+    satu = _tabel(demo / "Evaluasi_Kinerja.xlsx", "Rekap")
+    assert sorted(r[7] for r in baris) == sorted([r["Indikator Kinerja"] for r in satu] * 2)
+    analisis = list(load_workbook(keluar)["Analisis"].iter_rows(min_row=2, values_only=True))
+    assert analisis[-1][0] == "Total Unit" and analisis[-1][1] == 24
+    dobel = evkin("rollup", _rekaman(demo), _rekaman(demo), "--out", tmp_path / "x.xlsx")
+    assert dobel.kode == 3 and "dua kali" in dobel.galat

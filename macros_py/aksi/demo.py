@@ -102,6 +102,8 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     (kiriman / "Laporan_Evaluasi_TW3.pdf").write_bytes(b"%PDF-1.4\n% contoh bukti dukung\n")
     (kiriman / "Rekap_PATEN_TW3.pdf").write_bytes(b"%PDF-1.4\n% contoh bukti dukung\n")
 
+    if sampai <= 4:
+        return master
     # First a typing error from Trantibum: rejected, nothing written; then the corrected file.
     trantib = next(kiriman.glob("*_TRANTIB.xlsx"))
     salah = {"Jumlah kejadian gangguan ketentraman dan ketertiban umum": {"tw3_k": -2}}
@@ -121,6 +123,8 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     waktu = t5 + timedelta(hours=4)
     s = aksi("kasubag", waktu, lambda b, k: selesaikan_langkah(b, k, 5))
     info(f"[langkah 5] selesai, durasi {s.durasi}")
+    if sampai <= 5:
+        return master
 
     folder_dokumen = master.parent / FOLDER_DOKUMEN
     ringkas = aksi("kasubag", waktu + timedelta(hours=5), analisa)
@@ -149,6 +153,8 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     waktu += timedelta(minutes=15)
     surat_ = aksi("kasubag", waktu, lambda b, k: surat(b, k, folder_dokumen, info=info))
     info(f"[langkah 10] surat pengantar nomor {surat_['nomor']}: {surat_['pdf'] or surat_['xlsx']}")
+    if sampai <= 10:
+        return master
     waktu += timedelta(minutes=10)
     rekaman = folder / "arsip" / "2026-TW3"
     if rekaman.exists():

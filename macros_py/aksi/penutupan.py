@@ -122,32 +122,38 @@ def arsip(book: Book, konteks: Konteks, folder: Path, folder_master: Path, tujua
 
     The record holds a frozen copy of the workbook (values only, every sheet protected, read-only), the signed
     document and the surat pengantar (PDF, docx), the bukti dukung, and a manifest of every file's SHA-256 with
-    the Log's last hash — so anyone can verify it later with `evkin verifikasi DIR`.
+    the Log's last hash — so anyone can verify it later with `evkin verifikasi DIR`. It is built in a staging
+    folder and renamed into place whole, so a killed run never leaves a half-sealed record.
     """
     from ..io.arsip import bekukan_workbook, tulis_manifest, verifikasi_arsip
     from ..io.master import simpan_atomik
 
+    if not hasattr(book, "wb"):
+        raise PenggunaanSalah("Arsip dibuat dari baris perintah (evkin arsip), bukan dari Excel.")
     konf = konteks.konfigurasi
     p = konf.pengaturan
-    if folder.exists() and any(folder.iterdir()):
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise PenggunaanSalah(f"Folder arsip {folder} sudah berisi berkas; pilih folder baru yang kosong.")
     tujuan = (tujuan or _teks(p.get("tujuan_surat"))).strip()
     register = [r for r in baca_tabel(book, konteks.skema.tabel("penomoran")) if r["status"] != penomoran.STATUS_BATAL]
     nomor_surat = register[-1]["nomor_surat"] if register else ""
+    panggung = folder.with_name(f".{folder.name}.sementara")
+    if panggung.exists():
+        shutil.rmtree(panggung)
+        konteks.info(f"Folder arsip sementara sisa proses yang terhenti dihapus: {panggung.name}")
 
     def kerja() -> Path:
-        folder.mkdir(parents=True, exist_ok=True)
+        panggung.mkdir(parents=True)
         versi = _versi_ditandatangani(book, konteks)
-        dokumen = folder_master / FOLDER_DOKUMEN
         salin = [Path(str(versi["berkas"]))]
-        salin += sorted(dokumen.glob(f"Surat_Pengantar_{konf.tahun}_{konf.periode}.*"))
+        salin += sorted((folder_master / FOLDER_DOKUMEN).glob(f"Surat_Pengantar_{konf.tahun}_{konf.periode}.*"))
         for asal in salin:
             if asal.exists():
-                shutil.copyfile(asal, folder / asal.name)
+                shutil.copyfile(asal, panggung / asal.name)
         for b in baca_tabel(book, konteks.skema.tabel("bukti")):
             asal = Path(_teks(b["lokasi"]))
             if b["status"] == "disimpan" and asal.is_file():
-                tujuan_bukti = folder / FOLDER_ARSIP_BUKTI / asal.parent.name / asal.name
+                tujuan_bukti = panggung / FOLDER_ARSIP_BUKTI / asal.parent.name / asal.name
                 tujuan_bukti.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(asal, tujuan_bukti)
         tabel = konteks.skema.tabel("pengiriman")
@@ -160,23 +166,24 @@ def arsip(book: Book, konteks: Konteks, folder: Path, folder_master: Path, tujua
 
     hasil = jalankan_langkah(book, konteks, 11, kerja)
     tulis_log(book, konteks)  # the sealed copy must carry the final log rows
-    if not hasattr(book, "wb"):
-        raise PenggunaanSalah("Arsip dibuat dari baris perintah (evkin arsip), bukan dari Excel.")
-    sementara = folder / ".workbook-sementara.xlsx"
+    sementara = panggung / ".workbook-sementara.xlsx"
     simpan_atomik(sementara, book.wb.save, cadangan=False)
-    bekukan_workbook(sementara, folder / f"Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_ARSIP.xlsx")
+    bekukan_workbook(sementara, panggung / f"Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_ARSIP.xlsx")
     sementara.unlink()
     pengaturan = {_teks(r["kunci"]): r["nilai"] for r in baca_tabel(book, konteks.skema.sheet("konfigurasi")
                                                                          .tabel_("pengaturan"))}
-    tulis_manifest(folder, {
+    tulis_manifest(panggung, {
         "unit": _teks(p.get("unit")), "tahun": konf.tahun, "periode": konf.periode,
         "log_jumlah": pengaturan.get("log_jumlah"), "log_hash_terakhir": pengaturan.get("log_hash_terakhir"),
         "dibuat_oleh": konteks.pelaku.label(), "waktu": konteks.waktu.isoformat(sep=" "), "tujuan": tujuan,
         "nomor_surat": nomor_surat,
     })
-    masalah = verifikasi_arsip(folder)
+    masalah = verifikasi_arsip(panggung)
     if masalah:
         raise InputDitolak("Arsip yang baru dibuat tidak lolos verifikasi.", masalah)
+    if folder.exists():
+        folder.rmdir()
+    panggung.rename(folder)
     return hasil
 
 

@@ -3,9 +3,11 @@ values or be refused with BerkasDitolak, quickly, never with another exception."
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import io
+import os
 import re
 import struct
 import time
@@ -75,7 +77,7 @@ def sheet(body: bytes, head: bytes = b"") -> bytes:
     return SHEET_HEAD + head + b"<sheetData>" + body + b"</sheetData></worksheet>"
 
 
-def package(sheet_xml: bytes, **extra: bytes) -> dict[str, bytes]:
+def package(sheet_xml: bytes, extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
     parts = {
         "[Content_Types].xml": CONTENT_TYPES,
         "_rels/.rels": ROOT_RELS,
@@ -83,7 +85,7 @@ def package(sheet_xml: bytes, **extra: bytes) -> dict[str, bytes]:
         "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
         "xl/worksheets/sheet1.xml": sheet_xml,
     }
-    parts.update({name.replace("__", "/"): content for name, content in extra.items()})
+    parts.update(extra or {})
     return parts
 
 
@@ -425,6 +427,54 @@ def test_utf16_xml_and_malformed_xml_refused(tmp_path: Path) -> None:
     refused(write(tmp_path / "rusak.xlsx", zip_bytes(parts)), "rusak")
     parts = package(sheet(b'<row r="1"><c r="A1" r="B1"><v>1</v></c></row>'))
     refused(write(tmp_path / "atribut.xlsx", zip_bytes(parts)), "rusak")
+
+
+def padded_sheet(padding: int, comment: bytes = b"") -> bytes:
+    """One real cell, then `padding` bytes of shallow junk calamine would skip, compressing only ~100x
+    (random base64 keeps the ratio under the 200 limit, like a crafted file would)."""
+    noise = base64.b64encode(os.urandom(max(padding // 150, 16)))
+    junk = b"<x/>" * ((padding - len(noise)) // 4)
+    return SHEET_HEAD + (
+        b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData><extLst>'
+        + comment
+        + b'<y z="'
+        + noise
+        + b'"/>'
+        + junk
+        + b"</extLst></worksheet>"
+    )
+
+
+def test_padded_sheet_refused_quickly(tmp_path: Path) -> None:
+    data = zip_bytes(package(padded_sheet(40 * 1024 * 1024)))
+    assert len(data) < 1024 * 1024
+    refused(write(tmp_path / "bantalan.xlsx", data), "selain sel")
+
+
+def test_padded_shared_strings_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bk, "_PART_MAX", 64 * 1024)
+    strings = b"<sst>" + b"<si><t>teks panjang</t></si>" * 20_000 + b"</sst>"
+    parts = package(
+        sheet(b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), {"xl/sharedStrings.xml": strings}
+    )
+    refused(write(tmp_path / "string.xlsx", zip_bytes(parts)), "sharedStrings")
+
+
+def test_large_unread_part_only_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bk, "_PART_MAX", 1024)
+    body = sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>')
+    deep = b'<?xml version="1.0"?>' + b"<a>" * 2000 + b"</a>" * 2000  # never parsed by anyone: tolerated
+    path = write(tmp_path / "besar.xlsx", zip_bytes(package(body, {"docProps/custom.xml": deep})))
+    assert baca_berkas_kiriman(path).lembar[0].baris == [[1]]
+    laughs = BILLION_LAUGHS + b"<a>" + b" " * 4096 + b"&lol9;</a>"  # DOCTYPE is refused everywhere
+    path = write(tmp_path / "tawa.xlsx", zip_bytes(package(body, {"docProps/custom.xml": laughs})))
+    refused(path, "DOCTYPE")
+
+
+def test_exact_path_has_an_element_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bk, "_SLOW_PATH_ELEMENTS", 1000)
+    body = sheet(b"<!-- tanpa jalur cepat -->" + b'<row r="1"><c r="A1"><v>1</v></c></row>' * 600)
+    refused(write(tmp_path / "anggaran.xlsx", zip_bytes(package(body))), "terlalu besar untuk diperiksa")
 
 
 # -------------------------------------------------------------------------------------------- sheet limits

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..domain.errors import PenggunaanSalah, WorkbookSibuk
+from ..domain.errors import InputDitolak, PenggunaanSalah, WorkbookSibuk
 
 AWALAN_SEMENTARA = ".evkin-tmp-"
 TUNGGU_BAKU = 30.0
@@ -63,13 +63,19 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def simpan_atomik(path: Path, tulis: Callable[[Path], None], cadangan: bool = True) -> None:
-    """Write through `tulis(tmp)` then atomically replace `path`; the old version is kept as `.bak`."""
+def simpan_atomik(path: Path, tulis: Callable[[Path], None], cadangan: bool = True,
+                  periksa: Callable[[Path], None] | None = None) -> None:
+    """Write through `tulis(tmp)` then atomically replace `path`; the old version is kept as `.bak`.
+
+    `periksa(tmp)` may refuse (raise) after writing and before anything is replaced.
+    """
     fd, nama = tempfile.mkstemp(prefix=f"{AWALAN_SEMENTARA}{path.name}", dir=path.parent)
     os.close(fd)
     tmp = Path(nama)
     try:
         tulis(tmp)
+        if periksa is not None:
+            periksa(tmp)
         with tmp.open("rb+") as f:
             os.fsync(f.fileno())
         if cadangan and path.exists():
@@ -149,7 +155,17 @@ class UnitKerja:
     def simpan(self) -> None:
         periksa_excel(self.path)
         assert self.book is not None
-        simpan_atomik(self.path, self.book.wb.save)
+        simpan_atomik(self.path, self.book.wb.save, periksa=self._tolak_bila_ada_yang_hilang)
+
+    def _tolak_bila_ada_yang_hilang(self, baru: Path) -> None:
+        from .isi_asing import yang_hilang
+
+        hilang = yang_hilang(self.path, baru)
+        if hilang:
+            raise InputDitolak(
+                f"Simpan dibatalkan: workbook {self.path.name} berisi hal yang akan hilang bila disimpan tanpa "
+                "Excel. Workbook tidak diubah. Hapus atau pindahkan isi itu, atau jalankan aksi ini dari tombol "
+                "di Excel.", hilang)
 
     def __exit__(self, *exc: object) -> None:
         if self._kunci is not None:

@@ -1,0 +1,500 @@
+"""Benchmark of step 5 (`evkin himpun`) and step 6 (`evkin analisa`) at three scales, against a naive path
+and the read floor.
+
+    python bench/bench_himpun.py [--skala A,B,C] [--ulang N] [--ulang-c N] [--folder DIR] [--profil B]
+
+Scales: A kecamatan 8 files x 40 rows, B kabupaten 60 x 500, C province 200 x 1000. For each scale a master
+with that many bidang is made with the product's CLI (`evkin init`, steps 1–4, `distribusi`) against a copy
+of sheets_schema/ (EVKIN_SCHEMA), and the distributed templates are filled with openpyxl — real files the
+product accepts. Then, side by side (medians of --ulang runs):
+
+  (a) the product, as users run it: `evkin himpun DIR`, `evkin langkah selesai 5`, `evkin analisa`
+      (separate processes, master saved each time), alone and end to end;
+  (b) the naive path: pandas.read_excel(engine="openpyxl") per file, concat, openpyxl load of the master,
+      rewrite Rekap, save (one process);
+  (c) the read floor: python-calamine, and fastexcel when installed, reading the same files (in-process);
+  (d) the product's submission reading alone: baca_berkas_kiriman over all files (in-process), and the same
+      plus validasi_lembar.
+
+Subprocess times are wall-clock including interpreter start-up; peak memory is /usr/bin/time -v's
+"Maximum resident set size". Also: `evkin status` and `python -c pass` start-up, the slowest imports, and a
+cProfile of one `evkin himpun` run (top 15 cumulative). Generated files are cached in --folder (default: a
+temporary folder, removed at the end unless --simpan).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import pstats
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import _siapkan as siap
+from _siapkan import SKALA, WAKTU, Skenario, master_baru, perintah_evkin
+
+BENCH = Path(__file__).resolve().parent
+JALUR = BENCH / "_jalur.py"
+TIME_V = Path("/usr/bin/time")
+
+
+def info(pesan: str) -> None:
+    print(pesan, file=sys.stderr, flush=True)
+
+
+# ---- measuring a process ------------------------------------------------------------------------------
+
+@dataclass
+class Ukur:
+    detik: float
+    rss_mib: float | None
+    rc: int
+    keluar: str = ""
+    galat: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.rc == 0
+
+
+def _batas_memori() -> None:
+    """Children may use at most ~85% of RAM, so a runaway scale fails with MemoryError, not the OOM killer."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        resource.setrlimit(resource.RLIMIT_AS, (int(total * 0.85), int(total * 0.85)))
+    except (ValueError, OSError):
+        pass
+
+
+def ukur(cmd: list[str], env: dict[str, str] | None = None, batas_detik: float | None = None) -> Ukur:
+    pakai_time = TIME_V.exists()
+    penuh = [str(TIME_V), "-v", *cmd] if pakai_time else cmd
+    sebelum = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(penuh, env=env, capture_output=True, text=True, timeout=batas_detik,
+                           preexec_fn=_batas_memori)
+    except subprocess.TimeoutExpired as e:
+        return Ukur(time.perf_counter() - t0, None, -9, str(e.stdout or ""), "timeout")
+    detik = time.perf_counter() - t0
+    rss = None
+    galat = p.stderr
+    if pakai_time:
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+        rss = int(m.group(1)) / 1024 if m else None
+        galat = p.stderr.split("\tCommand being timed:")[0]
+    else:  # a lower bound: the largest child so far
+        sesudah = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        rss = sesudah / 1024 if sesudah > sebelum else None
+    return Ukur(detik, rss, p.returncode, p.stdout, galat)
+
+
+def median(xs: list[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+@dataclass
+class Baris:
+    """One measured path: times (s) of each repetition, peak RSS (MiB), a note."""
+
+    detik: list[float] = field(default_factory=list)
+    rss: list[float] = field(default_factory=list)
+    catatan: str = ""
+
+    @property
+    def t(self) -> float | None:
+        return median(self.detik)
+
+    @property
+    def m(self) -> float | None:
+        return max(self.rss) if self.rss else None
+
+
+# ---- one scale ----------------------------------------------------------------------------------------
+
+def evkin_args(master: Path, waktu: str, *args: str) -> list[str]:
+    return ["--workbook", str(master), "--sebagai", "kasubag", "--waktu", waktu, *args]
+
+
+def evkin_cmd(master: Path, waktu: str, *args: str) -> list[str]:
+    return [*perintah_evkin(), *evkin_args(master, waktu, *args)]
+
+
+def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, Baris], dict[str, object]]:
+    env = sk.env()
+    berkas = [str(p) for p in sk.berkas]
+    hasil: dict[str, Baris] = {k: Baris() for k in (
+        "himpun", "selesai5", "analisa", "e2e", "e2e_ha", "naif", "naif_baca", "naif_master", "calamine",
+        "fastexcel", "proyek_baca", "proyek_validasi")}
+    lain: dict[str, object] = {"berkas_mib": sum(p.stat().st_size for p in sk.berkas) / 2**20}
+    nama = sk.skala.nama
+
+    # (a) the product, as processes
+    for i in range(ulang):
+        master = master_baru(sk, f"proyek{i}")
+        langkah = [("himpun", WAKTU["himpun"], ("himpun", str(sk.kiriman))),
+                   ("selesai5", WAKTU["selesai5"], ("langkah", "selesai", "5")),
+                   ("analisa", WAKTU["analisa"], ("analisa",))]
+        jumlah: dict[str, float] = {}
+        for kunci, waktu, args in langkah:
+            info(f"[{nama}] run {i + 1}/{ulang}: evkin {' '.join(args[:1])} ...")
+            u = ukur(evkin_cmd(master, waktu, *args), env, batas_detik)
+            if not u.ok:
+                hasil[kunci].catatan = "timeout" if u.galat == "timeout" else f"exit {u.rc}: {u.galat.strip()[-300:]}"
+                info(f"[{nama}] evkin {args[0]} failed after {u.detik:.1f} s: {hasil[kunci].catatan}")
+                break
+            hasil[kunci].detik.append(u.detik)
+            if u.rss_mib:
+                hasil[kunci].rss.append(u.rss_mib)
+            jumlah[kunci] = u.detik
+            if kunci == "himpun":
+                lain["peringatan_himpun"] = u.keluar.count("peringatan:")
+                lain["master_sesudah_himpun_mib"] = master.stat().st_size / 2**20
+        if len(jumlah) < 3:
+            break
+        hasil["e2e"].detik.append(sum(jumlah.values()))
+        hasil["e2e_ha"].detik.append(jumlah["himpun"] + jumlah["analisa"])
+        hasil["e2e"].rss.append(max(hasil["himpun"].rss + hasil["selesai5"].rss + hasil["analisa"].rss))
+        lain["master_akhir"] = master
+
+    # (b) the naive path, as a process
+    from macros_py.schema import muat_skema
+
+    rekap = muat_skema(sk.skema).tabel("rekap")
+    for i in range(ulang):
+        master = master_baru(sk, f"naif{i}")
+        info(f"[{nama}] run {i + 1}/{ulang}: naive pandas+openpyxl ...")
+        u = ukur([sys.executable, str(JALUR), "naif", "--master", str(master), "--sheet", rekap.sheet,
+                  "--baris-data", str(rekap.baris_data), *berkas], env, batas_detik)
+        if not u.ok:
+            hasil["naif"].catatan = "timeout" if u.galat == "timeout" else f"exit {u.rc}: {u.galat.strip()[-300:]}"
+            break
+        fase = json.loads(u.keluar)
+        hasil["naif"].detik.append(u.detik)
+        hasil["naif"].rss += [u.rss_mib] if u.rss_mib else []
+        hasil["naif_baca"].detik.append(fase["baca"])
+        hasil["naif_master"].detik.append(fase["muat"] + fase["tulis"] + fase["simpan"])
+        lain["naif_fase"] = fase
+
+    # (c) read floor and (d) the product's reading, in-process (after one warm-up pass)
+    for kunci, cara in (("calamine", "calamine"), ("fastexcel", "fastexcel"), ("proyek_baca", "proyek"),
+                        ("proyek_validasi", "proyek+validasi")):
+        if cara == "fastexcel" and not _ada("fastexcel"):
+            hasil[kunci].catatan = "not installed (pip install fastexcel)"
+            continue
+        info(f"[{nama}] in-process read: {cara} ...")
+        u = ukur([sys.executable, str(JALUR), "baca", cara, "--ulang", str(ulang), *berkas], env, batas_detik)
+        if not u.ok:
+            hasil[kunci].catatan = f"exit {u.rc}: {u.galat.strip()[-300:]}"
+            continue
+        data = json.loads(u.keluar)
+        hasil[kunci].detik = data["kali"]
+        hasil[kunci].rss += [u.rss_mib] if u.rss_mib else []
+        lain[f"baris_{kunci}"] = data["baris"]
+    if not _ada("pyarrow") and hasil["fastexcel"].detik:
+        hasil["fastexcel"].catatan = "load_sheet only (pyarrow absent: no Arrow hand-over)"
+    return hasil, lain
+
+
+def _ada(modul: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(modul) is not None
+
+
+# ---- start-up ------------------------------------------------------------------------------------------
+
+def importtime(cmd: list[str], env: dict[str, str], n: int = 5) -> tuple[list[tuple[int, int, str]], float]:
+    """(self us, cumulative us, module) of the n slowest imports by self time, and the total import time (s)."""
+    p = subprocess.run([sys.executable, "-X", "importtime", *cmd], env=env, capture_output=True, text=True)
+    rijen = []
+    for regel in p.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S.*)$", regel)
+        if m:
+            rijen.append((int(m.group(1)), int(m.group(2)), len(m.group(3)), m.group(4)))
+    totaal = sum(r[0] for r in rijen) / 1e6
+    return [(s, c, mod) for s, c, _d, mod in sorted(rijen, reverse=True)[:n]], totaal
+
+
+def importtime_cumulatief(cmd: list[str], env: dict[str, str], n: int = 5) -> list[tuple[int, str]]:
+    """The n heaviest top-level imports (what the command itself pulled in), by cumulative time."""
+    p = subprocess.run([sys.executable, "-X", "importtime", *cmd], env=env, capture_output=True, text=True)
+    hasil = []
+    for regel in p.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S.*)$", regel)
+        if m and len(m.group(3)) <= 1:
+            hasil.append((int(m.group(2)), m.group(4)))
+    return sorted(hasil, reverse=True)[:n]
+
+
+def ukur_startup(sk_a: Skenario, master: Path, ulang: int) -> list[str]:
+    env = sk_a.env()
+    uit = []
+    n = max(ulang, 5)
+    for cmd in ([sys.executable, "-c", "pass"], [sys.executable, "-c", "import macros_py.cli"],
+                evkin_cmd(master, WAKTU["status"], "status")):
+        ukur(cmd, env)  # warm-up: page cache and .pyc files
+    kosong = [ukur([sys.executable, "-c", "pass"], env) for _ in range(n)]
+    status = [ukur(evkin_cmd(master, WAKTU["status"], "status"), env) for _ in range(n)]
+    status_json = [ukur(evkin_cmd(master, WAKTU["status"], "status", "--json"), env) for _ in range(n)]
+    cli = [ukur([sys.executable, "-c", "import macros_py.cli"], env) for _ in range(n)]
+    uit.append(f"python -c pass                       {median([u.detik for u in kosong]):6.3f} s  "
+               f"peak {max(u.rss_mib or 0 for u in kosong):5.0f} MiB")
+    uit.append(f"python -c 'import macros_py.cli'     {median([u.detik for u in cli]):6.3f} s")
+    assert all(u.ok for u in status), status[0].galat
+    ukuran = master.stat().st_size / 2**20
+    uit.append(f"evkin status (scale-A master)        {median([u.detik for u in status]):6.3f} s  "
+               f"peak {max(u.rss_mib or 0 for u in status):5.0f} MiB   (master {ukuran:.2f} MiB)")
+    uit.append(f"evkin status --json                  {median([u.detik for u in status_json]):6.3f} s")
+    top, totaal = importtime(["-c", "import macros_py.cli"], env)
+    uit.append(f"python -X importtime -c 'import macros_py.cli': {totaal:.3f} s of imports; slowest (self):")
+    uit += [f"    {s / 1000:7.1f} ms self {c / 1000:7.1f} ms cum  {mod}" for s, c, mod in top]
+    status_cmd = ["-m", "macros_py", *evkin_args(master, WAKTU["status"], "status")]
+    top, totaal = importtime(status_cmd, env)
+    uit.append(f"python -X importtime -m macros_py ... status: {totaal:.3f} s of imports; slowest (self):")
+    uit += [f"    {s / 1000:7.1f} ms self {c / 1000:7.1f} ms cum  {mod}" for s, c, mod in top]
+    uit.append("  heaviest top-level imports of `status` (cumulative):")
+    uit += [f"    {c / 1000:7.1f} ms  {mod}" for c, mod in importtime_cumulatief(status_cmd, env)]
+    return uit
+
+
+# ---- profile ------------------------------------------------------------------------------------------
+
+def profil(sk: Skenario, baris_atas: int = 15) -> list[str]:
+    master = master_baru(sk, "profil")
+    keluaran = sk.folder / "jalan" / "himpun.prof"
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(keluaran), "-m", "macros_py",
+           *evkin_args(master, WAKTU["himpun"], "himpun", str(sk.kiriman))]
+    info(f"[{sk.skala.nama}] cProfile of evkin himpun ...")
+    u = ukur(cmd, sk.env())
+    if not u.ok:
+        return [f"profile run failed: exit {u.rc}: {u.galat[-500:]}"]
+    st = pstats.Stats(str(keluaran))
+    total = st.total_tt  # type: ignore[attr-defined]
+    uit = [f"cProfile, scale {sk.skala.nama}: `evkin himpun` {total:.2f} s profiled ({u.detik:.2f} s wall incl. "
+           "profiler overhead)"]
+
+    def tabel(sorteer: str, n: int) -> list[str]:
+        rijen = []
+        for (bestand, regel, fungsie), (_cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
+            naam = _kort(bestand, regel, fungsie)
+            if sorteer == "cumulative" and any(w in naam for w in _OMHULSEL):
+                continue
+            rijen.append((ct if sorteer == "cumulative" else tt, nc, tt, ct, naam))
+        rijen.sort(reverse=True)
+        kop = f"  {'cum s':>8} {'own s':>8} {'calls':>10}  function"
+        return [kop] + [f"  {ct:8.2f} {tt:8.2f} {nc:10d}  {naam}" for _k, nc, tt, ct, naam in rijen[:n]]
+
+    uit.append(f"top {baris_atas} by cumulative time (process/CLI wrappers left out):")
+    uit += tabel("cumulative", baris_atas)
+    uit.append(f"top {baris_atas} by own time:")
+    uit += tabel("tottime", baris_atas)
+    uit.append("where the time goes (cumulative; nested entries overlap):")
+    for label, bestand, fungsie in _POSTEN:
+        gevonden = [(nc, ct) for (b, _r, f), (_cc, nc, _tt, ct, _c) in st.stats.items()  # type: ignore[attr-defined]
+                    if f == fungsie and b.endswith(bestand)]
+        if gevonden:
+            nc, ct = max(gevonden, key=lambda x: x[1])
+            uit.append(f"  {ct:8.2f} s {100 * ct / total:5.1f}%  {nc:8d} calls  {label}")
+    return uit
+
+
+_OMHULSEL = ("builtins.exec", "<string>:1(", "runpy", "__main__.py", "cli.py", "konteks.py:165(eksekusi)")
+_POSTEN = (
+    ("imports (all)", "<frozen importlib._bootstrap>", "_find_and_load"),
+    ("master open: UnitKerja.__enter__ (lock + openpyxl load)", "macros_py/io/master.py", "__enter__"),
+    ("  openpyxl load_workbook", "openpyxl/reader/excel.py", "load_workbook"),
+    ("himpun() total", "macros_py/aksi/pengumpulan.py", "himpun"),
+    ("  read every submission: _baca_berkas", "macros_py/aksi/pengumpulan.py", "_baca_berkas"),
+    ("    baca_berkas_kiriman (zip checks + calamine)", "macros_py/io/berkas_kiriman.py", "baca_berkas_kiriman"),
+    ("    validasi_lembar", "macros_py/domain/validasi.py", "validasi_lembar"),
+    ("  write phase: himpun.kerja", "macros_py/aksi/pengumpulan.py", "kerja"),
+    ("    _ganti_rekap (per file: read whole Rekap, rewrite it)", "macros_py/aksi/pengumpulan.py", "_ganti_rekap"),
+    ("    _ganti_bukti", "macros_py/aksi/pengumpulan.py", "_ganti_bukti"),
+    ("    _simpan_bukti", "macros_py/aksi/pengumpulan.py", "_simpan_bukti"),
+    ("    baca_tabel (all callers)", "macros_py/io/book.py", "baca_tabel"),
+    ("    baca_tabel_mentah (all callers)", "macros_py/io/book.py", "baca_tabel_mentah"),
+    ("    tulis_tabel (all callers)", "macros_py/io/book.py", "tulis_tabel"),
+    ("    OpenpyxlBook.read", "macros_py/io/openpyxl_book.py", "read"),
+    ("    OpenpyxlBook.write", "macros_py/io/openpyxl_book.py", "write"),
+    ("    Konteks.catat (Log rows, hash chain)", "macros_py/aksi/konteks.py", "catat"),
+    ("master save: UnitKerja.simpan (atomic)", "macros_py/io/master.py", "simpan"),
+    ("  openpyxl Workbook.save", "openpyxl/workbook/workbook.py", "save"),
+)
+
+
+def _kort(bestand: str, regel: int, fungsie: str) -> str:
+    if bestand == "~":
+        return fungsie
+    p = bestand.replace(str(siap.ROOT) + "/", "")
+    p = re.sub(r".*/site-packages/", "", p)
+    p = re.sub(r".*/lib/python3\.\d+/", "", p)
+    return f"{p}:{regel}({fungsie})"
+
+
+# ---- report -------------------------------------------------------------------------------------------
+
+def mesin() -> list[str]:
+    model = ""
+    try:
+        for regel in Path("/proc/cpuinfo").read_text().splitlines():
+            if regel.startswith("model name"):
+                model = regel.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        mem = 0.0
+    versies = []
+    for mod in ("openpyxl", "pandas", "python_calamine", "fastexcel", "pyarrow"):
+        try:
+            from importlib.metadata import version
+
+            versies.append(f"{mod} {version(mod.replace('_', '-'))}")
+        except Exception:
+            versies.append(f"{mod} -")
+    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return [f"machine: nproc {nproc}, CPU {model or platform.processor()}, RAM {mem:.1f} GiB, "
+            f"{platform.system()} {platform.release()}",
+            f"python {platform.python_version()} ({sys.executable}); " + ", ".join(versies),
+            f"product command: {' '.join(perintah_evkin())}"]
+
+
+def sel(b: Baris) -> str:
+    if b.t is None:
+        return (b.catatan or "-")[:22]
+    mem = f" {b.m:6.0f}M" if b.m else "        "
+    return f"{b.t:8.2f}s{mem}"
+
+
+def verhouding(a: float | None, b: float | None, fmt: str = "{:.1f}x") -> str:
+    return fmt.format(a / b) if a is not None and b else "-"
+
+
+def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[str]:
+    namen = list(hasil)
+    lebar = 20
+    kop = f"{'':52}" + "".join(f"{n + ' ' + SKALA[n].keterangan:>{lebar}}" for n in namen)
+    uit = [kop, f"{'':52}" + "".join(
+        f"{f'{SKALA[n].berkas} x {SKALA[n].baris} = {SKALA[n].total_baris}':>{lebar}}" for n in namen)]
+    uit.append("-" * len(kop))
+    regels = [
+        ("himpun", "(a) evkin himpun DIR                (process)"),
+        ("selesai5", "(a) evkin langkah selesai 5         (process)"),
+        ("analisa", "(a) evkin analisa                   (process)"),
+        ("e2e_ha", "(a) himpun + analisa"),
+        ("e2e", "(a) end to end: himpun+selesai 5+analisa"),
+        ("naif", "(b) naive pandas+openpyxl           (process)"),
+        ("naif_baca", "    of which pandas.read_excel x files + concat"),
+        ("naif_master", "    of which master load + write Rekap + save"),
+        ("calamine", "(c) floor python-calamine           (in-proc)"),
+        ("fastexcel", "(c) floor fastexcel                 (in-proc)"),
+        ("proyek_baca", "(d) baca_berkas_kiriman x files     (in-proc)"),
+        ("proyek_validasi", "(d) ... + validasi_lembar           (in-proc)"),
+    ]
+    for kunci, label in regels:
+        uit.append(f"{label:52}" + "".join(f"{sel(hasil[n][0][kunci]):>{lebar}}" for n in namen))
+    uit.append("-" * len(kop))
+
+    def rij(label: str, fungsi) -> None:  # type: ignore[no-untyped-def]
+        uit.append(f"{label:52}" + "".join(f"{fungsi(hasil[n][0], hasil[n][1]):>{lebar}}" for n in namen))
+
+    rij("naive / project himpun", lambda h, _l: verhouding(h["naif"].t, h["himpun"].t))
+    rij("naive / project end to end", lambda h, _l: verhouding(h["naif"].t, h["e2e"].t))
+    rij("project read (d) / calamine floor", lambda h, _l: verhouding(h["proyek_baca"].t, h["calamine"].t))
+    rij("project read (d) / fastexcel floor", lambda h, _l: verhouding(h["proyek_baca"].t, h["fastexcel"].t))
+    rij("project read+validate / calamine floor",
+        lambda h, _l: verhouding(h["proyek_validasi"].t, h["calamine"].t))
+    rij("himpun process / project read+validate", lambda h, _l: verhouding(h["himpun"].t, h["proyek_validasi"].t))
+    rij("rows/s through evkin himpun",
+        lambda h, lain: f"{hasil_baris(h, lain) / h['himpun'].t:,.0f}" if h["himpun"].t else "-")
+    rij("submission files on disk (MiB)", lambda _h, lain: f"{lain['berkas_mib']:.1f}")
+    rij("master after himpun (MiB)", lambda _h, lain: f"{lain.get('master_sesudah_himpun_mib', 0):.1f}")
+    rij("warnings printed by himpun", lambda _h, lain: str(lain.get("peringatan_himpun", "-")))
+    if "B" in hasil and "C" in hasil:
+        hb, hc = hasil["B"][0], hasil["C"][0]
+        uit.append(f"C/B ratios (rows ratio {SKALA['C'].total_baris / SKALA['B'].total_baris:.2f}): "
+                   + ", ".join(f"{k} {verhouding(hc[k].t, hb[k].t)}" for k in
+                               ("himpun", "analisa", "e2e", "naif", "calamine", "proyek_baca", "proyek_validasi")))
+    if "A" in hasil and "B" in hasil:
+        ha, hb = hasil["A"][0], hasil["B"][0]
+        uit.append(f"B/A ratios (rows ratio {SKALA['B'].total_baris / SKALA['A'].total_baris:.1f}): "
+                   + ", ".join(f"{k} {verhouding(hb[k].t, ha[k].t)}" for k in
+                               ("himpun", "analisa", "e2e", "naif", "calamine", "proyek_baca", "proyek_validasi")))
+    return uit
+
+
+def hasil_baris(_h: dict[str, Baris], lain: dict[str, object]) -> int:
+    return int(lain.get("baris_proyek_validasi") or 0)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--skala", default="A,B", help="comma-separated scales among A,B,C (default A,B)")
+    p.add_argument("--ulang", type=int, default=3, help="repetitions per measurement, median reported (default 3)")
+    p.add_argument("--ulang-c", type=int, default=1, help="repetitions at scale C (default 1)")
+    p.add_argument("--folder", type=Path, help="where generated files are cached (reused when present)")
+    p.add_argument("--simpan", action="store_true", help="keep the temporary folder")
+    p.add_argument("--profil", default="B", help="scale whose `evkin himpun` is profiled ('' for none; default B)")
+    p.add_argument("--batas", type=float, default=900, help="seconds after which one process is stopped (default 900)")
+    a = p.parse_args()
+    skala = [s.strip().upper() for s in a.skala.split(",") if s.strip()]
+    if not skala or any(s not in SKALA for s in skala):
+        p.error("--skala: choose among A, B, C")
+    sementara = a.folder is None
+    akar = a.folder or Path(tempfile.mkdtemp(prefix="bench_himpun_"))
+    akar.mkdir(parents=True, exist_ok=True)
+    t_mulai = time.perf_counter()
+    try:
+        uit = mesin()
+        hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]] = {}
+        skenario: dict[str, Skenario] = {}
+        for s in skala:
+            t0 = time.perf_counter()
+            skenario[s] = siap.siapkan(SKALA[s], akar / s, info)
+            uit.append(f"scale {s}: files generated/checked in {time.perf_counter() - t0:.1f} s ({akar / s})")
+            ulang = a.ulang_c if s == "C" else a.ulang
+            hasil[s] = ukur_skala(skenario[s], ulang, a.batas)
+        print("\n".join(uit), flush=True)
+        print()
+        print(f"Times: median of {a.ulang} runs ({a.ulang_c} at C); s = seconds, M = peak RSS MiB of that process")
+        print("\n".join(cetak(hasil)), flush=True)
+        if "naif_fase" in hasil[skala[-1]][1]:
+            fase = hasil[skala[-1]][1]["naif_fase"]
+            print(f"naive phases at {skala[-1]} (last run): " + ", ".join(
+                f"{k} {v:.2f} s" if isinstance(v, float) else f"{k} {v}" for k, v in fase.items()))  # type: ignore[union-attr]
+        print()
+        print("Start-up")
+        sk_a = skenario.get("A") or siap.siapkan(SKALA["A"], akar / "A", info)
+        master_a = hasil["A"][1].get("master_akhir") if "A" in hasil else None
+        if not isinstance(master_a, Path):
+            master_a = master_baru(sk_a, "status")
+        print("\n".join(ukur_startup(sk_a, master_a, a.ulang)), flush=True)
+        if a.profil:
+            s = a.profil.upper()
+            sk = skenario.get(s) or siap.siapkan(SKALA[s], akar / s, info)
+            print()
+            print("\n".join(profil(sk)), flush=True)
+        print(f"\n(total benchmark time {time.perf_counter() - t_mulai:.0f} s)")
+    finally:
+        if sementara and not a.simpan:
+            shutil.rmtree(akar, ignore_errors=True)
+        elif sementara:
+            info(f"kept {akar}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

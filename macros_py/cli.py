@@ -323,6 +323,22 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_periksa(args: argparse.Namespace) -> int:
+    from .aksi.periksa import periksa
+
+    path = Path(args.target) if args.target else Path(args.workbook)
+    if not path.exists():
+        raise PenggunaanSalah(f"Workbook {path} tidak ditemukan.")
+    masalah = periksa(path)
+    for m in masalah:
+        print(f"MASALAH: {m}")
+    if masalah:
+        print(f"{len(masalah)} masalah ditemukan di {path.name}.")
+        return InputDitolak.exit_code
+    print(f"Workbook {path.name} sehat: skema, sheet, urutan SOP, Log, register nomor dan area data baik.")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .aksi.demo import jalankan_demo
 
@@ -442,6 +458,10 @@ def buat_parser() -> argparse.ArgumentParser:
     p.add_argument("rekaman", nargs="+", help="folder arsip")
     p.add_argument("--out", required=True, help="workbook ringkasan")
     p.set_defaults(fungsi=cmd_rollup)
+
+    p = sub.add_parser("periksa", parents=[umum], help="periksa kesehatan workbook induk")
+    p.add_argument("target", nargs="?", help="workbook (baku: --workbook)")
+    p.set_defaults(fungsi=cmd_periksa)
 
     p = sub.add_parser("demo", parents=[umum], help="jalankan SOP lengkap dengan data contoh")
     p.add_argument("folder", nargs="?", default="demo-output")

@@ -64,3 +64,19 @@ def test_cancelled_number_stays_and_is_never_reused(master: Path, evkin) -> None
     assert [r["status"] for r in register] == ["aktif", "batal", "aktif"]
     tanpa_peran = evkin("--workbook", master, "--sebagai", "kasi_pem", "nomor", "--perihal", "c", "--tujuan", "d")
     assert tanpa_peran.kode == 4
+
+
+def test_periksa_explains_each_problem(master: Path, evkin) -> None:
+    assert evkin("--workbook", master, "periksa").kode == 0
+    wb = load_workbook(master)
+    wb["Rekap"]["Q5"] = "=1+1"
+    wb["SOP"]["J7"] = "Selesai"
+    wb["Log"]["G5"] = "diubah"
+    wb["Konfigurasi"]["B11"] = 99
+    del wb["Seksi Kesos"]
+    wb.save(master)
+    hasil = evkin("--workbook", master, "periksa")
+    assert hasil.kode == 3
+    for kata in ("sel Q5: berisi rumus", "langkah 3 selesai padahal langkah 2 belum dimulai", "Log baris 5",
+                 "Sheet 'Seksi Kesos' tidak ada", "versi skema workbook 99"):
+        assert kata in hasil.keluar, (kata, hasil.keluar)

@@ -278,12 +278,14 @@ def _baca_berkas(path: Path, konteks: Konteks, eksplisit: bool, info: Callable[[
     return hasil
 
 
-def _baca_master(book: Book, konteks: Konteks) -> list[_Sumber]:
+def _baca_master(book: Book, konteks: Konteks, hanya_sheet: str | None = None) -> list[_Sumber]:
     """Bidang sheets filled inside the master (the sheets with at least one indicator row)."""
     harapan = _harapan(konteks)
     kolom = konteks.skema.tabel("bidang").kolom
     hasil = []
     for b in _bidang(konteks):
+        if hanya_sheet is not None and b["sheet"] != hanya_sheet:
+            continue  # the Excel button on one bidang sheet sends that sheet only
         nilai = book.read_values(b["sheet"])
         k = validasi_lembar("workbook induk", b["sheet"], nilai, kolom, harapan)
         if k.galat and not k.baris and all("tidak ada data" in m.pesan for m in k.galat):
@@ -301,16 +303,18 @@ def _batas_himpun(book: Book, konteks: Konteks) -> date | None:
 
 
 def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_bukti: Path | None = None,
-           info: Callable[[str], None] | None = None) -> HasilHimpun:
+           info: Callable[[str], None] | None = None, hanya_sheet: str | None = None) -> HasilHimpun:
     """Step 5: validate every submission completely; write all of them, or nothing (exit 3) if any fails.
 
-    With no files, the bidang sheets filled inside the master are collected.
+    With no files, the bidang sheets filled inside the master are collected (only `hanya_sheet` if given).
     """
     skema = konteks.skema
     nama_bidang = {b["kode"]: b["nama"] for b in _bidang(konteks)}
     info = info or konteks.info
     sumber = [s for p, eks in kumpulkan_berkas(berkas) for s in _baca_berkas(p, konteks, eks, info)] if berkas \
-        else _baca_master(book, konteks)
+        else _baca_master(book, konteks, hanya_sheet)
+    if hanya_sheet is not None and not berkas and not sumber:
+        raise PenggunaanSalah(f"Sheet {hanya_sheet} belum berisi data indikator; isi dulu, lalu kirim lagi.")
     if berkas and not sumber:
         raise PenggunaanSalah("Tidak ada berkas kiriman (.xlsx/.xlsm) di " + ", ".join(map(str, berkas)) + ".")
     if not sumber:

@@ -16,6 +16,17 @@ Values are returned as python-calamine gives them, with two documented normalisa
   dates come back as ``datetime.datetime`` / ``datetime.date`` / ``datetime.time`` / ``datetime.timedelta``
   as calamine infers them from the number format; error cells (``#DIV/0!``) are read as ``None``.
 Strings are never stripped: the caller validates them.
+
+Limits besides ``Batas``: XML nesting depth (``KEDALAMAN_XML_MAKS``); structural parts (workbook.xml,
+relationships, content types) at most 16 MiB, styles.xml 32 MiB; a worksheet or sharedStrings part may
+hold at most 16 MiB plus 1 KiB per cell (padding with content calamine skips is refused); unusual XML
+that needs the exact per-element walk gets a budget of 2 million elements per file; the compression
+ratio is judged only for entries inflating beyond 1 MiB. A file within every limit (up to 200 MiB of
+real cell data) can still take several seconds and a few hundred MB of memory: that is the envelope
+the limits allow, not a hostile-file cost.
+
+Not reported: rows hidden through ``<sheetFormatPr zeroHeight="1">`` (all rows hidden by default),
+hidden columns, and sheet visibility (hidden sheets are returned like visible ones).
 """
 
 from __future__ import annotations
@@ -74,10 +85,10 @@ _CFB_ENCRYPTED: Final = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage
 _WORKBOOK: Final = "xl/workbook.xml"
 _WORKBOOK_RELS: Final = "xl/_rels/workbook.xml.rels"
 _CONTENT_TYPES: Final = "[content_types].xml"
-#: Parts calamine reads besides the worksheets (all other parts are dropped from the copy it reads).
 _SHARED_STRINGS: Final = "xl/sharedstrings.xml"
 _STYLES: Final = "xl/styles.xml"
 _STRUCTURE_PARTS: Final = (_CONTENT_TYPES, "_rels/.rels", _WORKBOOK, _WORKBOOK_RELS)
+#: Parts calamine reads besides the worksheets (all other parts are dropped from the copy it reads).
 _CALAMINE_PARTS: Final = (*_STRUCTURE_PARTS, _SHARED_STRINGS, _STYLES)
 
 # Patterns used on attacker-controlled bytes. Each is anchored on a literal, has no nested quantifier and

@@ -252,3 +252,19 @@ def test_rollup_of_two_records_is_the_union(demo: Path, tmp_path: Path, evkin) -
     assert analisis[-1][0] == "Total Unit" and analisis[-1][1] == 24
     dobel = evkin("rollup", _rekaman(demo), _rekaman(demo), "--out", tmp_path / "x.xlsx")
     assert dobel.kode == 3 and "dua kali" in dobel.galat
+
+
+def test_text_like_formulas_from_a_submission_stay_text_in_every_output(demo: Path) -> None:
+    _butuh_poppler()
+    teks = "=> Pemadanan data dengan Dukcapil"
+    for xlsx in (demo / "Evaluasi_Kinerja.xlsx", next(_rekaman(demo).glob("*_ARSIP.xlsx"))):
+        wb = load_workbook(xlsx)
+        sel = [c for ws in wb.worksheets for r in ws.iter_rows() for c in r if c.value == teks]
+        assert sel and all(c.data_type == "s" for c in sel), xlsx.name
+        assert not any(c.data_type == "f" for ws in wb.worksheets for r in ws.iter_rows() for c in r)
+        assert not any(ws._hyperlinks for ws in wb.worksheets)
+    assert teks in _pdf_teks(demo / "Dokumen_Evaluasi_Kinerja.pdf").replace("\n", " ")
+    from docx import Document
+
+    surat = Document(str(next(_rekaman(demo).glob("*.docx"))))
+    assert "SURAT PENGANTAR" in "\n".join(p.text for p in surat.paragraphs)

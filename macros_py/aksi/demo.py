@@ -43,7 +43,10 @@ def isi_format(path: Path, isian: dict[str, dict[str, Any]], skema: Skema) -> No
         for key, v in (nilai or {}).items():
             kolom = tabel.kolom[tabel.indeks(key)]
             assert kolom.input, key
-            ws.cell(r, tabel.kolom_awal + tabel.indeks(key)).value = v
+            cell = ws.cell(r, tabel.kolom_awal + tabel.indeks(key))
+            cell.value = v
+            if isinstance(v, str):
+                cell.data_type = "s"  # typed text stays text, even "=> ..." (Excel's leading apostrophe)
     wb.save(path)
 
 

@@ -346,6 +346,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_excel_siapkan(args: argparse.Namespace) -> int:
+    from .excel import siapkan_excel
+
+    hasil = siapkan_excel(Path(args.workbook), tulis=not args.cetak)
+    print(f"Pengaturan xlwings{f' ditulis ke {hasil.berkas_conf}' if hasil.berkas_conf else ''}:")
+    for kunci, nilai in hasil.pengaturan.items():
+        print(f'  "{kunci}","{nilai}"')
+    print(f"Modul tombol Run main: {hasil.modul}" + (" (dibuat)" if hasil.modul_dibuat else ""))
+    print("Langkah yang masih dilakukan sendiri:")
+    for i, langkah in enumerate(hasil.langkah_manual, 1):
+        print(f"  {i}. {langkah}")
+    return 0
+
+
 # ---- parser ---------------------------------------------------------------------------------------------
 
 def _opsi_umum(parser: argparse.ArgumentParser, baku: bool) -> None:
@@ -466,6 +480,10 @@ def buat_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[umum], help="jalankan SOP lengkap dengan data contoh")
     p.add_argument("folder", nargs="?", default="demo-output")
     p.set_defaults(fungsi=cmd_demo)
+
+    p = sub.add_parser("excel-siapkan", parents=[umum], help="siapkan tombol Run main (xlwings) untuk workbook")
+    p.add_argument("--cetak", action="store_true", help="hanya tampilkan pengaturan, jangan tulis berkas")
+    p.set_defaults(fungsi=cmd_excel_siapkan)
     return parser
 
 

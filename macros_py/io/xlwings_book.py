@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..domain.errors import PenggunaanSalah
@@ -42,9 +43,12 @@ def ke_excel(nilai: Any) -> Any:
 
 
 def dari_excel(nilai: Any) -> Any:
-    """Excel stores every number as a double; whole numbers come back as int, as openpyxl reads them."""
+    """Excel stores every number and time as a double: whole numbers come back as int (as openpyxl reads them),
+    times to the second (the product records seconds; a double may come back as 07:59:59.999999)."""
     if isinstance(nilai, float) and nilai.is_integer():
         return int(nilai)
+    if isinstance(nilai, datetime) and nilai.microsecond:
+        return (nilai + timedelta(microseconds=500_000)).replace(microsecond=0)
     return nilai
 
 

@@ -102,7 +102,7 @@ def bunuh(aksi: str, templat: Path, kerja: Path, n: int, acak: random.Random, ha
         folder = kerja / f"{aksi}-{i}"
         shutil.copytree(templat, folder, symlinks=True)
         proses = subprocess.Popen(perintah(aksi, folder), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(acak.uniform(0.05, lama * 1.05))
+        time.sleep(acak.uniform(0.05, lama * 0.98))
         if proses.poll() is None:
             os.kill(proses.pid, signal.SIGKILL)
             hasil.hitung["dibunuh"] += 1

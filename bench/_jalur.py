@@ -72,9 +72,9 @@ def _pembaca(cara: str) -> Callable[[Path], int]:
     raise SystemExit(f"cara baca tidak dikenal: {cara}")
 
 
-def baca(cara: str, ulang: int, berkas: list[Path]) -> dict[str, object]:
+def baca(cara: str, ulang: int, berkas: list[Path], pemanasan: bool = True) -> dict[str, object]:
     fungsi = _pembaca(cara)
-    baris = sum(fungsi(p) for p in berkas)  # warm-up (lazy imports, page cache)
+    baris = sum(fungsi(p) for p in berkas) if pemanasan else None  # warm-up (lazy imports, page cache)
     kali = []
     for _ in range(ulang):
         t0 = time.perf_counter()
@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     q = sub.add_parser("baca")
     q.add_argument("cara")
     q.add_argument("--ulang", type=int, default=3)
+    q.add_argument("--tanpa-pemanasan", action="store_true", help="no warm-up pass (for profiling)")
     q.add_argument("berkas", nargs="+", type=Path)
     q = sub.add_parser("naif")
     q.add_argument("--master", type=Path, required=True)
@@ -124,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--baris-data", type=int, default=5)
     q.add_argument("berkas", nargs="+", type=Path)
     a = p.parse_args(argv)
-    hasil = baca(a.cara, a.ulang, a.berkas) if a.mode == "baca" else naif(a.master, a.sheet, a.baris_data, a.berkas)
+    if a.mode == "baca":
+        hasil = baca(a.cara, a.ulang, a.berkas, not a.tanpa_pemanasan)
+    else:
+        hasil = naif(a.master, a.sheet, a.baris_data, a.berkas)
     json.dump(hasil, sys.stdout)
     return 0
 

@@ -32,6 +32,7 @@ import pstats
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -76,27 +77,50 @@ def _batas_memori() -> None:
         pass
 
 
+def _vmhwm_grup(pgid: int) -> float | None:
+    """Peak RSS (MiB) of the largest live process in a process group, read from /proc (Linux)."""
+    terbesar = 0
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            kolom_stat = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(kolom_stat[2]) != pgid:
+                continue
+            for teks in (d / "status").read_text().splitlines():
+                if teks.startswith("VmHWM:"):
+                    terbesar = max(terbesar, int(teks.split()[1]))
+        except (OSError, IndexError, ValueError):
+            continue
+    return terbesar / 1024 if terbesar else None
+
+
 def ukur(cmd: list[str], env: dict[str, str] | None = None, batas_detik: float | None = None) -> Ukur:
+    """Run one process to the end (or stop its whole process group after batas_detik) and measure it."""
     pakai_time = TIME_V.exists()
     penuh = [str(TIME_V), "-v", *cmd] if pakai_time else cmd
     sebelum = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
+    p = subprocess.Popen(penuh, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         start_new_session=True, preexec_fn=_batas_memori)
     try:
-        p = subprocess.run(penuh, env=env, capture_output=True, text=True, timeout=batas_detik,
-                           preexec_fn=_batas_memori)
-    except subprocess.TimeoutExpired as e:
-        return Ukur(time.perf_counter() - t0, None, -9, str(e.stdout or ""), "timeout")
+        keluar, galat = p.communicate(timeout=batas_detik)
+    except subprocess.TimeoutExpired:
+        detik = time.perf_counter() - t0
+        rss = _vmhwm_grup(p.pid)
+        os.killpg(p.pid, signal.SIGKILL)  # the group of the process started just above, nothing else
+        keluar, _ = p.communicate()
+        return Ukur(detik, rss, -9, keluar or "", "timeout")
     detik = time.perf_counter() - t0
     rss = None
-    galat = p.stderr
     if pakai_time:
-        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", galat)
         rss = int(m.group(1)) / 1024 if m else None
-        galat = p.stderr.split("\tCommand being timed:")[0]
+        galat = galat.split("\tCommand being timed:")[0]
     else:  # a lower bound: the largest child so far
         sesudah = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         rss = sesudah / 1024 if sesudah > sebelum else None
-    return Ukur(detik, rss, p.returncode, p.stdout, galat)
+    return Ukur(detik, rss, p.returncode, keluar, galat)
 
 
 def median(xs: list[float]) -> float | None:
@@ -150,7 +174,8 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
             info(f"[{nama}] run {i + 1}/{ulang}: evkin {' '.join(args[:1])} ...")
             u = ukur(evkin_cmd(master, waktu, *args), env, batas_detik)
             if not u.ok:
-                hasil[kunci].catatan = "timeout" if u.galat == "timeout" else f"exit {u.rc}: {u.galat.strip()[-300:]}"
+                hasil[kunci].catatan = _gagal(u)
+                hasil[kunci].rss += [u.rss_mib] if u.rss_mib else []
                 info(f"[{nama}] evkin {args[0]} failed after {u.detik:.1f} s: {hasil[kunci].catatan}")
                 break
             hasil[kunci].detik.append(u.detik)
@@ -177,7 +202,8 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
         u = ukur([sys.executable, str(JALUR), "naif", "--master", str(master), "--sheet", rekap.sheet,
                   "--baris-data", str(rekap.baris_data), *berkas], env, batas_detik)
         if not u.ok:
-            hasil["naif"].catatan = "timeout" if u.galat == "timeout" else f"exit {u.rc}: {u.galat.strip()[-300:]}"
+            hasil["naif"].catatan = _gagal(u)
+            hasil["naif"].rss += [u.rss_mib] if u.rss_mib else []
             break
         fase = json.loads(u.keluar)
         hasil["naif"].detik.append(u.detik)
@@ -195,7 +221,7 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
         info(f"[{nama}] in-process read: {cara} ...")
         u = ukur([sys.executable, str(JALUR), "baca", cara, "--ulang", str(ulang), *berkas], env, batas_detik)
         if not u.ok:
-            hasil[kunci].catatan = f"exit {u.rc}: {u.galat.strip()[-300:]}"
+            hasil[kunci].catatan = _gagal(u)
             continue
         data = json.loads(u.keluar)
         hasil[kunci].detik = data["kali"]
@@ -204,6 +230,10 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
     if not _ada("pyarrow") and hasil["fastexcel"].detik:
         hasil["fastexcel"].catatan = "load_sheet only (pyarrow absent: no Arrow hand-over)"
     return hasil, lain
+
+
+def _gagal(u: Ukur) -> str:
+    return f">{u.detik:.0f}s stopped" if u.galat == "timeout" else f"exit {u.rc}: {u.galat.strip()[-300:]}"
 
 
 def _ada(modul: str) -> bool:
@@ -217,21 +247,21 @@ def _ada(modul: str) -> bool:
 def importtime(cmd: list[str], env: dict[str, str], n: int = 5) -> tuple[list[tuple[int, int, str]], float]:
     """(self us, cumulative us, module) of the n slowest imports by self time, and the total import time (s)."""
     p = subprocess.run([sys.executable, "-X", "importtime", *cmd], env=env, capture_output=True, text=True)
-    rijen = []
-    for regel in p.stderr.splitlines():
-        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S.*)$", regel)
+    deret = []
+    for teks in p.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S.*)$", teks)
         if m:
-            rijen.append((int(m.group(1)), int(m.group(2)), len(m.group(3)), m.group(4)))
-    totaal = sum(r[0] for r in rijen) / 1e6
-    return [(s, c, mod) for s, c, _d, mod in sorted(rijen, reverse=True)[:n]], totaal
+            deret.append((int(m.group(1)), int(m.group(2)), len(m.group(3)), m.group(4)))
+    total_impor = sum(r[0] for r in deret) / 1e6
+    return [(s, c, mod) for s, c, _d, mod in sorted(deret, reverse=True)[:n]], total_impor
 
 
-def importtime_cumulatief(cmd: list[str], env: dict[str, str], n: int = 5) -> list[tuple[int, str]]:
+def importtime_kumulatif(cmd: list[str], env: dict[str, str], n: int = 5) -> list[tuple[int, str]]:
     """The n heaviest top-level imports (what the command itself pulled in), by cumulative time."""
     p = subprocess.run([sys.executable, "-X", "importtime", *cmd], env=env, capture_output=True, text=True)
     hasil = []
-    for regel in p.stderr.splitlines():
-        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S.*)$", regel)
+    for teks in p.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S.*)$", teks)
         if m and len(m.group(3)) <= 1:
             hasil.append((int(m.group(2)), m.group(4)))
     return sorted(hasil, reverse=True)[:n]
@@ -239,7 +269,7 @@ def importtime_cumulatief(cmd: list[str], env: dict[str, str], n: int = 5) -> li
 
 def ukur_startup(sk_a: Skenario, master: Path, ulang: int) -> list[str]:
     env = sk_a.env()
-    uit = []
+    keluaran = []
     n = max(ulang, 5)
     for cmd in ([sys.executable, "-c", "pass"], [sys.executable, "-c", "import macros_py.cli"],
                 evkin_cmd(master, WAKTU["status"], "status")):
@@ -248,69 +278,89 @@ def ukur_startup(sk_a: Skenario, master: Path, ulang: int) -> list[str]:
     status = [ukur(evkin_cmd(master, WAKTU["status"], "status"), env) for _ in range(n)]
     status_json = [ukur(evkin_cmd(master, WAKTU["status"], "status", "--json"), env) for _ in range(n)]
     cli = [ukur([sys.executable, "-c", "import macros_py.cli"], env) for _ in range(n)]
-    uit.append(f"python -c pass                       {median([u.detik for u in kosong]):6.3f} s  "
+    keluaran.append(f"python -c pass                       {median([u.detik for u in kosong]):6.3f} s  "
                f"peak {max(u.rss_mib or 0 for u in kosong):5.0f} MiB")
-    uit.append(f"python -c 'import macros_py.cli'     {median([u.detik for u in cli]):6.3f} s")
+    keluaran.append(f"python -c 'import macros_py.cli'     {median([u.detik for u in cli]):6.3f} s")
     assert all(u.ok for u in status), status[0].galat
     ukuran = master.stat().st_size / 2**20
-    uit.append(f"evkin status (scale-A master)        {median([u.detik for u in status]):6.3f} s  "
+    keluaran.append(f"evkin status (scale-A master)        {median([u.detik for u in status]):6.3f} s  "
                f"peak {max(u.rss_mib or 0 for u in status):5.0f} MiB   (master {ukuran:.2f} MiB)")
-    uit.append(f"evkin status --json                  {median([u.detik for u in status_json]):6.3f} s")
-    top, totaal = importtime(["-c", "import macros_py.cli"], env)
-    uit.append(f"python -X importtime -c 'import macros_py.cli': {totaal:.3f} s of imports; slowest (self):")
-    uit += [f"    {s / 1000:7.1f} ms self {c / 1000:7.1f} ms cum  {mod}" for s, c, mod in top]
+    keluaran.append(f"evkin status --json                  {median([u.detik for u in status_json]):6.3f} s")
+    top, total_impor = importtime(["-c", "import macros_py.cli"], env)
+    keluaran.append(f"python -X importtime -c 'import macros_py.cli': {total_impor:.3f} s of imports; slowest (self):")
+    keluaran += [f"    {s / 1000:7.1f} ms self {c / 1000:7.1f} ms cum  {mod}" for s, c, mod in top]
     status_cmd = ["-m", "macros_py", *evkin_args(master, WAKTU["status"], "status")]
-    top, totaal = importtime(status_cmd, env)
-    uit.append(f"python -X importtime -m macros_py ... status: {totaal:.3f} s of imports; slowest (self):")
-    uit += [f"    {s / 1000:7.1f} ms self {c / 1000:7.1f} ms cum  {mod}" for s, c, mod in top]
-    uit.append("  heaviest top-level imports of `status` (cumulative):")
-    uit += [f"    {c / 1000:7.1f} ms  {mod}" for c, mod in importtime_cumulatief(status_cmd, env)]
-    return uit
+    top, total_impor = importtime(status_cmd, env)
+    keluaran.append(f"python -X importtime -m macros_py ... status: {total_impor:.3f} s of imports; slowest (self):")
+    keluaran += [f"    {s / 1000:7.1f} ms self {c / 1000:7.1f} ms cum  {mod}" for s, c, mod in top]
+    keluaran.append("  heaviest top-level imports of `status` (cumulative):")
+    keluaran += [f"    {c / 1000:7.1f} ms  {mod}" for c, mod in importtime_kumulatif(status_cmd, env)]
+    return keluaran
 
 
 # ---- profile ------------------------------------------------------------------------------------------
 
-def profil(sk: Skenario, baris_atas: int = 15) -> list[str]:
-    master = master_baru(sk, "profil")
-    keluaran = sk.folder / "jalan" / "himpun.prof"
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(keluaran), "-m", "macros_py",
-           *evkin_args(master, WAKTU["himpun"], "himpun", str(sk.kiriman))]
-    info(f"[{sk.skala.nama}] cProfile of evkin himpun ...")
-    u = ukur(cmd, sk.env())
+def _jalankan_profil(nama: str, args: list[str], env: dict[str, str], keluaran: Path) -> tuple[pstats.Stats, float]:
+    info(f"cProfile of {nama} ...")
+    u = ukur([sys.executable, "-m", "cProfile", "-o", str(keluaran), *args], env)
     if not u.ok:
-        return [f"profile run failed: exit {u.rc}: {u.galat[-500:]}"]
-    st = pstats.Stats(str(keluaran))
+        raise RuntimeError(f"profile run of {nama} failed: exit {u.rc}: {u.galat[-500:]}")
+    return pstats.Stats(str(keluaran)), u.detik
+
+
+def _tabel_profil(st: pstats.Stats, urut: str, n: int) -> list[str]:
+    deret = []
+    for (berkas, no_baris, fungsi), (_cc, nc, tt, ct, _pemanggil) in st.stats.items():  # type: ignore[attr-defined]
+        nama = _ringkas(berkas, no_baris, fungsi)
+        if urut == "cumulative" and any(w in nama for w in _PEMBUNGKUS):
+            continue
+        deret.append((ct if urut == "cumulative" else tt, nc, tt, ct, nama))
+    deret.sort(reverse=True)
+    judul = f"  {'cum s':>8} {'own s':>8} {'calls':>10}  function"
+    return [judul] + [f"  {ct:8.2f} {tt:8.2f} {nc:10d}  {nama}" for _k, nc, tt, ct, nama in deret[:n]]
+
+
+def _pos_profil(st: pstats.Stats, pos: tuple[tuple[str, str, str], ...]) -> list[str]:
     total = st.total_tt  # type: ignore[attr-defined]
-    uit = [f"cProfile, scale {sk.skala.nama}: `evkin himpun` {total:.2f} s profiled ({u.detik:.2f} s wall incl. "
-           "profiler overhead)"]
-
-    def tabel(sorteer: str, n: int) -> list[str]:
-        rijen = []
-        for (bestand, regel, fungsie), (_cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
-            naam = _kort(bestand, regel, fungsie)
-            if sorteer == "cumulative" and any(w in naam for w in _OMHULSEL):
-                continue
-            rijen.append((ct if sorteer == "cumulative" else tt, nc, tt, ct, naam))
-        rijen.sort(reverse=True)
-        kop = f"  {'cum s':>8} {'own s':>8} {'calls':>10}  function"
-        return [kop] + [f"  {ct:8.2f} {tt:8.2f} {nc:10d}  {naam}" for _k, nc, tt, ct, naam in rijen[:n]]
-
-    uit.append(f"top {baris_atas} by cumulative time (process/CLI wrappers left out):")
-    uit += tabel("cumulative", baris_atas)
-    uit.append(f"top {baris_atas} by own time:")
-    uit += tabel("tottime", baris_atas)
-    uit.append("where the time goes (cumulative; nested entries overlap):")
-    for label, bestand, fungsie in _POSTEN:
-        gevonden = [(nc, ct) for (b, _r, f), (_cc, nc, _tt, ct, _c) in st.stats.items()  # type: ignore[attr-defined]
-                    if f == fungsie and b.endswith(bestand)]
-        if gevonden:
-            nc, ct = max(gevonden, key=lambda x: x[1])
-            uit.append(f"  {ct:8.2f} s {100 * ct / total:5.1f}%  {nc:8d} calls  {label}")
-    return uit
+    hasil = []
+    for label, akhiran, fungsi in pos:
+        ketemu = [(nc, ct) for (b, _r, f), (_cc, nc, _tt, ct, _c) in st.stats.items()  # type: ignore[attr-defined]
+                  if f == fungsi and b.endswith(akhiran)]
+        if ketemu:
+            nc, ct = max(ketemu, key=lambda x: x[1])
+            hasil.append(f"  {ct:8.2f} s {100 * ct / total:5.1f}%  {nc:8d} calls  {label}")
+    return hasil
 
 
-_OMHULSEL = ("builtins.exec", "<string>:1(", "runpy", "__main__.py", "cli.py", "konteks.py:165(eksekusi)")
-_POSTEN = (
+def profil(sk: Skenario, sk_a: Skenario, master_a: Path, n: int = 15) -> list[str]:
+    """cProfile of one `evkin himpun` (the scale asked), of the in-process read+validate, and of `evkin status`."""
+    folder = sk.folder / "jalan"
+    master = master_baru(sk, "profil")
+    st, wall = _jalankan_profil(f"[{sk.skala.nama}] evkin himpun",
+                                ["-m", "macros_py", *evkin_args(master, WAKTU["himpun"], "himpun", str(sk.kiriman))],
+                                sk.env(), folder / "himpun.prof")
+    keluaran = [f"cProfile, scale {sk.skala.nama}: `evkin himpun` {st.total_tt:.2f} s profiled "  # type: ignore[attr-defined]
+                f"({wall:.2f} s wall incl. profiler overhead)",
+                f"top {n} by cumulative time (process/CLI wrappers left out):", *_tabel_profil(st, "cumulative", n),
+                f"top {n} by own time:", *_tabel_profil(st, "tottime", n),
+                "where the time goes (cumulative; nested entries overlap):", *_pos_profil(st, _POS_HIMPUN)]
+
+    st, _ = _jalankan_profil(f"[{sk.skala.nama}] read+validate", [str(JALUR), "baca", "proyek+validasi", "--ulang",
+                                                                  "1", "--tanpa-pemanasan",
+                                                                  *map(str, sk.berkas)], sk.env(), folder / "baca.prof")
+    keluaran += ["", f"cProfile, scale {sk.skala.nama}: baca_berkas_kiriman + validasi_lembar over all files, "
+                     f"{st.total_tt:.2f} s profiled; top 12 by own time:",  # type: ignore[attr-defined]
+                 *_tabel_profil(st, "tottime", 12), "where the time goes:", *_pos_profil(st, _POS_BACA)]
+
+    st, _ = _jalankan_profil("[A] evkin status", ["-m", "macros_py", *evkin_args(master_a, WAKTU["status"], "status")],
+                             sk_a.env(), folder / "status.prof")
+    keluaran += ["", f"cProfile, scale A: `evkin status` {st.total_tt:.2f} s profiled; where the time goes:",  # type: ignore[attr-defined]
+                 *_pos_profil(st, _POS_STATUS)]
+    return keluaran
+
+
+_PEMBUNGKUS = ("builtins.exec", "<string>:1(", "runpy", "__main__.py", "cli.py", "<frozen importlib")
+_POS_HIMPUN = (
     ("imports (all)", "<frozen importlib._bootstrap>", "_find_and_load"),
     ("master open: UnitKerja.__enter__ (lock + openpyxl load)", "macros_py/io/master.py", "__enter__"),
     ("  openpyxl load_workbook", "openpyxl/reader/excel.py", "load_workbook"),
@@ -331,15 +381,38 @@ _POSTEN = (
     ("master save: UnitKerja.simpan (atomic)", "macros_py/io/master.py", "simpan"),
     ("  openpyxl Workbook.save", "openpyxl/workbook/workbook.py", "save"),
 )
+_POS_BACA = (
+    ("baca_berkas_kiriman (all of it)", "macros_py/io/berkas_kiriman.py", "baca_berkas_kiriman"),
+    ("  _read_bytes + sha256", "macros_py/io/berkas_kiriman.py", "_read_bytes"),
+    ("  _open_package (zip checks, inflate, XML pre-scan)", "macros_py/io/berkas_kiriman.py", "_open_package"),
+    ("    _scan_sheet (worksheet pre-scan: positions, hidden rows)", "macros_py/io/berkas_kiriman.py", "_scan_sheet"),
+    ("    _inflate (zip parts, capped)", "macros_py/io/berkas_kiriman.py", "_inflate"),
+    ("    _validate (XML depth / well-formedness)", "macros_py/io/berkas_kiriman.py", "_validate"),
+    ("  _read_values (clean copy + calamine)", "macros_py/io/berkas_kiriman.py", "_read_values"),
+    ("    calamine get_sheet_by_index (parse)", "~",
+     "<method 'get_sheet_by_index' of 'builtins.CalamineWorkbook' objects>"),
+    ("    calamine to_python", "~", "<method 'to_python' of 'builtins.CalamineSheet' objects>"),
+    ("validasi_lembar", "macros_py/domain/validasi.py", "validasi_lembar"),
+    ("  _nilai_angka / parse_angka (every number cell)", "macros_py/domain/validasi.py", "_nilai_angka"),
+    ("  sel() cell names, built for every number cell", "macros_py/domain/validasi.py", "sel"),
+    ("  normal() (regex casefold of headers/choices/keys)", "macros_py/domain/validasi.py", "normal"),
+)
+_POS_STATUS = (
+    ("imports (all)", "<frozen importlib._bootstrap>", "_find_and_load"),
+    ("openpyxl load_workbook (all calls)", "openpyxl/reader/excel.py", "load_workbook"),
+    ("ringkasan_status", "macros_py/aksi/sop.py", "ringkasan_status"),
+    ("OpenpyxlBook.read_values (second, read-only load)", "macros_py/io/openpyxl_book.py", "read_values"),
+    ("rich Console.print", "rich/console.py", "print"),
+)
 
 
-def _kort(bestand: str, regel: int, fungsie: str) -> str:
-    if bestand == "~":
-        return fungsie
-    p = bestand.replace(str(siap.ROOT) + "/", "")
+def _ringkas(berkas: str, no_baris: int, fungsi: str) -> str:
+    if berkas == "~":
+        return fungsi
+    p = berkas.replace(str(siap.ROOT) + "/", "")
     p = re.sub(r".*/site-packages/", "", p)
     p = re.sub(r".*/lib/python3\.\d+/", "", p)
-    return f"{p}:{regel}({fungsie})"
+    return f"{p}:{no_baris}({fungsi})"
 
 
 # ---- report -------------------------------------------------------------------------------------------
@@ -347,9 +420,9 @@ def _kort(bestand: str, regel: int, fungsie: str) -> str:
 def mesin() -> list[str]:
     model = ""
     try:
-        for regel in Path("/proc/cpuinfo").read_text().splitlines():
-            if regel.startswith("model name"):
-                model = regel.split(":", 1)[1].strip()
+        for teks in Path("/proc/cpuinfo").read_text().splitlines():
+            if teks.startswith("model name"):
+                model = teks.split(":", 1)[1].strip()
                 break
     except OSError:
         pass
@@ -373,24 +446,24 @@ def mesin() -> list[str]:
 
 
 def sel(b: Baris) -> str:
-    if b.t is None:
-        return (b.catatan or "-")[:22]
     mem = f" {b.m:6.0f}M" if b.m else "        "
+    if b.t is None:
+        return (b.catatan or "-")[:19 - len(mem)] + mem if b.catatan.startswith(">") else (b.catatan or "-")[:19]
     return f"{b.t:8.2f}s{mem}"
 
 
-def verhouding(a: float | None, b: float | None, fmt: str = "{:.1f}x") -> str:
+def rasio(a: float | None, b: float | None, fmt: str = "{:.1f}x") -> str:
     return fmt.format(a / b) if a is not None and b else "-"
 
 
 def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[str]:
-    namen = list(hasil)
+    nama_skala = list(hasil)
     lebar = 20
-    kop = f"{'':52}" + "".join(f"{n + ' ' + SKALA[n].keterangan:>{lebar}}" for n in namen)
-    uit = [kop, f"{'':52}" + "".join(
-        f"{f'{SKALA[n].berkas} x {SKALA[n].baris} = {SKALA[n].total_baris}':>{lebar}}" for n in namen)]
-    uit.append("-" * len(kop))
-    regels = [
+    judul = f"{'':52}" + "".join(f"{n + ' ' + SKALA[n].keterangan:>{lebar}}" for n in nama_skala)
+    keluaran = [judul, f"{'':52}" + "".join(
+        f"{f'{SKALA[n].berkas} x {SKALA[n].baris} = {SKALA[n].total_baris}':>{lebar}}" for n in nama_skala)]
+    keluaran.append("-" * len(judul))
+    daftar_baris = [
         ("himpun", "(a) evkin himpun DIR                (process)"),
         ("selesai5", "(a) evkin langkah selesai 5         (process)"),
         ("analisa", "(a) evkin analisa                   (process)"),
@@ -404,36 +477,36 @@ def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[
         ("proyek_baca", "(d) baca_berkas_kiriman x files     (in-proc)"),
         ("proyek_validasi", "(d) ... + validasi_lembar           (in-proc)"),
     ]
-    for kunci, label in regels:
-        uit.append(f"{label:52}" + "".join(f"{sel(hasil[n][0][kunci]):>{lebar}}" for n in namen))
-    uit.append("-" * len(kop))
+    for kunci, label in daftar_baris:
+        keluaran.append(f"{label:52}" + "".join(f"{sel(hasil[n][0][kunci]):>{lebar}}" for n in nama_skala))
+    keluaran.append("-" * len(judul))
 
-    def rij(label: str, fungsi) -> None:  # type: ignore[no-untyped-def]
-        uit.append(f"{label:52}" + "".join(f"{fungsi(hasil[n][0], hasil[n][1]):>{lebar}}" for n in namen))
+    def baris_rasio(label: str, fungsi) -> None:  # type: ignore[no-untyped-def]
+        keluaran.append(f"{label:52}" + "".join(f"{fungsi(hasil[n][0], hasil[n][1]):>{lebar}}" for n in nama_skala))
 
-    rij("naive / project himpun", lambda h, _l: verhouding(h["naif"].t, h["himpun"].t))
-    rij("naive / project end to end", lambda h, _l: verhouding(h["naif"].t, h["e2e"].t))
-    rij("project read (d) / calamine floor", lambda h, _l: verhouding(h["proyek_baca"].t, h["calamine"].t))
-    rij("project read (d) / fastexcel floor", lambda h, _l: verhouding(h["proyek_baca"].t, h["fastexcel"].t))
-    rij("project read+validate / calamine floor",
-        lambda h, _l: verhouding(h["proyek_validasi"].t, h["calamine"].t))
-    rij("himpun process / project read+validate", lambda h, _l: verhouding(h["himpun"].t, h["proyek_validasi"].t))
-    rij("rows/s through evkin himpun",
+    baris_rasio("naive / project himpun (<1: naive is faster)", lambda h, _l: rasio(h["naif"].t, h["himpun"].t))
+    baris_rasio("naive / project end to end", lambda h, _l: rasio(h["naif"].t, h["e2e"].t))
+    baris_rasio("project read (d) / calamine floor", lambda h, _l: rasio(h["proyek_baca"].t, h["calamine"].t))
+    baris_rasio("project read (d) / fastexcel floor", lambda h, _l: rasio(h["proyek_baca"].t, h["fastexcel"].t))
+    baris_rasio("project read+validate / calamine floor",
+        lambda h, _l: rasio(h["proyek_validasi"].t, h["calamine"].t))
+    baris_rasio("himpun process / project read+validate", lambda h, _l: rasio(h["himpun"].t, h["proyek_validasi"].t))
+    baris_rasio("rows/s through evkin himpun",
         lambda h, lain: f"{hasil_baris(h, lain) / h['himpun'].t:,.0f}" if h["himpun"].t else "-")
-    rij("submission files on disk (MiB)", lambda _h, lain: f"{lain['berkas_mib']:.1f}")
-    rij("master after himpun (MiB)", lambda _h, lain: f"{lain.get('master_sesudah_himpun_mib', 0):.1f}")
-    rij("warnings printed by himpun", lambda _h, lain: str(lain.get("peringatan_himpun", "-")))
+    baris_rasio("submission files on disk (MiB)", lambda _h, lain: f"{lain['berkas_mib']:.1f}")
+    baris_rasio("master after himpun (MiB)", lambda _h, lain: f"{lain.get('master_sesudah_himpun_mib', 0):.1f}")
+    baris_rasio("warnings printed by himpun", lambda _h, lain: str(lain.get("peringatan_himpun", "-")))
     if "B" in hasil and "C" in hasil:
         hb, hc = hasil["B"][0], hasil["C"][0]
-        uit.append(f"C/B ratios (rows ratio {SKALA['C'].total_baris / SKALA['B'].total_baris:.2f}): "
-                   + ", ".join(f"{k} {verhouding(hc[k].t, hb[k].t)}" for k in
+        keluaran.append(f"C/B ratios (rows ratio {SKALA['C'].total_baris / SKALA['B'].total_baris:.2f}): "
+                   + ", ".join(f"{k} {rasio(hc[k].t, hb[k].t)}" for k in
                                ("himpun", "analisa", "e2e", "naif", "calamine", "proyek_baca", "proyek_validasi")))
     if "A" in hasil and "B" in hasil:
         ha, hb = hasil["A"][0], hasil["B"][0]
-        uit.append(f"B/A ratios (rows ratio {SKALA['B'].total_baris / SKALA['A'].total_baris:.1f}): "
-                   + ", ".join(f"{k} {verhouding(hb[k].t, ha[k].t)}" for k in
+        keluaran.append(f"B/A ratios (rows ratio {SKALA['B'].total_baris / SKALA['A'].total_baris:.1f}): "
+                   + ", ".join(f"{k} {rasio(hb[k].t, ha[k].t)}" for k in
                                ("himpun", "analisa", "e2e", "naif", "calamine", "proyek_baca", "proyek_validasi")))
-    return uit
+    return keluaran
 
 
 def hasil_baris(_h: dict[str, Baris], lain: dict[str, object]) -> int:
@@ -458,16 +531,16 @@ def main() -> int:
     akar.mkdir(parents=True, exist_ok=True)
     t_mulai = time.perf_counter()
     try:
-        uit = mesin()
+        keluaran = mesin()
         hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]] = {}
         skenario: dict[str, Skenario] = {}
         for s in skala:
             t0 = time.perf_counter()
             skenario[s] = siap.siapkan(SKALA[s], akar / s, info)
-            uit.append(f"scale {s}: files generated/checked in {time.perf_counter() - t0:.1f} s ({akar / s})")
+            keluaran.append(f"scale {s}: files generated/checked in {time.perf_counter() - t0:.1f} s ({akar / s})")
             ulang = a.ulang_c if s == "C" else a.ulang
             hasil[s] = ukur_skala(skenario[s], ulang, a.batas)
-        print("\n".join(uit), flush=True)
+        print("\n".join(keluaran), flush=True)
         print()
         print(f"Times: median of {a.ulang} runs ({a.ulang_c} at C); s = seconds, M = peak RSS MiB of that process")
         print("\n".join(cetak(hasil)), flush=True)
@@ -486,7 +559,7 @@ def main() -> int:
             s = a.profil.upper()
             sk = skenario.get(s) or siap.siapkan(SKALA[s], akar / s, info)
             print()
-            print("\n".join(profil(sk)), flush=True)
+            print("\n".join(profil(sk, sk_a, master_a)), flush=True)
         print(f"\n(total benchmark time {time.perf_counter() - t_mulai:.0f} s)")
     finally:
         if sementara and not a.simpan:

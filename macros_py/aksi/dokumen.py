@@ -3,7 +3,6 @@ Kepala (ajukan, kembalikan) and the signature that freezes it (tandatangani)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 from ..domain.capaian import TOTAL_UNIT
 from ..domain.errors import LangkahDitolak, PenggunaanSalah
 from ..domain.sop import BERJALAN, SELESAI, Pelaku
+from ..io.arsip import sha256_berkas
 from ..io.book import Book, baca_tabel, baca_tabel_mentah, tulis_tabel
 from .konteks import Konteks
 from .sop import baca_status, buka_ulang, jalankan_langkah, selesaikan_langkah
@@ -94,10 +94,6 @@ def data_dokumen(book: Book, konteks: Konteks, versi: int, catatan: str = ""):  
     )
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _terbitkan(book: Book, konteks: Konteks, folder: Path, catatan: str,
                info: Callable[[str], None]) -> dict[str, Any]:
     """Write version N: the Dokumen sheet in the master, a one-sheet .xlsx and its PDF beside the master."""
@@ -128,7 +124,7 @@ def _terbitkan(book: Book, konteks: Konteks, folder: Path, catatan: str,
     else:
         info("Perhatian: LibreOffice tidak ditemukan; PDF belum dibuat (jalankan bash scripts/setup.sh).")
     baris = {"versi": versi, "waktu": konteks.waktu, "oleh": konteks.pelaku.label(),
-             "catatan": catatan or "konsep awal", "berkas": str(berkas), "sha256": _sha(berkas),
+             "catatan": catatan or "konsep awal", "berkas": str(berkas), "sha256": sha256_berkas(berkas),
              "status": STATUS_KONSEP}
     tulis_tabel(book, tabel, [baris], mulai=len(baca_tabel_mentah(book, tabel)))
     konteks.catat(7, "konsep" if versi == 1 else "koreksi",
@@ -222,7 +218,7 @@ def tandatangani(book: Book, konteks: Konteks) -> dict[str, Any]:
     """Step 9 (the Kepala only): name, NIP, time and the SHA-256 of the exact version signed."""
     versi = _versi_terakhir(book, konteks)
     folder_ok = Path(str(versi["berkas"]))
-    if folder_ok.exists() and _sha(folder_ok) != versi["sha256"]:
+    if folder_ok.exists() and sha256_berkas(folder_ok) != versi["sha256"]:
         raise LangkahDitolak(f"Berkas versi {versi['versi']} ({folder_ok.name}) berubah sejak diajukan; "
                              "tidak dapat ditandatangani. Kembalikan dan terbitkan versi baru.")
 

@@ -18,6 +18,7 @@ from ..domain.errors import LangkahDitolak, PenggunaanSalah
 from ..domain.hari_kerja import KalenderKerja
 from ..domain.log import BarisLog, sambung
 from ..domain.sop import MesinSop, Pelaku
+from ..domain.teks import teks_sel
 from ..io.book import Book, baca_tabel, baca_tabel_mentah
 from ..schema import Skema, muat_skema
 
@@ -64,11 +65,7 @@ class Konfigurasi:
 
 
 def _teks(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
+    return teks_sel(v).strip()
 
 
 def baca_konfigurasi(book: Book, skema: Skema) -> Konfigurasi:

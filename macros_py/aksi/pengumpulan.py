@@ -12,6 +12,7 @@ from typing import Any
 
 from ..domain.errors import InputDitolak, LangkahDitolak, PenggunaanSalah
 from ..domain.validasi import Harapan, Kiriman, Masalah, cari_identitas, validasi_lembar
+from ..io.arsip import sha256_berkas
 from ..io.book import Book, baca_tabel, baca_tabel_mentah, tulis_tabel
 from ..schema import Skema, Tabel
 from .konteks import Konteks, tulis_pengaturan
@@ -21,14 +22,6 @@ EKSTENSI_KIRIMAN = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods", ".csv")
 FOLDER_BUKTI = "bukti_dukung"
 STATUS_DITERIMA = "Diterima"
 STATUS_TERLAMBAT = "Diterima (terlambat)"
-
-
-def sha256_berkas(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for blok in iter(lambda: f.read(1 << 20), b""):
-            h.update(blok)
-    return h.hexdigest()
 
 
 def _tambah_baris(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]]) -> None:

@@ -11,20 +11,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .teks import teks_sel
+
 HASH_AWAL = "0" * 64
 KOLOM_ISI = ("no", "waktu", "pengguna", "peran", "langkah", "aksi", "rincian")
 
 
-def _kanonik(nilai: object) -> str:
-    if nilai is None:
-        return ""
-    if isinstance(nilai, float) and nilai.is_integer():
-        return str(int(nilai))
-    return str(nilai)
-
-
 def hash_baris(isi: Sequence[object], hash_sebelumnya: str) -> str:
-    teks = json.dumps([_kanonik(v) for v in isi] + [hash_sebelumnya], ensure_ascii=False)
+    teks = json.dumps([teks_sel(v) for v in isi] + [hash_sebelumnya], ensure_ascii=False)
     return hashlib.sha256(teks.encode("utf-8")).hexdigest()
 
 
@@ -69,9 +63,9 @@ def verifikasi_rantai(
     for i, mentah in enumerate(baris):
         excel = baris_excel_pertama + i
         nilai = [*list(mentah), *[None] * 9][:9]
-        isi, hash_seb, hash_ini = nilai[:7], _kanonik(nilai[7]), _kanonik(nilai[8])
-        if _kanonik(isi[0]) != str(i + 1):
-            return [MasalahLog(excel, f"Log baris {excel}: nomor urut {_kanonik(isi[0]) or '(kosong)'} seharusnya "
+        isi, hash_seb, hash_ini = nilai[:7], teks_sel(nilai[7]), teks_sel(nilai[8])
+        if teks_sel(isi[0]) != str(i + 1):
+            return [MasalahLog(excel, f"Log baris {excel}: nomor urut {teks_sel(isi[0]) or '(kosong)'} seharusnya "
                                       f"{i + 1} — ada baris yang dihapus, disisipkan atau diurutkan ulang.")]
         if hash_seb != sebelumnya:
             return [MasalahLog(excel, f"Log baris {excel} (No {i + 1}): tidak tersambung ke baris sebelumnya — "

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .angka import AngkaTidakValid, format_angka_id, parse_angka
+from .teks import teks_sel
 
 AWALAN_IDENTITAS = "EVKIN-"
 BARIS_CARI_KEPALA = 12
@@ -85,14 +86,6 @@ def huruf_kolom(indeks: int) -> str:
 def normal(teks: object) -> str:
     """Header/choice comparison key: case, spaces and punctuation do not matter."""
     return re.sub(r"[^0-9a-z]+", "", str(teks or "").casefold())
-
-
-def teks_sel(nilai: object) -> str:
-    if nilai is None:
-        return ""
-    if isinstance(nilai, float) and nilai.is_integer():
-        return str(int(nilai))
-    return str(nilai)
 
 
 def baca_identitas(identitas: str) -> tuple[int, str, str, int] | None:

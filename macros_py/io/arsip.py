@@ -27,7 +27,8 @@ FORMAT_MANIFEST = "evkin-manifest/1"
 _BERKAS_SEGEL = (NAMA_MANIFEST, NAMA_HASH_MANIFEST)
 
 
-def _sha256_berkas(path: Path) -> str:
+def sha256_berkas(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (records and submissions can be large)."""
     h = hashlib.sha256()
     with path.open("rb") as f:
         for blok in iter(lambda: f.read(1 << 20), b""):
@@ -129,7 +130,7 @@ def tulis_manifest(folder: Path, info: dict, *, timpa: bool = False) -> Path:
     if tautan:
         raise PenggunaanSalah(f"Folder arsip tidak boleh berisi tautan simbolik: {', '.join(tautan)}.")
     daftar = [
-        {"path": relatif, "ukuran": path.stat().st_size, "sha256": _sha256_berkas(path)}
+        {"path": relatif, "ukuran": path.stat().st_size, "sha256": sha256_berkas(path)}
         for relatif, path in sorted(berkas.items())
     ]
     isi_manifest = {"format": FORMAT_MANIFEST, "info": info, "berkas": daftar}
@@ -205,7 +206,7 @@ def verifikasi_arsip(folder: Path) -> list[str]:
             continue
         try:
             ukuran = path.stat().st_size
-            sha = _sha256_berkas(path)
+            sha = sha256_berkas(path)
         except OSError as e:
             masalah.append(f"Berkas {relatif} tidak dapat dibaca: {e.strerror or e}.")
             continue

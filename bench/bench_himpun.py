@@ -555,6 +555,12 @@ def main() -> int:
         if not isinstance(master_a, Path):
             master_a = master_baru(sk_a, "status")
         print("\n".join(ukur_startup(sk_a, master_a, a.ulang)), flush=True)
+        for s in skala[1:]:  # the same command on the bigger masters left by (a): every command loads it all
+            master_s = hasil[s][1].get("master_akhir")
+            if isinstance(master_s, Path):
+                u = ukur(evkin_cmd(master_s, WAKTU["status"], "status", "--json"), skenario[s].env(), a.batas)
+                print(f"evkin status --json (scale-{s} master) {u.detik:6.2f} s  peak {u.rss_mib or 0:5.0f} MiB   "
+                      f"(master {master_s.stat().st_size / 2**20:.1f} MiB, one run)", flush=True)
         if a.profil:
             s = a.profil.upper()
             sk = skenario.get(s) or siap.siapkan(SKALA[s], akar / s, info)

@@ -105,7 +105,14 @@ def folder_skema() -> Path:
     env = os.environ.get("EVKIN_SCHEMA")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "sheets_schema"
+    return folder_data("sheets_schema")
+
+
+def folder_data(nama: str) -> Path:
+    """A data folder: beside the package in a source checkout, inside it when installed from a wheel."""
+    paket = Path(__file__).resolve().parent
+    sumber = paket.parent / nama
+    return sumber if sumber.is_dir() else paket / nama
 
 
 def _yaml(path: Path) -> Any:

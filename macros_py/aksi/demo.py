@@ -21,13 +21,10 @@ from .penutupan import arsip, surat
 from .sop import ringkasan_status, selesaikan_langkah
 
 AWAL_DEMO = datetime(2026, 10, 5, 8, 0)  # Monday after TW3 closes
-FOLDER_CONTOH = Path(__file__).resolve().parent.parent.parent / "contoh"
-
-
 def data_contoh() -> dict[str, Any]:
-    from ..schema import _yaml
+    from ..schema import _yaml, folder_data
 
-    return _yaml(FOLDER_CONTOH / "data_contoh.yaml")
+    return _yaml(folder_data("contoh") / "data_contoh.yaml")
 
 
 def isi_format(path: Path, isian: dict[str, dict[str, Any]], skema: Skema) -> None:

@@ -415,7 +415,7 @@ def buat_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("disposisi", parents=[umum], help="langkah 1: catat disposisi Pengguna Anggaran")
     p.add_argument("--nomor", default="")
     p.add_argument("--tanggal", help="tanggal disposisi (baku: hari ini), mis. 2026-10-05")
-    p.add_argument("--dari", default="Camat selaku Pengguna Anggaran")
+    p.add_argument("--dari", help="pemberi disposisi (baku: pemberi_disposisi di sheets_schema/organisasi.yaml)")
     p.add_argument("--isi", required=True, help="isi instruksi")
     p.set_defaults(fungsi=cmd_disposisi)
 

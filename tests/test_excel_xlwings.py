@@ -122,26 +122,241 @@ def alerts(book: Any) -> list[list[Any]]:
 
 # ---- one scenario, both routes ---------------------------------------------------------------------------
 
-def test_start_step_1_from_sop_row_writes_what_the_cli_writes(
+def ketik(data: dict[str, Any], sheet: str, baris: int, isian: list[list[Any]]) -> None:
+    """The user types rows into a sheet from column A (what the add-in then sends), keeping values rectangular."""
+    nilai = next(s for s in data["sheets"] if s["name"] == sheet)["values"]
+    for i, isi in enumerate(isian):
+        while len(nilai) < baris + i:
+            nilai.append([])
+        sel = nilai[baris + i - 1]
+        sel.extend([""] * (len(isi) - len(sel)))
+        sel[: len(isi)] = [_ke_payload(v) for v in isi]
+    lebar = max(len(b) for b in nilai)
+    for b in nilai:
+        b.extend([""] * (lebar - len(b)))
+
+
+def salin(asal: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(asal, folder / asal.name))
+
+
+def pesan_alert(book: Any) -> tuple[str, str]:
+    [[pesan, judul, _, mode, _]] = alerts(book)
+    assert judul == "Evaluasi Kinerja"
+    return pesan, mode
+
+
+@pytest.fixture(scope="module")
+def sampai(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    """Masters made by the CLI after step 1 (disposisi), step 2 (format) and step 3 (distribusi)."""
+    from macros_py.aksi.demo import data_contoh
+    from macros_py.cli import main as cli
+    from macros_py.io.book import tulis_tabel
+
+    folder = tmp_path_factory.mktemp("cli")
+    path = folder / "Evaluasi_Kinerja.xlsx"
+
+    def evkin(waktu: str, *args: str) -> None:
+        assert cli(["--workbook", str(path), "--sebagai", "kasubag", "--waktu", waktu, *args]) == 0
+
+    evkin("2026-10-05T07:30", "init", "--tahun", "2026", "--periode", "TW3")
+    with UnitKerja(path) as uow:  # the Kasubag types the indicator list (no action, no log)
+        tulis_tabel(uow.book, muat_skema().tabel("indikator"), data_contoh()["indikator"])
+        uow.simpan()
+    hasil = {}
+    evkin("2026-10-05T08:00", "disposisi", "--nomor", "005/112", "--isi", "Susun evaluasi kinerja TW III")
+    hasil[1] = salin(path, folder / "langkah1")
+    evkin("2026-10-05T09:00", "format")
+    hasil[2] = salin(path, folder / "langkah2")
+    evkin("2026-10-05T09:15", "distribusi", "--out", str(folder / "format_bidang"))
+    hasil[3] = salin(path, folder / "langkah3")
+    return hasil
+
+
+DISPOSISI = ["005/112/Kec-Mkt/X/2026", datetime(2026, 10, 5), "Camat Mangkutana selaku Pengguna Anggaran",
+             "Susun evaluasi kinerja Triwulan III Tahun 2026"]
+
+
+def test_step_1_records_the_disposisi_typed_in_its_sheet_as_the_cli_does(
         xw: Any, master: Path, tmp_path: Path, evkin: Callable[..., Hasil], waktu_tetap: datetime,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")
-    book = xw.Book(json=payload(master, "SOP", "C5"))  # row 5 = step 1
+    book = xw.Book(json=payload(master, "SOP", "C5", lambda d: ketik(d, "Disposisi", 5, [DISPOSISI])))  # step 1
     main(book)
-    [[pesan, judul, _, mode, _]] = alerts(book)
-    assert (judul, mode) == ("Evaluasi Kinerja", "info")
-    assert pesan.startswith("Langkah 1 dimulai pada 06-10-2026 09:00")
+    pesan, mode = pesan_alert(book)
+    assert mode == "info", pesan
+    assert pesan.startswith("Disposisi nomor 005/112/Kec-Mkt/X/2026 dari Camat Mangkutana selaku Pengguna Anggaran "
+                            "dicatat di sheet Disposisi (baris 5); langkah 1 selesai.")
 
-    salinan = tmp_path / "cli" / master.name
-    salinan.parent.mkdir()
-    shutil.copyfile(master, salinan)
-    hasil = evkin("--workbook", salinan, "--sebagai", "kasubag", "--waktu", waktu_tetap.isoformat(),
-                  "langkah", "mulai", "1")
+    salinan = salin(master, tmp_path / "cli")
+    hasil = evkin("--workbook", salinan, "--sebagai", "kasubag", "--waktu", waktu_tetap.isoformat(), "disposisi",
+                  "--nomor", DISPOSISI[0], "--tanggal", "2026-10-05", "--dari", DISPOSISI[2], "--isi", DISPOSISI[3])
     assert hasil.kode == 0, hasil.galat
     tulis = sel_ditulis(book)
     bandingkan(master, salinan, tulis)
-    assert tulis[("SOP", "J5")] == "Berjalan" and tulis[("SOP", "K5")] == waktu_tetap
-    assert ("Log", "I6") in tulis  # the new Log row, hash included (same moment on both routes)
+    assert {a for s, a in tulis if s == "Disposisi"} == {f"{c}5" for c in "ABCDEF"}  # the typed row, completed
+    assert tulis[("Disposisi", "F5")] == waktu_tetap and tulis[("Disposisi", "E5")]
+    assert tulis[("SOP", "J5")] == "Selesai"
+    assert ("Log", "I7") in tulis  # start and finish rows, hashes included (same moment on both routes)
+
+
+def test_step_1_without_a_typed_row_says_what_to_type_where(xw: Any, master: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")
+    book = xw.Book(json=payload(master, "SOP", "A5"))
+    main(book)
+    pesan, mode = pesan_alert(book)
+    assert mode == "critical"
+    assert pesan.startswith("Belum ada disposisi yang diketik. Di sheet Disposisi, baris kosong pertama (baris 5)")
+    assert "Nomor Disposisi, Tanggal, Dari dan Isi Instruksi" in pesan and "Workbook tidak diubah." in pesan
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]
+
+
+def test_step_2_makes_the_formats_as_the_cli_does(
+        xw: Any, sampai: dict[int, Path], tmp_path: Path, evkin: Callable[..., Hasil], waktu_tetap: datetime,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    master = salin(sampai[1], tmp_path / "xl")
+    monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")
+    book = xw.Book(json=payload(master, "SOP", "B6"))  # row 6 = step 2
+    main(book)
+    pesan, mode = pesan_alert(book)
+    assert mode == "info" and pesan.startswith("Format pengumpulan data dibuat; langkah 2 selesai. Indikator "
+                                               "terisi: SEKRET"), pesan
+
+    salinan = salin(master, tmp_path / "cli")
+    hasil = evkin("--workbook", salinan, "--sebagai", "kasubag", "--waktu", waktu_tetap.isoformat(), "format")
+    assert hasil.kode == 0, hasil.galat
+    tulis = sel_ditulis(book)
+    bandingkan(master, salinan, tulis)
+    assert tulis[("SOP", "J6")] == "Selesai"
+    assert {"Seksi Trantibum", "Seksi PMD"} <= {s for s, _ in tulis}  # every bidang sheet prefilled
+
+
+RAPAT = [
+    [datetime(2026, 10, 5), "PEM", "Andi, Sari", "Format disepakati; data dikirim paling lambat dua hari kerja."],
+    [datetime(2026, 10, 5), "Seksi Ketentraman dan Ketertiban Umum", "Budi", ""],  # by name; conclusion once
+    ["", "pmd", "Citra, Dewi", ""],  # kode in any case, date once
+]
+
+
+def test_step_4_records_the_meeting_rows_typed_in_its_sheet_as_the_cli_does(
+        xw: Any, sampai: dict[int, Path], tmp_path: Path, evkin: Callable[..., Hasil], waktu_tetap: datetime,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    master = salin(sampai[3], tmp_path / "xl")
+    monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")
+    book = xw.Book(json=payload(master, "SOP", "D8", lambda d: ketik(d, "Rapat", 5, RAPAT)))  # row 8 = step 4
+    main(book)
+    pesan, mode = pesan_alert(book)
+    assert mode == "info", pesan
+    assert pesan.startswith("Rapat koordinasi dicatat di sheet Rapat (3 bidang hadir; tidak hadir: SEKRET, KESOS, "
+                            "PELAYANAN); langkah 4 selesai.")
+
+    salinan = salin(master, tmp_path / "cli")
+    hasil = evkin("--workbook", salinan, "--sebagai", "kasubag", "--waktu", waktu_tetap.isoformat(), "rapat",
+                  "--tanggal", "2026-10-05", "--peserta", "PEM=Andi, Sari", "--peserta", "TRANTIB=Budi",
+                  "--peserta", "PMD=Citra, Dewi", "--kesimpulan", RAPAT[0][3])
+    assert hasil.kode == 0, hasil.galat
+    tulis = sel_ditulis(book)
+    bandingkan(master, salinan, tulis)
+    assert {a for s, a in tulis if s == "Rapat"} == {f"{c}{r}" for c in "ABCDE" for r in (5, 6, 7)}
+    assert tulis[("Rapat", "B7")] == "Seksi Pemberdayaan Masyarakat dan Desa"
+    assert tulis[("Rapat", "D6")] == RAPAT[0][3] and tulis[("Rapat", "A7")] == datetime(2026, 10, 5)
+
+
+def test_step_4_rows_with_mistakes_are_refused_cell_by_cell(xw: Any, sampai: dict[int, Path],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")
+    salah = [[datetime(2026, 10, 5), "PEM", "Andi", ""], [datetime(2026, 10, 6), "Seksi Kebersihan", "Budi", ""],
+             ["", "pem", "", ""]]
+    book = xw.Book(json=payload(sampai[3], "SOP", "D8", lambda d: ketik(d, "Rapat", 5, salah)))
+    main(book)
+    pesan, mode = pesan_alert(book)
+    assert mode == "critical" and pesan.startswith("DITOLAK: Isian rapat di sheet Rapat belum lengkap")
+    for kata in ("sel B6): bidang 'Seksi Kebersihan' tidak dikenal", "sel B7): bidang PEM sudah ditulis di baris 5",
+                 "sel C7): Peserta kosong", "Tanggal Rapat berbeda-beda (05-10-2026 di baris 5, 06-10-2026 di baris 6)",
+                 "Kesimpulan belum ditulis"):
+        assert kata in pesan, kata
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]
+
+
+def test_step_3_needs_the_saved_workbooks_folder(xw: Any, sampai: dict[int, Path], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")
+    master = salin(sampai[2], tmp_path / "xl")
+    book = xw.Book(json=payload(master, "SOP", "B7"))  # row 7 = step 3; the remote engine knows no folder
+    main(book)
+    pesan, mode = pesan_alert(book)
+    assert mode == "critical" and "lokasi workbook ini tidak diketahui" in pesan
+    assert "evkin --workbook WORKBOOK distribusi --out format_bidang" in pesan and "Workbook tidak diubah." in pesan
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]
+
+    monkeypatch.setattr(xw.Book, "fullname", property(lambda self: str(master)))  # desktop Excel: the saved file
+    book = xw.Book(json=payload(master, "SOP", "B7"))
+    hasil = jalankan(book)
+    assert hasil.berhasil and hasil.pesan.endswith("Format didistribusikan; langkah 3 selesai."), hasil.pesan
+    berkas = sorted(p.name for p in (master.parent / "format_bidang").iterdir())
+    assert len(berkas) == 6 and berkas[0].startswith("Format_EvKin_2026_TW3_")
+    tulis = sel_ditulis(book)
+    assert tulis[("SOP", "J7")] == "Selesai"
+    dicatat = {v for (s, _), v in tulis.items() if s == "Distribusi"}
+    assert {str(master.parent / "format_bidang" / b) for b in berkas} <= dicatat  # with their SHA-256
+
+
+def test_step_7_correction_takes_the_catatan_typed_in_the_steps_row(
+        xw: Any, demo5: Path, tmp_path: Path, evkin: Callable[..., Hasil], monkeypatch: pytest.MonkeyPatch) -> None:
+    master = salin(demo5, tmp_path / "xl")
+    for sebagai, perintah in (("kasubag", "analisa"), ("kasubag", "konsep")):
+        hasil = evkin("--workbook", master, "--sebagai", sebagai, perintah)
+        assert hasil.kode == 0, hasil.galat
+    monkeypatch.setattr(xw.Book, "fullname", property(lambda self: str(master)))
+    monkeypatch.setenv("EVKIN_PENGGUNA", "sekcam")
+    book = xw.Book(json=payload(master, "SOP", "B11"))  # row 11 = step 7, running, version 1 exists
+    main(book)
+    pesan, mode = pesan_alert(book)
+    assert mode == "critical" and pesan.startswith("Dokumen sudah memiliki versi 1. Untuk koreksi")
+    assert "kolom Catatan pada baris langkah 7 sheet SOP (sel P11)" in pesan and "baris langkah 8" in pesan
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]
+
+    catatan = "Perbaiki uraian faktor penghambat Seksi Trantibum"
+
+    def tulis_catatan(data: dict[str, Any]) -> None:
+        next(s for s in data["sheets"] if s["name"] == "SOP")["values"][10][15] = catatan
+
+    book = xw.Book(json=payload(master, "SOP", "B11", tulis_catatan))
+    hasil = jalankan(book)
+    assert hasil.berhasil and hasil.pesan.startswith("Koreksi dicatat; dokumen versi 2: "), hasil.pesan
+    tulis = sel_ditulis(book)
+    assert tulis[("Revisi", "A6")] == 2 and tulis[("Revisi", "D6")] == catatan
+    assert Path(tulis[("Revisi", "E6")]).parent == master.parent / "dokumen" and Path(tulis[("Revisi", "E6")]).exists()
+    assert "Dokumen" not in {s for s, _ in tulis}  # the print layout is the headless engine's (evkin)
+
+    def sesudah_koreksi(data: dict[str, Any]) -> None:  # the same catatan again, once version 2 is saved
+        tulis_catatan(data)
+        ketik(data, "Revisi", 6, [[2, "", "", catatan, "", "", "konsep"]])
+
+    book = xw.Book(json=payload(master, "SOP", "B11", sesudah_koreksi))
+    hasil = jalankan(book)
+    assert not hasil.berhasil and "Catatan di sel P11 sudah dipakai untuk versi 2." in hasil.pesan
+
+
+def test_step_11_is_refused_with_the_command_to_run(xw: Any, master: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def sampai_10(data: dict[str, Any]) -> None:  # steps 1-10 finished (SOP status column J)
+        sop = next(s for s in data["sheets"] if s["name"] == "SOP")["values"]
+        for r in range(4, 14):
+            sop[r][9] = "Selesai"
+
+    monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")
+    book = xw.Book(json=payload(master, "SOP", "C15", sampai_10))  # row 15 = step 11
+    main(book)
+    pesan, mode = pesan_alert(book)
+    assert mode == "critical"
+    assert pesan.startswith("Langkah 11 (kirim dan arsip) tidak dijalankan dari Excel.")
+    assert "dibuat dari berkas workbook yang tersimpan" in pesan
+    assert ("Tutup workbook, lalu jalankan: evkin --sebagai kasubag --workbook WORKBOOK arsip --out arsip/2026-TW3"
+            in pesan)
+    assert pesan.endswith("Workbook tidak diubah.")
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]
 
 
 @pytest.fixture(scope="module")
@@ -195,6 +410,26 @@ def test_send_data_from_a_bidang_sheet_writes_what_the_openpyxl_route_writes(
     assert not {s for s, _ in tulis} & {"Seksi Pemerintahan", "Seksi PMD"}  # other bidang untouched
 
 
+def test_start_step_5_from_sop_row_writes_what_the_cli_writes(
+        xw: Any, demo4: Path, tmp_path: Path, evkin: Callable[..., Hasil], waktu_tetap: datetime,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Step 5 has no action of its own on the SOP row: the button starts it, as `evkin langkah mulai 5`."""
+    master = salin(demo4, tmp_path / "xl")
+    monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")
+    book = xw.Book(json=payload(master, "SOP", "C9"))  # row 9 = step 5
+    main(book)
+    pesan, mode = pesan_alert(book)
+    assert mode == "info" and pesan.startswith("Langkah 5 dimulai pada 06-10-2026 09:00"), pesan
+
+    salinan = salin(master, tmp_path / "cli")
+    hasil = evkin("--workbook", salinan, "--sebagai", "kasubag", "--waktu", waktu_tetap.isoformat(),
+                  "langkah", "mulai", "5")
+    assert hasil.kode == 0, hasil.galat
+    tulis = sel_ditulis(book)
+    bandingkan(master, salinan, tulis)
+    assert tulis[("SOP", "J9")] == "Berjalan" and tulis[("SOP", "K9")] == waktu_tetap
+
+
 def test_finishing_step_5_from_sop_names_who_has_not_sent(
         xw: Any, demo4: Path, tmp_path: Path, evkin: Callable[..., Hasil], monkeypatch: pytest.MonkeyPatch) -> None:
     master = tmp_path / demo4.name
@@ -221,9 +456,10 @@ def test_cancel_at_the_confirmation_writes_nothing(xw: Any, master: Path, monkey
     monkeypatch.setattr(XlwingsBook, "interaktif", lambda self: True)
     monkeypatch.setattr(XlwingsBook, "alert", alert)
     monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")
-    book = xw.Book(json=payload(master, "SOP", "A5"))
+    book = xw.Book(json=payload(master, "SOP", "A5", lambda d: ketik(d, "Disposisi", 5, [DISPOSISI])))
     hasil = jalankan(book)
-    assert ditanya[0].startswith("Mulai langkah 1?") and "Pengguna: " in ditanya[0]
+    assert ditanya[0].startswith("Catat disposisi dari baris 5 sheet Disposisi, lalu selesaikan langkah 1?\n"
+                                 "Nomor: 005/112/Kec-Mkt/X/2026\nTanggal: 05-10-2026") and "Pengguna: " in ditanya[0]
     assert hasil.pesan == "Dibatalkan; workbook tidak diubah." and hasil.ditulis == 0
     assert book.json()["actions"] == []
 
@@ -251,7 +487,7 @@ def test_unexpected_error_after_writes_discards_them(xw: Any, master: Path, monk
 
     monkeypatch.setattr(sop, "mulai_langkah", rusak)
     monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")
-    book = xw.Book(json=payload(master, "SOP", "A5"))
+    book = xw.Book(json=payload(master, "SOP", "A5", lambda d: ketik(d, "Disposisi", 5, [DISPOSISI])))
     hasil = jalankan(book)
     assert [a["func"] for a in book.json()["actions"]] == ["alert"]
     assert not hasil.berhasil and "kesalahan tak terduga (RuntimeError: disk penuh)" in hasil.pesan

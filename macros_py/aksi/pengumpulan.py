@@ -51,9 +51,10 @@ def _harapan(konteks: Konteks) -> Harapan:
 
 # ---- step 1 ---------------------------------------------------------------------------------------------
 
-def catat_disposisi(book: Book, konteks: Konteks, nomor: str, tanggal: str | date | None, dari: str,
+def catat_disposisi(book: Book, konteks: Konteks, nomor: str, tanggal: str | date | None, dari: str | None,
                     isi: str) -> dict[str, Any]:
     """Step 1: record the Pengguna Anggaran's disposisi; finishes the step."""
+    dari = (dari or "").strip() or konteks.skema.organisasi["pemberi_disposisi"]
     if not isi.strip():
         raise PenggunaanSalah("Isi instruksi disposisi wajib diisi (--isi).")
     baris = {"nomor": nomor.strip(), "tanggal": datetime.combine(_tanggal(tanggal, konteks), datetime.min.time()),

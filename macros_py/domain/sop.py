@@ -19,6 +19,9 @@ YA = "Ya"
 TIDAK = "Tidak"
 # Roles allowed to reopen any step besides the step's own pelaksana: they supervise the whole SOP.
 PERAN_PENGAWAS = ("sekretaris", "kepala")
+# What the machine itself writes into a step's Catatan (anything else there was typed by a person).
+CATATAN_DIBUKA_ULANG = "Dibuka ulang "
+CATATAN_DIULANG = "Diulang karena langkah "
 
 
 @dataclass(frozen=True)
@@ -170,11 +173,11 @@ class MesinSop:
             )
         berubah = [
             replace(semua[no], status=BERJALAN, mulai=waktu, selesai=None, durasi="", sesuai_mutu_baku="",
-                    oleh=pelaku.label(), catatan=f"Dibuka ulang {_fmt(waktu)}: {alasan}")
+                    oleh=pelaku.label(), catatan=f"{CATATAN_DIBUKA_ULANG}{_fmt(waktu)}: {alasan}")
         ]
         for s in status:
             if s.no > no and s.status != BELUM:
-                berubah.append(StatusLangkah(no=s.no, catatan=f"Diulang karena langkah {no} dibuka ulang"))
+                berubah.append(StatusLangkah(no=s.no, catatan=f"{CATATAN_DIULANG}{no} dibuka ulang"))
         return berubah
 
     def terlambat(self, status: list[StatusLangkah], sekarang: datetime) -> list[tuple[int, str]]:

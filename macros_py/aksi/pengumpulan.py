@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..domain.errors import InputDitolak, LangkahDitolak, PenggunaanSalah
+from ..domain.errors import InputDitolak, PenggunaanSalah
 from ..domain.validasi import Harapan, Kiriman, Masalah, cari_identitas, validasi_lembar
 from ..io.arsip import sha256_berkas
 from ..io.book import Book, baca_tabel, baca_tabel_mentah, tulis_tabel
@@ -441,11 +441,3 @@ def status_bidang(book: Book, skema: Skema, batas: date | None, sekarang: dateti
                       "terakhir": r["waktu"].isoformat(sep=" ") if r and isinstance(r["waktu"], datetime) else None,
                       "baris": r["baris"] if r else 0})
     return hasil
-
-
-def periksa_bisa_ubah_data(book: Book, konteks: Konteks) -> None:
-    """Data may change only while step 5 is open (before analysis, submission and signature)."""
-    s = {x.no: x for x in baca_status(book, konteks.skema)}[5]
-    if s.status == "Selesai":
-        raise LangkahDitolak("Langkah 5 (menghimpun data) sudah selesai; data tidak dapat diubah lagi. "
-                             "Buka ulang langkah 5 dengan alasan bila perlu.")

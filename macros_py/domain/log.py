@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from .teks import teks_sel
 
 HASH_AWAL = "0" * 64
-KOLOM_ISI = ("no", "waktu", "pengguna", "peran", "langkah", "aksi", "rincian")
 
 
 def hash_baris(isi: Sequence[object], hash_sebelumnya: str) -> str:

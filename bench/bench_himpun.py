@@ -233,7 +233,7 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
 
 
 def _gagal(u: Ukur) -> str:
-    return f">{u.detik:.0f}s stopped" if u.galat == "timeout" else f"exit {u.rc}: {u.galat.strip()[-300:]}"
+    return f">{u.detik:.0f}s" if u.galat == "timeout" else f"exit {u.rc}: {u.galat.strip()[-300:]}"
 
 
 def _ada(modul: str) -> bool:
@@ -448,7 +448,7 @@ def mesin() -> list[str]:
 def sel(b: Baris) -> str:
     mem = f" {b.m:6.0f}M" if b.m else "        "
     if b.t is None:
-        return (b.catatan or "-")[:19 - len(mem)] + mem if b.catatan.startswith(">") else (b.catatan or "-")[:19]
+        return f"{b.catatan:>9}{mem}" if b.catatan.startswith(">") else (b.catatan or "-")[:19]
     return f"{b.t:8.2f}s{mem}"
 
 
@@ -480,6 +480,8 @@ def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[
     for kunci, label in daftar_baris:
         keluaran.append(f"{label:52}" + "".join(f"{sel(hasil[n][0][kunci]):>{lebar}}" for n in nama_skala))
     keluaran.append("-" * len(judul))
+    if any(b.catatan.startswith(">") for h, _l in hasil.values() for b in h.values()):
+        keluaran.append("(>N s: stopped after --batas seconds; M is then the peak RSS reached until the stop)")
 
     def baris_rasio(label: str, fungsi) -> None:  # type: ignore[no-untyped-def]
         keluaran.append(f"{label:52}" + "".join(f"{fungsi(hasil[n][0], hasil[n][1]):>{lebar}}" for n in nama_skala))
@@ -494,7 +496,8 @@ def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[
     baris_rasio("rows/s through evkin himpun",
         lambda h, lain: f"{hasil_baris(h, lain) / h['himpun'].t:,.0f}" if h["himpun"].t else "-")
     baris_rasio("submission files on disk (MiB)", lambda _h, lain: f"{lain['berkas_mib']:.1f}")
-    baris_rasio("master after himpun (MiB)", lambda _h, lain: f"{lain.get('master_sesudah_himpun_mib', 0):.1f}")
+    baris_rasio("master after himpun (MiB)", lambda _h, lain: f"{lain['master_sesudah_himpun_mib']:.1f}"
+                if "master_sesudah_himpun_mib" in lain else "-")
     baris_rasio("warnings printed by himpun", lambda _h, lain: str(lain.get("peringatan_himpun", "-")))
     if "B" in hasil and "C" in hasil:
         hb, hc = hasil["B"][0], hasil["C"][0]

@@ -45,7 +45,8 @@ def jalankan_aksi(args: argparse.Namespace, fungsi: Callable[..., T]) -> T:
 
 
 def baca_master(path: Path):  # type: ignore[no-untyped-def]
-    """Open the master for reading only (no lock: saves replace the file atomically)."""
+    """Open the master for reading only (no lock: saves replace the file atomically; read-only mode streams
+    the sheets instead of building every cell, which keeps `status` quick on a large master)."""
     from openpyxl import load_workbook
 
     from .io.master import UnitKerja
@@ -53,7 +54,7 @@ def baca_master(path: Path):  # type: ignore[no-untyped-def]
 
     if not path.exists():
         UnitKerja(path).__enter__()  # raises the friendly "not found" message
-    return OpenpyxlBook(load_workbook(path))
+    return OpenpyxlBook(load_workbook(path, read_only=True))
 
 
 # ---- commands -------------------------------------------------------------------------------------------

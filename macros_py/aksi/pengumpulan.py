@@ -341,6 +341,7 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_buk
         batas = _batas_himpun(book, konteks)
         terlambat = batas is not None and konteks.waktu.date() > batas
         penerimaan, bukti_baru = [], []
+        rekap_baru: dict[str, list[dict[str, Any]]] = {}
         for s in sumber:
             k = s.kiriman
             b = next(x for x in _bidang(konteks) if x["kode"] == k.kode_bidang)
@@ -348,7 +349,7 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_buk
                 tabel = skema.tabel_bidang(b["sheet"])
                 lama = len(baca_tabel_mentah(book, tabel))
                 tulis_tabel(book, tabel, k.baris, hapus_sisa=max(0, lama - len(k.baris)))
-            _ganti_rekap(book, skema, b["nama"], k.baris, [x["nama"] for x in _bidang(konteks)])
+            rekap_baru[b["nama"]] = k.baris
             bukti = _simpan_bukti(k, s.folder, folder_bukti, konteks, b)
             bukti_baru.append((b["nama"], bukti))
             k.peringatan += [Masalah(k.berkas, k.sheet, "", f"bukti dukung '{x['nama']}' tidak ditemukan di folder "
@@ -363,6 +364,7 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_buk
                                        f"(sha256 {s.sha256[:12]}), {len(k.peringatan)} peringatan"
                                        + (", terlambat" if terlambat else ""))
             hasil.peringatan += k.peringatan
+        _ganti_rekap(book, skema, rekap_baru, [x["nama"] for x in _bidang(konteks)])
         _tambah_baris(book, skema.tabel("penerimaan"), penerimaan)
         _ganti_bukti(book, skema, bukti_baru)
         if terlambat:
@@ -374,12 +376,16 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_buk
     return jalankan_langkah(book, konteks, 5, kerja, selesai=False)
 
 
-def _ganti_rekap(book: Book, skema: Skema, nama_bidang: str, baris: list[dict[str, Any]],
+def _ganti_rekap(book: Book, skema: Skema, baru_per_bidang: dict[str, list[dict[str, Any]]],
                  urutan_bidang: list[str]) -> None:
-    """This bidang's rows replace its previous rows in Rekap (no duplicates), in bidang order."""
+    """Each submitting bidang's rows replace its previous rows in Rekap (no duplicates), in bidang order.
+
+    One read and one write of Rekap for the whole command, however many files: it grows with the rows.
+    """
     tabel = skema.tabel("rekap")
     lama = baca_tabel(book, tabel)
-    baru = [r for r in lama if r["bidang"] != nama_bidang] + [dict(r, bidang=nama_bidang) for r in baris]
+    baru = [r for r in lama if r["bidang"] not in baru_per_bidang]
+    baru += [dict(r, bidang=nama) for nama, baris in baru_per_bidang.items() for r in baris]
     posisi = {n: i for i, n in enumerate(urutan_bidang)}
     baru.sort(key=lambda r: (posisi.get(r["bidang"], len(posisi)), r.get("no") or 0))
     tulis_tabel(book, tabel, baru, hapus_sisa=max(0, len(lama) - len(baru)))

@@ -29,6 +29,8 @@ class OpenpyxlBook:
     def read(self, sheet: str, top: int, left: int, n_cols: int, n_rows: int | None = None) -> list[list[Any]]:
         ws = self.wb[sheet]
         bawah = ws.max_row if n_rows is None else top + n_rows - 1
+        if bawah is None:  # a read-only sheet whose file gives no dimension: read to its end
+            bawah = max(top, *(r for r in (ws.calculate_dimension(force=True) and ws.max_row,) if r))
         if bawah < top:
             return []
         return [list(r) for r in ws.iter_rows(min_row=top, max_row=bawah, min_col=left,

@@ -29,10 +29,9 @@ class OpenpyxlBook:
     def read(self, sheet: str, top: int, left: int, n_cols: int, n_rows: int | None = None) -> list[list[Any]]:
         ws = self.wb[sheet]
         bawah = ws.max_row if n_rows is None else top + n_rows - 1
-        if bawah is None:  # a read-only sheet whose file gives no dimension: read to its end
-            bawah = max(top, *(r for r in (ws.calculate_dimension(force=True) and ws.max_row,) if r))
-        if bawah < top:
+        if bawah is not None and bawah < top:
             return []
+        # bawah None: a read-only sheet whose file states no dimension; iter_rows then reads to its end.
         return [list(r) for r in ws.iter_rows(min_row=top, max_row=bawah, min_col=left,
                                                 max_col=left + n_cols - 1, values_only=True)]
 

@@ -7,8 +7,9 @@ warnings (numbers typed as text, hidden rows, moved columns, ...) are reported a
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -172,23 +173,27 @@ def _petakan_header(
     return None
 
 
-def _nilai_angka(p: _Pemeriksa, k: KolomSkema, nilai: Any, sel: str) -> float | None:
-    try:
-        hasil = parse_angka(nilai)
-    except AngkaTidakValid as e:
-        p.galat(sel, f"{k.judul}: {e}")
-        return None
-    if hasil.peringatan:
-        p.peringatan(sel, f"{k.judul}: {hasil.peringatan}")
-    x = hasil.nilai
+def _nilai_angka(p: _Pemeriksa, k: KolomSkema, nilai: Any, sel: Callable[[], str]) -> float | None:
+    """A number cell; `sel` names the cell only when there is something to report (most cells are fine)."""
+    if (type(nilai) is float and math.isfinite(nilai)) or (type(nilai) is int and abs(nilai) < 2**53):
+        x: float | None = float(nilai) + 0.0  # already a number: nothing to interpret (-0.0 becomes 0.0)
+    else:
+        try:
+            hasil = parse_angka(nilai)
+        except AngkaTidakValid as e:
+            p.galat(sel(), f"{k.judul}: {e}")
+            return None
+        if hasil.peringatan:
+            p.peringatan(sel(), f"{k.judul}: {hasil.peringatan}")
+        x = hasil.nilai
     if x is None:
         return None
     if k.min is not None and x < k.min:
-        p.galat(sel, f"{k.judul}: nilai {format_angka_id(x)} negatif; isi angka >= {k.min:g}.")
+        p.galat(sel(), f"{k.judul}: nilai {format_angka_id(x)} negatif; isi angka >= {k.min:g}.")
         return None
     batas = BATAS_RP if k.key.endswith("_rp") else BATAS_K
     if abs(x) >= batas:
-        p.galat(sel, f"{k.judul}: nilai {format_angka_id(x, 0)} tidak wajar (salah ketik?).")
+        p.galat(sel(), f"{k.judul}: nilai {format_angka_id(x, 0)} tidak wajar (salah ketik?).")
         return None
     if k.tipe == "bulat":
         return int(x) if float(x).is_integer() else x
@@ -237,7 +242,7 @@ def validasi_lembar(
         for k in kolom:
             nilai = mentah[k.key]
             if k.tipe in ("angka", "bulat"):
-                data[k.key] = _nilai_angka(p, k, nilai, sel(k.key))
+                data[k.key] = _nilai_angka(p, k, nilai, lambda key=k.key: sel(key))
             else:
                 teks = teks_sel(nilai).strip()
                 if k.key in KOLOM_TEKS_RINGKAS:

@@ -102,15 +102,15 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_langkah(args: argparse.Namespace) -> int:
+    from .aksi import laporan
     from .aksi.sop import mulai_langkah, selesaikan_langkah
 
     if args.perintah_langkah == "mulai":
         s = jalankan_aksi(args, lambda book, k: mulai_langkah(book, k, args.nomor))
-        print(f"Langkah {s.no} dimulai pada {s.mulai:%d-%m-%Y %H:%M} oleh {s.oleh}.")
+        print(laporan.langkah_dimulai(s))
     else:
         s = jalankan_aksi(args, lambda book, k: selesaikan_langkah(book, k, args.nomor, args.catatan or ""))
-        print(f"Langkah {s.no} selesai pada {s.selesai:%d-%m-%Y %H:%M}; durasi {s.durasi}; "
-              f"sesuai mutu baku: {s.sesuai_mutu_baku}.")
+        print(laporan.langkah_selesai(s))
     return 0
 
 
@@ -156,11 +156,11 @@ def cmd_disposisi(args: argparse.Namespace) -> int:
 
 
 def cmd_format(args: argparse.Namespace) -> int:
+    from .aksi.laporan import format_dibuat
     from .aksi.pengumpulan import buat_format
 
     jumlah = jalankan_aksi(args, lambda b, k: buat_format(b, k, Path(args.dari) if args.dari else None))
-    print("Format pengumpulan data dibuat; langkah 2 selesai. Indikator terisi: "
-          + ", ".join(f"{kode} {n}" for kode, n in jumlah.items()))
+    print(format_dibuat(jumlah))
     return 0
 
 
@@ -224,12 +224,11 @@ def cmd_himpun(args: argparse.Namespace) -> int:
 
 def cmd_analisa(args: argparse.Namespace) -> int:
     from .aksi.analisis import analisa
+    from .aksi.laporan import ANALISA_SELESAI, ringkasan_analisa
 
-    ringkas = jalankan_aksi(args, analisa)
-    for r in ringkas:
-        print(f"{r['bidang']}: {r['jumlah_indikator']} indikator, rata-rata capaian kinerja "
-              f"{r.get('rata_capaian_kinerja')}% ({r.get('predikat') or '-'})")
-    print("Analisis selesai; langkah 6 selesai.")
+    for baris in ringkasan_analisa(jalankan_aksi(args, analisa)):
+        print(baris)
+    print(ANALISA_SELESAI)
     return 0
 
 

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .aksi import laporan
 from .aksi.konteks import Konfigurasi, Konteks, baca_konfigurasi, eksekusi, pengguna_os, sekarang
 from .domain.errors import EvkinError, InputDitolak, LangkahDitolak, PenggunaanSalah
 from .domain.hari_kerja import KalenderKerja
@@ -201,7 +202,7 @@ def _rencana_sop(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, baris: int | 
     if aksi is not None:
         return aksi
     if s.status == BELUM:
-        return Rencana(f"Mulai langkah {no}?\n{judul}", lambda b, k: mulai_langkah(b, k, no), _lapor_mulai)
+        return Rencana(f"Mulai langkah {no}?\n{judul}", lambda b, k: mulai_langkah(b, k, no), laporan.langkah_dimulai)
     if no == LANGKAH_HIMPUN:
         # Data arrive per bidang (Run main on its sheet, or evkin himpun with files). Collecting every bidang
         # sheet here would count sheets that only hold the format's prefilled indicators as sent; so this
@@ -213,8 +214,9 @@ def _rencana_sop(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, baris: int | 
         sisa = "Belum mengirim: " + ", ".join(belum) + "." if belum else "Semua bidang sudah mengirim."
         return Rencana(f"Selesaikan langkah {no}?\n{judul}\n\n{sisa}\nData bidang dikirim dengan Run main di sheet "
                        "bidang masing-masing; sesudah langkah 5 selesai, data tidak dapat dikirim atau diubah lagi.",
-                       lambda b, k: selesaikan_langkah(b, k, no), lambda h: _lapor_selesai(h) + "\n" + sisa)
-    return Rencana(f"Selesaikan langkah {no}?\n{judul}", lambda b, k: selesaikan_langkah(b, k, no), _lapor_selesai)
+                       lambda b, k: selesaikan_langkah(b, k, no), lambda h: laporan.langkah_selesai(h) + "\n" + sisa)
+    return Rencana(f"Selesaikan langkah {no}?\n{judul}", lambda b, k: selesaikan_langkah(b, k, no),
+                   laporan.langkah_selesai)
 
 
 def _rencana_aksi(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, status: dict[int, StatusLangkah], no: int,
@@ -227,7 +229,7 @@ def _rencana_aksi(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, status: dict
         from .aksi.pengumpulan import buat_format
 
         return Rencana("Buat format pengumpulan data per bidang dari sheet Daftar Indikator, lalu selesaikan "
-                       "langkah 2?", lambda b, k: buat_format(b, k), _lapor_format)
+                       "langkah 2?", lambda b, k: buat_format(b, k), laporan.format_dibuat)
     if no == 3:
         from .aksi.pengumpulan import distribusi
 
@@ -475,7 +477,7 @@ def _rencana_dokumen(xb: XlwingsBook, skema: Skema, s: StatusLangkah, baris: int
     if riwayat and s.status == BELUM:  # reopened work: start the step, then a correction needs a catatan
         return Rencana(f"Mulai langkah {s.no}? Dokumen sudah memiliki versi {len(riwayat)}; sesudah itu tulis catatan "
                        f"koreksi di kolom Catatan (sel {sel}) dan tekan Run main lagi untuk versi berikutnya.",
-                       lambda b, k: mulai_langkah(b, k, s.no), _lapor_mulai)
+                       lambda b, k: mulai_langkah(b, k, s.no), laporan.langkah_dimulai)
     folder = _folder_workbook(xb, f"Dokumen Evaluasi Kinerja (langkah {s.no})",
                               "konsep (atau: koreksi --catatan \"...\")") / FOLDER_DOKUMEN
     if not riwayat:
@@ -539,15 +541,6 @@ def _rencana_bidang(bidang: dict[str, Any]) -> Rencana:
                    lambda b, k: himpun(b, k, hanya_sheet=bidang["sheet"]), _lapor_himpun)
 
 
-def _lapor_mulai(s: Any) -> str:
-    return f"Langkah {s.no} dimulai pada {s.mulai:%d-%m-%Y %H:%M} oleh {s.oleh}."
-
-
-def _lapor_selesai(s: Any) -> str:
-    return (f"Langkah {s.no} selesai pada {s.selesai:%d-%m-%Y %H:%M}; durasi {s.durasi}; "
-            f"sesuai mutu baku: {s.sesuai_mutu_baku}.")
-
-
 def _lapor_himpun(hasil: Any) -> str:
     baris = [f"Diterima: {k.sheet or k.berkas} — bidang {k.kode_bidang}, {len(k.baris)} baris." for k in hasil.diterima]
     baris += [f"  peringatan: {m}" for m in hasil.peringatan[:MAKS_MASALAH]]
@@ -558,20 +551,13 @@ def _lapor_himpun(hasil: Any) -> str:
     return "\n".join(baris)
 
 
-def _lapor_format(jumlah: dict[str, int]) -> str:
-    return ("Format pengumpulan data dibuat; langkah 2 selesai. Indikator terisi: "
-            + ", ".join(f"{kode} {n}" for kode, n in jumlah.items()))
-
-
 def _lapor_distribusi(catatan: list[dict[str, Any]]) -> str:
     baris = [f"{c['bidang']}: {c['berkas']}" for c in catatan]
     return "\n".join([*baris, "Format didistribusikan; langkah 3 selesai."])
 
 
 def _lapor_analisa(ringkas: list[dict[str, Any]]) -> str:
-    baris = [f"{r['bidang']}: {r['jumlah_indikator']} indikator, rata-rata capaian kinerja "
-             f"{r.get('rata_capaian_kinerja')}% ({r.get('predikat') or '-'})" for r in ringkas]
-    return "\n".join(["Analisis selesai; langkah 6 selesai.", *baris])
+    return "\n".join([laporan.ANALISA_SELESAI, *laporan.ringkasan_analisa(ringkas)])
 
 
 # ---- `evkin excel-siapkan`: what can be automated of the Excel setup --------------------------------------

@@ -16,6 +16,7 @@ from .domain.errors import EvkinError, InputDitolak, PenggunaanSalah
 
 T = TypeVar("T")
 WORKBOOK_BAKU = Path("workbook/Evaluasi_Kinerja.xlsx")
+TATA_LETAK = "openpyxl"  # engine of the actions that lay out print sheets inside the master (io.master)
 
 
 def _info(pesan: str) -> None:
@@ -33,12 +34,12 @@ def _tunggu_baku() -> float:
     return float(os.environ.get("EVKIN_TUNGGU", "30"))
 
 
-def jalankan_aksi(args: argparse.Namespace, fungsi: Callable[..., T]) -> T:
+def jalankan_aksi(args: argparse.Namespace, fungsi: Callable[..., T], mesin: str = "xml") -> T:
     """Run one write action on the master in a unit of work: everything or nothing is saved."""
     from .aksi.konteks import eksekusi
     from .io.master import UnitKerja
 
-    with UnitKerja(Path(args.workbook), tunggu=args.tunggu, info=_info) as uow:
+    with UnitKerja(Path(args.workbook), tunggu=args.tunggu, info=_info, mesin=mesin) as uow:
         hasil = eksekusi(uow.book, fungsi, sebagai=args.sebagai, waktu=args.waktu, info=_info)
         uow.simpan()
     return hasil
@@ -241,7 +242,7 @@ def _folder_dokumen(args: argparse.Namespace) -> Path:
 def cmd_konsep(args: argparse.Namespace) -> int:
     from .aksi.dokumen import konsep
 
-    versi = jalankan_aksi(args, lambda b, k: konsep(b, k, _folder_dokumen(args), info=_info))
+    versi = jalankan_aksi(args, lambda b, k: konsep(b, k, _folder_dokumen(args), info=_info), TATA_LETAK)
     print(f"Konsep dokumen versi {versi['versi']}: {versi['berkas']}")
     return 0
 
@@ -249,7 +250,8 @@ def cmd_konsep(args: argparse.Namespace) -> int:
 def cmd_koreksi(args: argparse.Namespace) -> int:
     from .aksi.dokumen import koreksi
 
-    versi = jalankan_aksi(args, lambda b, k: koreksi(b, k, _folder_dokumen(args), args.catatan, info=_info))
+    versi = jalankan_aksi(args, lambda b, k: koreksi(b, k, _folder_dokumen(args), args.catatan, info=_info),
+                          TATA_LETAK)
     print(f"Koreksi dicatat; dokumen versi {versi['versi']}: {versi['berkas']}")
     return 0
 
@@ -299,7 +301,7 @@ def cmd_surat(args: argparse.Namespace) -> int:
     from .aksi.penutupan import surat
 
     hasil = jalankan_aksi(args, lambda b, k: surat(b, k, _folder_dokumen(args), args.tujuan, args.alamat_tujuan,
-                                                     info=_info))
+                                                     info=_info), TATA_LETAK)
     print(f"Surat pengantar nomor {hasil['nomor']}: {hasil['pdf'] or hasil['xlsx']} (Word: {hasil['docx']})")
     return 0
 
@@ -308,7 +310,7 @@ def cmd_arsip(args: argparse.Namespace) -> int:
     from .aksi.penutupan import arsip
 
     master = Path(args.workbook)
-    folder = jalankan_aksi(args, lambda b, k: arsip(b, k, Path(args.out), master.parent, args.tujuan))
+    folder = jalankan_aksi(args, lambda b, k: arsip(b, k, Path(args.out), master.parent, args.tujuan), TATA_LETAK)
     print(f"Arsip tersegel di {folder}. Periksa kapan saja dengan: evkin verifikasi {folder}")
     return 0
 

@@ -42,7 +42,7 @@ def _tambah_shape(nama: str, isi: bytes) -> bytes:
     return isi
 
 
-@pytest.mark.parametrize(
+ISI_ORANG = pytest.mark.parametrize(
     ("jenis", "bagian", "ubah"),
     [
         ("bentuk / kotak teks", {}, _tambah_shape),
@@ -53,7 +53,32 @@ def _tambah_shape(nama: str, isi: bytes) -> bytes:
         ("bagian tidak dikenal", {"customXml/item1.xml": b"<data/>"}, None),
     ],
 )
-def test_save_refused_naming_what_would_be_lost(master: Path, evkin, jenis, bagian, ubah) -> None:
+
+
+def _bagian(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+@ISI_ORANG
+def test_data_actions_keep_everything_byte_for_byte(master: Path, evkin, jenis, bagian, ubah) -> None:
+    """The default engine rewrites only the sheets an action writes: what a person added cannot be lost."""
+    _sisip(master, bagian, ubah)
+    sebelum = _bagian(master)
+    hasil = evkin("--workbook", master, "--sebagai", "kasubag", "langkah", "mulai", "1")
+    assert hasil.kode == 0, hasil.galat
+    sesudah = _bagian(master)
+    assert sesudah.keys() == sebelum.keys()
+    berubah = {n for n in sebelum if sebelum[n] != sesudah[n]}
+    assert berubah and all(n.startswith("xl/worksheets/sheet") for n in berubah), berubah
+    assert load_workbook(master)["SOP"]["J5"].value == "Berjalan"
+
+
+@ISI_ORANG
+def test_openpyxl_save_refused_naming_what_would_be_lost(master: Path, evkin, jenis, bagian, ubah,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The openpyxl engine (document, letter and archive actions) refuses rather than drop it."""
+    monkeypatch.setenv("EVKIN_MESIN", "openpyxl")
     _sisip(master, bagian, ubah)
     sebelum = sha256(master)
     hasil = evkin("--workbook", master, "--sebagai", "kasubag", "langkah", "mulai", "1")

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..domain.errors import InputDitolak
 from ..io.book import tulis_tabel
-from ..io.master import UnitKerja
+from ..io.master import MESIN_CEPAT, MESIN_OPENPYXL, UnitKerja
 from ..schema import Skema, muat_skema
 from .analisis import analisa
 from .dokumen import FOLDER_DOKUMEN, ajukan, konsep, koreksi, tandatangani
@@ -60,8 +60,8 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
                 info=info)
     info(f"[init] workbook dibuat: {master}")
 
-    def aksi(sebagai: str, waktu: datetime, fungsi: Callable[..., Any]) -> Any:
-        with UnitKerja(master, info=info) as uow:
+    def aksi(sebagai: str, waktu: datetime, fungsi: Callable[..., Any], mesin: str = MESIN_CEPAT) -> Any:
+        with UnitKerja(master, info=info, mesin=mesin) as uow:
             hasil = eksekusi(uow.book, fungsi, sebagai=sebagai, waktu=waktu, info=info)
             uow.simpan()
         return hasil
@@ -132,10 +132,10 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     info(f"[langkah 6] analisa: rata-rata capaian kinerja unit {total['rata_capaian_kinerja']}% "
          f"({total['predikat']})")
     waktu += timedelta(days=1)
-    v1 = aksi("kasubag", waktu, lambda b, k: konsep(b, k, folder_dokumen, info=info))
+    v1 = aksi("kasubag", waktu, lambda b, k: konsep(b, k, folder_dokumen, info=info), MESIN_OPENPYXL)
     info(f"[langkah 7] konsep v{v1['versi']}: {v1['berkas']}")
     v2 = aksi("sekcam", waktu + timedelta(hours=3), lambda b, k: koreksi(
-        b, k, folder_dokumen, "Perbaiki uraian faktor penghambat Seksi Trantibum", info=info))
+        b, k, folder_dokumen, "Perbaiki uraian faktor penghambat Seksi Trantibum", info=info), MESIN_OPENPYXL)
     info(f"[langkah 7] koreksi Sekretaris -> v{v2['versi']}: {v2['berkas']}")
     waktu += timedelta(hours=4)
     aksi("sekcam", waktu, ajukan)
@@ -151,7 +151,7 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     if sampai <= 9:
         return master
     waktu += timedelta(minutes=15)
-    surat_ = aksi("kasubag", waktu, lambda b, k: surat(b, k, folder_dokumen, info=info))
+    surat_ = aksi("kasubag", waktu, lambda b, k: surat(b, k, folder_dokumen, info=info), MESIN_OPENPYXL)
     info(f"[langkah 10] surat pengantar nomor {surat_['nomor']}: {surat_['pdf'] or surat_['xlsx']}")
     if sampai <= 10:
         return master
@@ -159,7 +159,7 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     rekaman = folder / "arsip" / "2026-TW3"
     if rekaman.exists():
         shutil.rmtree(rekaman)
-    aksi("kasubag", waktu, lambda b, k: arsip(b, k, rekaman, master.parent))
+    aksi("kasubag", waktu, lambda b, k: arsip(b, k, rekaman, master.parent), MESIN_OPENPYXL)
     info(f"[langkah 11] dikirim dan diarsipkan; periode ditutup. Arsip tersegel: {rekaman.resolve()}")
     from openpyxl import load_workbook
 

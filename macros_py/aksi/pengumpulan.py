@@ -284,8 +284,17 @@ def _baca_master(book: Book, konteks: Konteks, hanya_sheet: str | None = None) -
         k = validasi_lembar("workbook induk", b["sheet"], nilai, kolom, harapan)
         if k.galat and not k.baris and all("tidak ada data" in m.pesan for m in k.galat):
             continue  # an untouched bidang sheet is not a submission
-        hasil.append(_Sumber(k, hashlib.sha256(repr(nilai).encode()).hexdigest(), None))
+        hasil.append(_Sumber(k, _sidik_lembar(nilai), None))
     return hasil
+
+
+def _sidik_lembar(nilai: list[list[Any]]) -> str:
+    """SHA-256 of a sheet's values, the same whichever engine read them (trailing blank cells and rows, which
+    engines report differently, are left out)."""
+    baris = [b[: max((i + 1 for i, v in enumerate(b) if v not in (None, "")), default=0)] for b in nilai]
+    while baris and not baris[-1]:
+        baris.pop()
+    return hashlib.sha256(repr(baris).encode()).hexdigest()
 
 
 def _batas_himpun(book: Book, konteks: Konteks) -> date | None:

@@ -121,21 +121,49 @@ def periksa_excel(path: Path) -> None:
         )
 
 
-class UnitKerja:
-    """One action on the master: lock, load, hand out a book, save atomically only on `simpan()`."""
+MESIN_CEPAT = "xml"
+MESIN_OPENPYXL = "openpyxl"
 
-    def __init__(self, path: Path, tunggu: float = TUNGGU_BAKU, info: Callable[[str], None] = print) -> None:
+
+def mesin_dipilih(mesin: str) -> str:
+    """EVKIN_MESIN=openpyxl forces the slow, general engine everywhere (a switch for support and for tests)."""
+    return MESIN_OPENPYXL if os.environ.get("EVKIN_MESIN") == MESIN_OPENPYXL else mesin
+
+
+def buka_book(path: Path, mesin: str = MESIN_CEPAT):  # type: ignore[no-untyped-def]
+    """The book for one action: the XML engine (fast), or openpyxl when asked for or when the file is one the
+    XML engine cannot read."""
+    if mesin_dipilih(mesin) == MESIN_CEPAT:
+        from .xml_book import XmlBook
+
+        try:
+            return XmlBook(path)
+        except Exception:  # any file the fast reader rejects is still opened by openpyxl
+            pass
+    from openpyxl import load_workbook
+
+    from .openpyxl_book import OpenpyxlBook
+
+    return OpenpyxlBook(load_workbook(path), path)
+
+
+class UnitKerja:
+    """One action on the master: lock, load, hand out a book, save atomically only on `simpan()`.
+
+    `mesin`: "xml" (default; reads with calamine, rewrites only the sheets written) or "openpyxl" (actions
+    that lay out sheets with openpyxl styles: the document, the letter, the archive).
+    """
+
+    def __init__(self, path: Path, tunggu: float = TUNGGU_BAKU, info: Callable[[str], None] = print,
+                 mesin: str = MESIN_CEPAT) -> None:
         self.path = path
         self.tunggu = tunggu
         self.info = info
+        self.mesin = mesin
         self._kunci: contextlib.ExitStack | None = None
         self.book = None
 
     def __enter__(self) -> UnitKerja:
-        from openpyxl import load_workbook
-
-        from .openpyxl_book import OpenpyxlBook
-
         if not self.path.exists():
             raise PenggunaanSalah(
                 f"Workbook {self.path} tidak ditemukan. Buat dulu dengan: evkin init --tahun 2026 --periode TW3"
@@ -146,16 +174,22 @@ class UnitKerja:
         self._kunci = stack
         try:
             bersihkan_sisa(self.path, self.info)
-            self.book = OpenpyxlBook(load_workbook(self.path), self.path)
+            self.book = buka_book(self.path, self.mesin)
         except BaseException:
             stack.close()
             raise
         return self
 
     def simpan(self) -> None:
+        from .lembar_xml import BentukTidakDikenal
+
         periksa_excel(self.path)
         assert self.book is not None
-        simpan_atomik(self.path, self.book.wb.save, periksa=self._tolak_bila_ada_yang_hilang)
+        try:
+            simpan_atomik(self.path, self.book.simpan_ke, periksa=self._tolak_bila_ada_yang_hilang)
+        except BentukTidakDikenal:
+            self.book = self.book.ke_openpyxl()
+            simpan_atomik(self.path, self.book.simpan_ke, periksa=self._tolak_bila_ada_yang_hilang)
 
     def _tolak_bila_ada_yang_hilang(self, baru: Path) -> None:
         from .isi_asing import yang_hilang

@@ -47,6 +47,9 @@ class OpenpyxlBook:
                     cell.data_type = "s"
                     cell.quotePrefix = True
 
+    def simpan_ke(self, tujuan: Path) -> None:
+        self.wb.save(tujuan)
+
     def read_values(self, sheet: str) -> list[list[Any]]:
         # openpyxl keeps formulas or their cached results, not both: results come from a second, read-only
         # load of the file on disk (the same bytes this unit of work loaded, under its lock).

@@ -13,11 +13,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.sop import BELUM
 from ..schema import Skema, SpecSheet, Tabel
+from .format_sel import FORMAT_ANGKA, FORMAT_TANGGAL, FORMAT_WAKTU
 
 TANDA_PELAKSANA = "●"
-FORMAT_WAKTU = "dd-mm-yyyy hh:mm"
-FORMAT_TANGGAL = "dd-mm-yyyy"
-FORMAT_ANGKA = "#,##0.##"
 
 
 def identitas_template(tahun: int, periode: str, kode_bidang: str, versi: int) -> str:

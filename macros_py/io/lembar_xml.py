@@ -1,0 +1,334 @@
+"""Writing cell values straight into a worksheet's XML part, keeping everything else of the part as it was.
+
+Why: loading and saving a whole large master with openpyxl costs seconds per action; an action touches a few
+sheets. Here only the `<row>`s that receive values are rebuilt; every other byte of the part (columns, views,
+protection, validations, conditional formats, untouched rows) is copied unchanged. A rewritten cell keeps its
+style (`s=`); a new cell takes its row's or column's style, as Excel does when someone types into an empty
+cell. Text is written as an inline string (what openpyxl writes too), so it is never taken for a formula.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+
+class BentukTidakDikenal(Exception):
+    """The part is not shaped the way this writer understands; the caller falls back to openpyxl."""
+
+
+_ILEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_AWAL_RUMUS = ("=", "+", "-", "@")
+_EPOCH = datetime(1899, 12, 30)
+_ANGKA_R = re.compile(r'\br="(\d+)"')
+_SEL_R = re.compile(r'\br="([A-Z]{1,3})(\d+)"')
+_GAYA = re.compile(r'\bs="(\d+)"')
+_KOLOM = re.compile(r"<col\b([^>]*)/?>")
+_ATRIBUT = re.compile(r'(\w+)="([^"]*)"')
+_DIMENSI = re.compile(r'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"\s*/>')
+
+_HURUF: list[str] = []
+
+
+def huruf_kolom(n: int) -> str:
+    """1 -> A, 27 -> AA (cached: called once per written cell)."""
+    while len(_HURUF) <= n:
+        i, s = len(_HURUF), ""
+        while i > 0:
+            i, sisa = divmod(i - 1, 26)
+            s = chr(65 + sisa) + s
+        _HURUF.append(s)
+    return _HURUF[n]
+
+
+def nomor_kolom(huruf: str) -> int:
+    n = 0
+    for ch in huruf:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def tanpa_karakter_ilegal(teks: str) -> str:
+    """Characters XML cannot hold are dropped (as openpyxl does)."""
+    return _ILEGAL.sub("", teks) if _ILEGAL.search(teks) else teks
+
+
+def teks_xml(teks: str) -> str:
+    """Element text, escaped; characters XML cannot hold are dropped, CR kept as a character reference."""
+    teks = tanpa_karakter_ilegal(teks)
+    if "&" in teks:
+        teks = teks.replace("&", "&amp;")
+    if "<" in teks:
+        teks = teks.replace("<", "&lt;")
+    if ">" in teks:
+        teks = teks.replace(">", "&gt;")
+    if "\r" in teks:
+        teks = teks.replace("\r", "&#13;")
+    return teks
+
+
+def _pecahan_hari(t: time | datetime) -> float:
+    return (t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 10**6) / 86400
+
+
+def serial_excel(nilai: date | datetime | time | timedelta) -> float:
+    """Excel's 1900 date system, computed as openpyxl's to_excel does (so both engines store the same number)."""
+    if isinstance(nilai, time):
+        return _pecahan_hari(nilai)
+    if isinstance(nilai, timedelta):
+        return nilai.total_seconds() / 86400
+    if not isinstance(nilai, datetime):
+        nilai = datetime.combine(nilai, time())
+    hari = (nilai.replace(tzinfo=None) - _EPOCH).days
+    if 0 < hari <= 60:  # Excel's phantom 29 February 1900
+        hari -= 1
+    return hari + _pecahan_hari(nilai)
+
+
+# ---- styles ----------------------------------------------------------------------------------------------
+
+_ID_TANGGAL_BAWAAN = frozenset(range(14, 23)) | {45, 46, 47}
+
+
+def format_tanggal(kode: str) -> bool:
+    """Whether a number format shows a date or time (quoted text and [colour]/[$-locale] parts ignored)."""
+    bersih = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", kode)
+    return bool(re.search(r"[dmyhs]", bersih, re.I))
+
+
+@dataclass
+class GayaXml:
+    """The workbook's cell formats (styles.xml `cellXfs`), extended only when a value needs a format no
+    existing cell has: a date in an unformatted cell, or formula-like text that must stay text in Excel."""
+
+    xml: str
+    format_tanggal_baku: str
+    format_waktu_baku: str
+    berubah: bool = False
+    _xf: list[str] = field(default_factory=list)
+    _numfmt: dict[int, str] = field(default_factory=dict)
+    _turunan: dict[tuple[int, int | None, bool], int] = field(default_factory=dict)
+    _tanggal: dict[int, bool] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        m = re.search(r"<cellXfs\b[^>]*>(.*?)</cellXfs>", self.xml, re.S)
+        if m is None:
+            raise BentukTidakDikenal("styles.xml tanpa cellXfs")
+        self._xf = re.findall(r"<xf\b[^>]*/>|<xf\b[^>]*>.*?</xf>", m.group(1), re.S)
+        for a in re.findall(r"<numFmt\b([^>]*)/>", self.xml):
+            atribut = dict(_ATRIBUT.findall(a))
+            self._numfmt[int(atribut["numFmtId"])] = _buka_atribut(atribut.get("formatCode", ""))
+
+    def _id_format(self, s: int) -> int:
+        m = re.search(r'\bnumFmtId="(\d+)"', self._xf[s]) if s < len(self._xf) else None
+        return int(m.group(1)) if m else 0
+
+    def bertanggal(self, s: int) -> bool:
+        if s not in self._tanggal:
+            i = self._id_format(s)
+            self._tanggal[s] = i in _ID_TANGGAL_BAWAAN or (i in self._numfmt and format_tanggal(self._numfmt[i]))
+        return self._tanggal[s]
+
+    def berawalan_kutip(self, s: int) -> bool:
+        return s < len(self._xf) and 'quotePrefix="1"' in self._xf[s]
+
+    def untuk(self, s: int, nilai: Any) -> int:
+        """The style id a value needs in a cell whose style is `s` (usually `s` itself)."""
+        if isinstance(nilai, (date, time, timedelta)) and not self.bertanggal(s):
+            kode = self.format_waktu_baku if isinstance(nilai, datetime) else self.format_tanggal_baku
+            return self._turunkan(s, self._numfmt_untuk(kode), False)
+        if isinstance(nilai, str) and nilai.startswith(_AWAL_RUMUS) and len(nilai) > 1 \
+                and not self.berawalan_kutip(s):
+            return self._turunkan(s, None, True)
+        return s
+
+    def _numfmt_untuk(self, kode: str) -> int:
+        for i, k in self._numfmt.items():
+            if k == kode:
+                return i
+        baru = max([163, *self._numfmt]) + 1
+        self._numfmt[baru] = kode
+        elemen = f'<numFmt numFmtId="{baru}" formatCode="{_atribut_xml(kode)}"/>'
+        if "<numFmts" in self.xml:
+            self.xml = re.sub(r"</numFmts>", elemen + "</numFmts>", self.xml, count=1)
+            self.xml = re.sub(r'(<numFmts\b[^>]*\bcount=")(\d+)"', lambda m: f'{m.group(1)}{int(m.group(2)) + 1}"',
+                              self.xml, count=1)
+        else:
+            self.xml = re.sub(r"(<styleSheet\b[^>]*>)", lambda m: m.group(1) + f'<numFmts count="1">{elemen}</numFmts>',
+                              self.xml, count=1)
+        self.berubah = True
+        return baru
+
+    def _turunkan(self, s: int, numfmt: int | None, kutip: bool) -> int:
+        kunci = (s, numfmt, kutip)
+        if kunci not in self._turunan:
+            xf = self._xf[s] if s < len(self._xf) else self._xf[0]
+            if numfmt is not None:
+                xf = _set_atribut(_set_atribut(xf, "numFmtId", str(numfmt)), "applyNumberFormat", "1")
+            if kutip:
+                xf = _set_atribut(xf, "quotePrefix", "1")
+            self._xf.append(xf)
+            self.xml = re.sub(r"(<cellXfs\b[^>]*>)(.*?)(</cellXfs>)",
+                              lambda m: f'{_set_atribut(m.group(1), "count", str(len(self._xf)))}{m.group(2)}{xf}'
+                                        f"{m.group(3)}", self.xml, count=1, flags=re.S)
+            self._turunan[kunci] = len(self._xf) - 1
+            self.berubah = True
+        return self._turunan[kunci]
+
+
+def _buka_atribut(teks: str) -> str:
+    return teks.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _atribut_xml(teks: str) -> str:
+    return teks.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _set_atribut(tag: str, nama: str, nilai: str) -> str:
+    """Set an attribute on an element's start tag (`<xf .../>` or `<xf ...>...`)."""
+    pola = re.compile(rf'\b{nama}="[^"]*"')
+    akhir = tag.index(">")
+    kepala = tag[:akhir]
+    if pola.search(kepala):
+        return pola.sub(f'{nama}="{nilai}"', kepala, count=1) + tag[akhir:]
+    sisip = akhir - 1 if kepala.endswith("/") else akhir
+    return f'{tag[:sisip]} {nama}="{nilai}"{tag[sisip:]}'
+
+
+# ---- cells and rows --------------------------------------------------------------------------------------
+
+def xml_sel(ref: str, s: int, nilai: Any) -> str:
+    """One `<c>` element. None gives an empty styled cell (or nothing when unstyled)."""
+    gaya = f' s="{s}"' if s else ""
+    if nilai is None:
+        return f'<c r="{ref}"{gaya}/>' if s else ""
+    if isinstance(nilai, str):
+        if nilai == "":
+            return f'<c r="{ref}"{gaya}/>' if s else ""
+        ruang = ' xml:space="preserve"' if nilai[0].isspace() or nilai[-1].isspace() else ""
+        return f'<c r="{ref}"{gaya} t="inlineStr"><is><t{ruang}>{teks_xml(nilai)}</t></is></c>'
+    if isinstance(nilai, bool):
+        return f'<c r="{ref}"{gaya} t="b"><v>{int(nilai)}</v></c>'
+    if isinstance(nilai, (int, float)):  # 16 significant digits, exactly as openpyxl writes numbers
+        if not math.isfinite(nilai):
+            raise ValueError(f"nilai {nilai} pada {ref} tidak dapat disimpan di Excel")
+        return f'<c r="{ref}"{gaya}><v>{nilai:.16g}</v></c>'
+    if isinstance(nilai, (date, time, timedelta)):
+        return f'<c r="{ref}"{gaya}><v>{serial_excel(nilai):.16g}</v></c>'
+    raise TypeError(f"jenis nilai {type(nilai).__name__} pada {ref} tidak dapat disimpan")
+
+
+def _gaya_kolom(kepala: str) -> dict[int, int]:
+    """Column -> style from `<cols>` (what Excel gives a new cell typed into a formatted column)."""
+    hasil: dict[int, int] = {}
+    for atribut in _KOLOM.findall(kepala):
+        a = dict(_ATRIBUT.findall(atribut))
+        if "style" in a:
+            for k in range(int(a["min"]), min(int(a["max"]), 16384) + 1):
+                hasil[k] = int(a["style"])
+    return hasil
+
+
+def _baris_baru(r: int, isi: Mapping[int, Any], gaya_kolom: Mapping[int, int], gaya: GayaXml,
+                kepala: str = "", sel_lama: Mapping[int, tuple[int, str]] | None = None,
+                gaya_baris: int | None = None) -> str:
+    """A `<row>` with the written cells merged into its existing cells (kept as they are)."""
+    sel = dict(sel_lama or {})
+    baris = str(r)
+    for k, v in isi.items():
+        lama = sel.get(k)
+        if lama:
+            s = lama[0]
+        else:
+            s = gaya_baris if gaya_baris is not None else gaya_kolom.get(k, 0)
+            if s and type(v) in (int, float) and gaya.bertanggal(s):
+                s = 0  # a plain number typed into a date column stays a number (as openpyxl writes it)
+        if v is not None and v != "":
+            s = gaya.untuk(s, v)
+        sel[k] = (s, xml_sel(huruf_kolom(k) + baris, s, v))
+    isi_baris = "".join(sel[k][1] for k in sorted(sel))
+    if not kepala:
+        return f'<row r="{baris}">{isi_baris}</row>' if isi_baris else ""
+    return f"<row {kepala}>{isi_baris}</row>"
+
+
+def _urai_baris(potongan: str) -> tuple[int, str, str]:
+    """A piece after '<row ': (row number, start-tag attributes, inner XML)."""
+    akhir = potongan.index(">")
+    kepala = potongan[:akhir]
+    m = _ANGKA_R.search(kepala)
+    if m is None:
+        raise BentukTidakDikenal("baris tanpa nomor (atribut r)")
+    if kepala.endswith("/"):
+        return int(m.group(1)), kepala[:-1].rstrip(), ""
+    tutup = potongan.rindex("</row>")
+    return int(m.group(1)), kepala, potongan[akhir + 1 : tutup]
+
+
+def _urai_sel(isi: str) -> dict[int, tuple[int, str]]:
+    """Inner XML of a row -> column -> (style, the cell's XML as it was)."""
+    hasil: dict[int, tuple[int, str]] = {}
+    semua = isi.split("<c ")
+    if semua[0].strip():
+        raise BentukTidakDikenal("isi <row> tidak dikenal")
+    for potongan in semua[1:]:
+        akhir = potongan.index(">")
+        m = _SEL_R.search(potongan, 0, akhir)
+        if m is None:
+            raise BentukTidakDikenal("sel tanpa alamat (atribut r)")
+        g = _GAYA.search(potongan, 0, akhir)
+        hasil[nomor_kolom(m.group(1))] = (int(g.group(1)) if g else 0, "<c " + potongan)
+    return hasil
+
+
+def tulis_ke_lembar(xml: str, perubahan: Mapping[int, Mapping[int, Any]], gaya: GayaXml) -> str:
+    """The part with `perubahan` (row -> column -> value, 1-based) written in; all else unchanged."""
+    awal = xml.find("<sheetData")
+    if awal < 0:
+        raise BentukTidakDikenal("bagian sheet tanpa <sheetData>")
+    buka = xml.index(">", awal)
+    if xml[buka - 1] == "/":
+        kepala, isi, ekor = xml[:awal] + "<sheetData>", "", "</sheetData>" + xml[buka + 1 :]
+    else:
+        tutup = xml.index("</sheetData>", buka)
+        kepala, isi, ekor = xml[: buka + 1], xml[buka + 1 : tutup], xml[tutup:]
+    gaya_kolom = _gaya_kolom(kepala)
+    potongan = isi.split("<row ")
+    if potongan[0].strip():
+        raise BentukTidakDikenal("isi <sheetData> tidak dikenal")
+    keluar: list[str] = []
+    urutan = sorted(perubahan)
+    i = 0
+    for p in potongan[1:]:
+        r, atribut, dalam = _urai_baris(p)
+        while i < len(urutan) and urutan[i] < r:
+            keluar.append(_baris_baru(urutan[i], perubahan[urutan[i]], gaya_kolom, gaya))
+            i += 1
+        if i < len(urutan) and urutan[i] == r:
+            atribut = re.sub(r'\s*\bspans="[^"]*"', "", atribut)
+            gaya_baris = None
+            if 'customFormat="1"' in atribut and (g := _GAYA.search(atribut)):
+                gaya_baris = int(g.group(1))
+            keluar.append(_baris_baru(r, perubahan[r], gaya_kolom, gaya, atribut, _urai_sel(dalam), gaya_baris))
+            i += 1
+        else:
+            keluar.append("<row " + p)
+    keluar += [_baris_baru(r, perubahan[r], gaya_kolom, gaya) for r in urutan[i:]]
+    return _dimensi_baru(kepala, perubahan) + "".join(keluar) + ekor
+
+
+def _dimensi_baru(kepala: str, perubahan: Mapping[int, Mapping[int, Any]]) -> str:
+    """`<dimension>` widened to cover the written cells (readers use it to size the sheet)."""
+    m = _DIMENSI.search(kepala)
+    if m is None or not perubahan:
+        return kepala
+    kiri, atas = m.group(1), int(m.group(2))
+    kanan, bawah = (m.group(3), int(m.group(4))) if m.group(3) else (kiri, atas)
+    bawah = max(bawah, max(perubahan))
+    kolom = max(nomor_kolom(kanan), max((max(b) for b in perubahan.values() if b), default=1))
+    ref = f"{kiri}{atas}:{huruf_kolom(kolom)}{bawah}"
+    return kepala[: m.start()] + f'<dimension ref="{ref}"/>' + kepala[m.end() :]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ class Tabel:
     def baris_data(self) -> int:
         return self.header_row + 1
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(k.key for k in self.kolom)
 

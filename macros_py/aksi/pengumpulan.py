@@ -22,6 +22,7 @@ EKSTENSI_KIRIMAN = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods", ".csv")
 FOLDER_BUKTI = "bukti_dukung"
 STATUS_DITERIMA = "Diterima"
 STATUS_TERLAMBAT = "Diterima (terlambat)"
+BERKAS_PARALEL = 2_000_000  # bytes of submissions from which reading is spread over the cores
 
 
 def _tambah_baris(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]]) -> None:
@@ -245,15 +246,16 @@ def kumpulkan_berkas(argumen: Sequence[Path]) -> list[tuple[Path, bool]]:
     return hasil
 
 
-def _baca_berkas(path: Path, konteks: Konteks, eksplisit: bool, info: Callable[[str], None]) -> list[_Sumber]:
+def _baca_berkas(path: Path, harapan: Harapan, kolom: Sequence[Any], eksplisit: bool) -> tuple[list[_Sumber], str]:
+    """Read and validate one file: its submissions, and a note for the user when the file was skipped.
+
+    Runs in a worker process when there are many files, hence plain arguments and a returned note."""
     from ..io.berkas_kiriman import BerkasDitolak, baca_berkas_kiriman
 
-    harapan = _harapan(konteks)
-    kolom = konteks.skema.tabel("bidang").kolom
     try:
         berkas = baca_berkas_kiriman(path)
     except BerkasDitolak as e:
-        return [_Sumber(Kiriman(path.name, "", galat=[Masalah(path.name, "", "", e.pesan)]), "", None)]
+        return [_Sumber(Kiriman(path.name, "", galat=[Masalah(path.name, "", "", e.pesan)]), "", None)], ""
     hasil = []
     for lembar in berkas.lembar:
         if cari_identitas(lembar.baris) is None:
@@ -264,12 +266,28 @@ def _baca_berkas(path: Path, konteks: Konteks, eksplisit: bool, info: Callable[[
                                                            "tidak disimpan dan tidak dijalankan."))
         hasil.append(_Sumber(k, berkas.sha256, path.parent))
     if not hasil and not eksplisit:
-        info(f"Dilewati: {path.name} bukan format evaluasi kinerja (tidak ada identitas template EVKIN-...).")
-    elif not hasil:
+        return [], f"Dilewati: {path.name} bukan format evaluasi kinerja (tidak ada identitas template EVKIN-...)."
+    if not hasil:
         pesan = ("tidak ada sheet format evaluasi kinerja (identitas template EVKIN-... tidak ditemukan di sheet "
                  f"mana pun: {', '.join(lembar.nama for lembar in berkas.lembar) or 'tidak ada sheet'}).")
         hasil.append(_Sumber(Kiriman(path.name, "", galat=[Masalah(path.name, "", "", pesan)]), berkas.sha256, None))
-    return hasil
+    return hasil, ""
+
+
+def _baca_semua_berkas(berkas: Sequence[Path], konteks: Konteks, info: Callable[[str], None]) -> list[_Sumber]:
+    """Every file read and validated (in parallel when there are many), in the order given."""
+    from ..io.paralel import peta
+
+    harapan, kolom = _harapan(konteks), konteks.skema.tabel("bidang").kolom
+    daftar = kumpulkan_berkas(berkas)
+    hasil = peta(lambda x: _baca_berkas(x[0], harapan, kolom, x[1]), daftar,
+                 bobot=[p.stat().st_size if p.is_file() else 0 for p, _ in daftar], cukup=BERKAS_PARALEL)
+    sumber = []
+    for s, pesan in hasil:
+        if pesan:
+            info(pesan)
+        sumber += s
+    return sumber
 
 
 def _baca_master(book: Book, konteks: Konteks, hanya_sheet: str | None = None) -> list[_Sumber]:
@@ -314,8 +332,7 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_buk
     skema = konteks.skema
     nama_bidang = {b["kode"]: b["nama"] for b in _bidang(konteks)}
     info = info or konteks.info
-    sumber = [s for p, eks in kumpulkan_berkas(berkas) for s in _baca_berkas(p, konteks, eks, info)] if berkas \
-        else _baca_master(book, konteks, hanya_sheet)
+    sumber = _baca_semua_berkas(berkas, konteks, info) if berkas else _baca_master(book, konteks, hanya_sheet)
     if hanya_sheet is not None and not berkas and not sumber:
         raise PenggunaanSalah(f"Sheet {hanya_sheet} belum berisi data indikator; isi dulu, lalu kirim lagi.")
     if berkas and not sumber:

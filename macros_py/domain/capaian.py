@@ -158,6 +158,11 @@ class RingkasanBidang(TypedDict):
 
 def _angka(nilai: Any) -> float | None:
     """A finite number as float, else None; why: empty cells, NaN and stray text must not become 0."""
+    jenis = type(nilai)  # the common cases first: this runs for every number of every Rekap row
+    if jenis is float:
+        return nilai if math.isfinite(nilai) else None
+    if jenis is int:
+        return float(nilai)
     if nilai is None or isinstance(nilai, bool) or not isinstance(nilai, int | float):
         return None
     nilai = float(nilai)

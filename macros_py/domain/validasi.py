@@ -84,9 +84,12 @@ def huruf_kolom(indeks: int) -> str:
     return huruf
 
 
+_BUKAN_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def normal(teks: object) -> str:
     """Header/choice comparison key: case, spaces and punctuation do not matter."""
-    return re.sub(r"[^0-9a-z]+", "", str(teks or "").casefold())
+    return _BUKAN_ALNUM.sub("", str(teks or "").casefold())
 
 
 def baca_identitas(identitas: str) -> tuple[int, str, str, int] | None:
@@ -223,18 +226,17 @@ def validasi_lembar(
         return kiriman
     r_header, posisi = peta
     dilihat: dict[tuple[str, ...], int] = {}
+    indeks = [(k.key, posisi[k.key] - 1) for k in kolom]
+    pilihan = {k.key: {normal(x): x for x in k.pilihan} for k in kolom if k.pilihan}
     for r in range(r_header + 1, len(baris) + 1):
         isi = baris[r - 1]
-
-        def ambil(key: str, isi: Sequence[Any] = isi) -> Any:
-            c = posisi[key]
-            return isi[c - 1] if c - 1 < len(isi) else None
+        n = len(isi)
 
         def sel(key: str, r: int = r) -> str:
             return f"{huruf_kolom(posisi[key])}{r}"
 
-        mentah = {k.key: ambil(k.key) for k in kolom}
-        if all(teks_sel(v).strip() == "" for key, v in mentah.items() if key != "no"):
+        mentah = {key: isi[c] if c < n else None for key, c in indeks}
+        if all(v is None or (type(v) is str and not v.strip()) for key, v in mentah.items() if key != "no"):
             continue
         if r in baris_tersembunyi:
             p.peringatan(f"baris {r}", "baris tersembunyi ikut dibaca; tampilkan baris itu untuk memeriksanya.")
@@ -248,7 +250,7 @@ def validasi_lembar(
                 if k.key in KOLOM_TEKS_RINGKAS:
                     teks = " ".join(teks.split())
                 if k.pilihan and teks:
-                    cocok = {normal(x): x for x in k.pilihan}.get(normal(teks))
+                    cocok = pilihan[k.key].get(normal(teks))
                     if cocok is None:
                         p.galat(sel(k.key), f"{k.judul}: '{teks}' bukan pilihan yang sah ({', '.join(k.pilihan)}).")
                     teks = cocok or teks

@@ -20,13 +20,18 @@ from typing import Any
 from xml.etree import ElementTree
 
 from .format_sel import FORMAT_TANGGAL, FORMAT_WAKTU
-from .lembar_xml import BentukTidakDikenal, GayaXml, tanpa_karakter_ilegal, tulis_ke_lembar
+from .lembar_xml import BentukTidakDikenal, GayaXml, ada_karakter_ilegal, tanpa_karakter_ilegal, tulis_ke_lembar
 from .zip_bagian import salin_dengan_ganti
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 _BATAS_INT = 2**53
+SEL_PARALEL = 200_000  # written cells from which the sheet parts are rebuilt on all cores
+
+
+def _gaya(teks: str) -> GayaXml:
+    return GayaXml(teks, FORMAT_TANGGAL, FORMAT_WAKTU)
 
 
 def _seperti_openpyxl(v: Any) -> Any:
@@ -81,7 +86,9 @@ class XmlBook:
                     raise
                 self._nilai[sheet] = self._baca_openpyxl(sheet)
             else:
-                self._nilai[sheet] = [[_seperti_openpyxl(v) for v in b] for b in baris]
+                # text, the most common value, is checked inline; everything else goes through the function
+                self._nilai[sheet] = [[v if type(v) is str and v else _seperti_openpyxl(v) for v in b]
+                                      for b in baris]
         return self._nilai[sheet]
 
     def _baca_openpyxl(self, sheet: str) -> list[list[Any]]:
@@ -112,7 +119,7 @@ class XmlBook:
             kanan = left - 1 + len(baris)
             if len(isi) < kanan:
                 isi.extend([None] * (kanan - len(isi)))
-            baris = [tanpa_karakter_ilegal(v) if type(v) is str else v for v in baris]
+            baris = [tanpa_karakter_ilegal(v) if type(v) is str and ada_karakter_ilegal(v) else v for v in baris]
             isi[left - 1 : kanan] = baris
             ubah.setdefault(r, {}).update(zip(range(left, kanan + 1), baris, strict=True))
 
@@ -122,19 +129,32 @@ class XmlBook:
         return [b + [None] * (lebar - len(b)) for b in lembar]
 
     def simpan_ke(self, tujuan: Path) -> None:
-        """Write the master with this book's changes to `tujuan` (a temporary file beside it)."""
+        """Write the master with this book's changes to `tujuan` (a temporary file beside it).
+
+        The written sheets' parts are rebuilt in parallel when there is much to write; if any of them needed a
+        new cell format (which all parts must then share), they are rebuilt here one after another instead.
+        """
+        from .paralel import peta
+
         with zipfile.ZipFile(self.path) as z:
-            gaya = GayaXml(z.read(self._bagian_gaya).decode("utf-8"), FORMAT_TANGGAL, FORMAT_WAKTU)
-            ganti = {}
+            teks_gaya = z.read(self._bagian_gaya).decode("utf-8")
+            tugas = []
             for sheet, ubah in self.perubahan.items():
                 if ubah:
-                    bagian = self._bagian[sheet]
                     try:
-                        xml = z.read(bagian).decode("utf-8")
+                        tugas.append((self._bagian[sheet], z.read(self._bagian[sheet]).decode("utf-8"), ubah))
                     except UnicodeDecodeError:
-                        raise BentukTidakDikenal(f"{bagian} bukan UTF-8") from None
-                    ganti[bagian] = tulis_ke_lembar(xml, ubah, gaya).encode("utf-8")
-        if gaya.berubah:
+                        raise BentukTidakDikenal(f"{self._bagian[sheet]} bukan UTF-8") from None
+
+        def tulis(t: tuple[str, str, dict[int, dict[int, Any]]], gaya: GayaXml | None = None) -> tuple[bytes, bool]:
+            gaya = gaya or _gaya(teks_gaya)
+            return tulis_ke_lembar(t[1], t[2], gaya).encode("utf-8"), gaya.berubah
+
+        hasil = peta(tulis, tugas, bobot=[sum(map(len, t[2].values())) for t in tugas], cukup=SEL_PARALEL)
+        ganti = {t[0]: xml for t, (xml, _) in zip(tugas, hasil, strict=True)}
+        if any(berubah for _, berubah in hasil):
+            gaya = _gaya(teks_gaya)
+            ganti = {t[0]: tulis(t, gaya)[0] for t in tugas}
             ganti[self._bagian_gaya] = gaya.xml.encode("utf-8")
         salin_dengan_ganti(self.path, tujuan, ganti)
 

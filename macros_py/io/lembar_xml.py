@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+
+Segmen = tuple[int, Sequence[Any]]  # one write into a row: (first column, values)
 
 
 class BentukTidakDikenal(Exception):
@@ -238,7 +240,7 @@ def _gaya_kolom(kepala: str) -> dict[int, int]:
     return hasil
 
 
-def _baris_baru(r: int, isi: Mapping[int, Any], gaya_kolom: Mapping[int, int], gaya: GayaXml,
+def _baris_baru(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int], gaya: GayaXml,
                 kepala: str = "", sel_lama: Mapping[int, tuple[int, str]] | None = None,
                 gaya_baris: int | None = None) -> str:
     """A `<row>` with the written cells merged into its existing cells (kept as they are).
@@ -248,27 +250,28 @@ def _baris_baru(r: int, isi: Mapping[int, Any], gaya_kolom: Mapping[int, int], g
     """
     sel = dict(sel_lama) if sel_lama else {}
     baris = str(r)
-    huruf_kolom(max(isi, default=1))
+    huruf_kolom(max(kiri + len(nilai) for kiri, nilai in segmen))
     huruf = _HURUF
-    urut = not sel_lama and list(isi) == sorted(isi)  # a new row written left to right: no merge needed
-    for k, v in isi.items():
-        lama = sel.get(k)
-        s = lama[0] if lama else (gaya_kolom.get(k, 0) if gaya_baris is None else gaya_baris)
-        t = type(v)
-        if t is str and v and v[0] not in _AWAL_RUMUS and not v[0].isspace() and not v[-1].isspace() \
-                and not _PERLU_ESCAPE.search(v):
-            x = f'<c r="{huruf[k]}{baris}" s="{s}" t="inlineStr"><is><t>{v}</t></is></c>' if s else \
-                f'<c r="{huruf[k]}{baris}" t="inlineStr"><is><t>{v}</t></is></c>'
-        elif (t is float and math.isfinite(v)) or t is int:
-            if s and not lama and gaya.bertanggal(s):
-                s = 0  # a plain number typed into a date column stays a number (as openpyxl writes it)
-            x = f'<c r="{huruf[k]}{baris}" s="{s}"><v>{v:.16g}</v></c>' if s else \
-                f'<c r="{huruf[k]}{baris}"><v>{v:.16g}</v></c>'
-        else:
-            if v is not None and v != "":
-                s = gaya.untuk(s, v)
-            x = xml_sel(huruf[k] + baris, s, v)
-        sel[k] = (s, x)
+    urut = not sel_lama and len(segmen) == 1  # a new row written once, left to right: no merge needed
+    for kiri, nilai in segmen:
+        for k, v in enumerate(nilai, kiri):
+            lama = sel.get(k)
+            s = lama[0] if lama else (gaya_kolom.get(k, 0) if gaya_baris is None else gaya_baris)
+            t = type(v)
+            if t is str and v and v[0] not in _AWAL_RUMUS and not v[0].isspace() and not v[-1].isspace() \
+                    and not _PERLU_ESCAPE.search(v):
+                x = f'<c r="{huruf[k]}{baris}" s="{s}" t="inlineStr"><is><t>{v}</t></is></c>' if s else \
+                    f'<c r="{huruf[k]}{baris}" t="inlineStr"><is><t>{v}</t></is></c>'
+            elif (t is float and math.isfinite(v)) or t is int:
+                if s and not lama and gaya.bertanggal(s):
+                    s = 0  # a plain number typed into a date column stays a number (as openpyxl writes it)
+                x = f'<c r="{huruf[k]}{baris}" s="{s}"><v>{v:.16g}</v></c>' if s else \
+                    f'<c r="{huruf[k]}{baris}"><v>{v:.16g}</v></c>'
+            else:
+                if v is not None and v != "":
+                    s = gaya.untuk(s, v)
+                x = xml_sel(huruf[k] + baris, s, v)
+            sel[k] = (s, x)
     isi_baris = "".join(x for _, x in sel.values()) if urut else "".join(sel[k][1] for k in sorted(sel))
     if not kepala:
         return f'<row r="{baris}">{isi_baris}</row>' if isi_baris else ""
@@ -301,43 +304,85 @@ def _urai_sel(isi: str) -> dict[int, tuple[int, str]]:
     return {nomor[h]: (int(g) if g else 0, "<c " + p) for (h, g), p in zip(alamat, potongan[1:], strict=True)}
 
 
-def tulis_ke_lembar(xml: str, perubahan: Mapping[int, Mapping[int, Any]], gaya: GayaXml) -> str:
-    """The part with `perubahan` (row -> column -> value, 1-based) written in; all else unchanged."""
-    awal = xml.find("<sheetData")
-    if awal < 0:
-        raise BentukTidakDikenal("bagian sheet tanpa <sheetData>")
-    buka = xml.index(">", awal)
-    if xml[buka - 1] == "/":
-        kepala, isi, ekor = xml[:awal] + "<sheetData>", "", "</sheetData>" + xml[buka + 1 :]
+def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segmen]],
+                    gaya: GayaXml) -> Iterator[str]:
+    """The part (read as text pieces from `sumber`) with `perubahan` written in, as text pieces; all else
+    unchanged. Streams: a sheet of hundreds of thousands of rows is never held whole.
+
+    `perubahan`: row -> the writes into that row, in order, each (first column, values) (1-based).
+    """
+    potongan = iter(sumber)
+    buf = ""
+    awal = -1
+    for teks in potongan:
+        buf += teks
+        awal = buf.find("<sheetData")
+        if awal >= 0 and buf.find(">", awal) >= 0:
+            break
     else:
-        tutup = xml.index("</sheetData>", buka)
-        kepala, isi, ekor = xml[: buka + 1], xml[buka + 1 : tutup], xml[tutup:]
+        raise BentukTidakDikenal("bagian sheet tanpa <sheetData>")
+    buka = buf.index(">", awal)
+    kepala = buf[:awal]
     gaya_kolom = _gaya_kolom(kepala)
-    potongan = isi.split("<row ")
-    if potongan[0].strip():
-        raise BentukTidakDikenal("isi <sheetData> tidak dikenal")
-    keluar: list[str] = []
     urutan = sorted(perubahan)
     i = 0
-    for p in potongan[1:]:
-        r, atribut, dalam = _urai_baris(p)
-        while i < len(urutan) and urutan[i] < r:
+
+    def baris_sampai(r: int | None) -> list[str]:
+        """New rows before row r (all remaining when None)."""
+        nonlocal i
+        keluar = []
+        while i < len(urutan) and (r is None or urutan[i] < r):
             keluar.append(_baris_baru(urutan[i], perubahan[urutan[i]], gaya_kolom, gaya))
             i += 1
-        if i < len(urutan) and urutan[i] == r:
-            atribut = re.sub(r'\s*\bspans="[^"]*"', "", atribut)
-            gaya_baris = None
-            if 'customFormat="1"' in atribut and (g := _GAYA.search(atribut)):
-                gaya_baris = int(g.group(1))
-            keluar.append(_baris_baru(r, perubahan[r], gaya_kolom, gaya, atribut, _urai_sel(dalam), gaya_baris))
-            i += 1
-        else:
-            keluar.append("<row " + p)
-    keluar += [_baris_baru(r, perubahan[r], gaya_kolom, gaya) for r in urutan[i:]]
-    return _dimensi_baru(kepala, perubahan) + "".join(keluar) + ekor
+        return keluar
+
+    def proses(isi: str) -> str:
+        """Complete rows of the old part, with the written rows merged in and new rows inserted."""
+        nonlocal i
+        bagian = isi.split("<row ")
+        if bagian[0].strip():
+            raise BentukTidakDikenal("isi <sheetData> tidak dikenal")
+        keluar: list[str] = []
+        for p in bagian[1:]:
+            r, atribut, dalam = _urai_baris(p)
+            keluar += baris_sampai(r)
+            if i < len(urutan) and urutan[i] == r:
+                atribut = re.sub(r'\s*\bspans="[^"]*"', "", atribut)
+                gaya_baris = None
+                if 'customFormat="1"' in atribut and (g := _GAYA.search(atribut)):
+                    gaya_baris = int(g.group(1))
+                keluar.append(_baris_baru(r, perubahan[r], gaya_kolom, gaya, atribut, _urai_sel(dalam), gaya_baris))
+                i += 1
+            else:
+                keluar.append("<row " + p)
+        return "".join(keluar)
+
+    yield _dimensi_baru(kepala, perubahan) + "<sheetData>"
+    if buf[buka - 1] == "/":  # <sheetData/>: no rows yet
+        ekor = "</sheetData>" + buf[buka + 1 :]
+    else:
+        buf = buf[buka + 1 :]
+        while True:
+            akhir = buf.find("</sheetData>")
+            if akhir >= 0:
+                yield proses(buf[:akhir])
+                ekor = buf[akhir:]
+                break
+            k = buf.rfind("<row ")  # rows before the last start are complete
+            if k > 0:
+                yield proses(buf[:k])
+                buf = buf[k:]
+            teks = next(potongan, None)
+            if teks is None:
+                raise BentukTidakDikenal("</sheetData> tidak ditemukan")
+            buf += teks
+    while i < len(urutan):  # rows after the last existing one, 2000 at a time
+        yield "".join(baris_sampai(urutan[i + 2000] if i + 2000 < len(urutan) else None))
+    yield ekor
+    yield from potongan
 
 
-def _dimensi_baru(kepala: str, perubahan: Mapping[int, Mapping[int, Any]]) -> str:
+def _dimensi_baru(kepala: str, perubahan: Mapping[int, Sequence[Segmen]]) -> str:
     """`<dimension>` widened to cover the written cells (readers use it to size the sheet)."""
     m = _DIMENSI.search(kepala)
     if m is None or not perubahan:
@@ -345,6 +390,7 @@ def _dimensi_baru(kepala: str, perubahan: Mapping[int, Mapping[int, Any]]) -> st
     kiri, atas = m.group(1), int(m.group(2))
     kanan, bawah = (m.group(3), int(m.group(4))) if m.group(3) else (kiri, atas)
     bawah = max(bawah, max(perubahan))
-    kolom = max(nomor_kolom(kanan), max((max(b) for b in perubahan.values() if b), default=1))
+    kolom = max(nomor_kolom(kanan), max(kiri + len(nilai) - 1 for segmen in perubahan.values()
+                                        for kiri, nilai in segmen))
     ref = f"{kiri}{atas}:{huruf_kolom(kolom)}{bawah}"
     return kepala[: m.start()] + f'<dimension ref="{ref}"/>' + kepala[m.end() :]

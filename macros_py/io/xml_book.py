@@ -11,17 +11,25 @@ fall back to openpyxl with the same writes (`ke_openpyxl`), so correctness never
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 from .format_sel import FORMAT_TANGGAL, FORMAT_WAKTU
-from .lembar_xml import BentukTidakDikenal, GayaXml, ada_karakter_ilegal, tanpa_karakter_ilegal, tulis_ke_lembar
-from .zip_bagian import salin_dengan_ganti
+from .lembar_xml import (
+    BentukTidakDikenal,
+    GayaXml,
+    Segmen,
+    ada_karakter_ilegal,
+    tanpa_karakter_ilegal,
+    tulis_ke_lembar,
+)
+from .zip_bagian import BagianZip, kompres, salin_dengan_ganti
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -70,7 +78,7 @@ class XmlBook:
             self._bagian, self._bagian_gaya = _peta_sheet(z)
         self._calamine = python_calamine.CalamineWorkbook.from_path(str(path))
         self._nilai: dict[str, list[list[Any]]] = {}
-        self.perubahan: dict[str, dict[int, dict[int, Any]]] = {}
+        self.perubahan: dict[str, dict[int, list[Segmen]]] = {}
 
     def sheet_names(self) -> list[str]:
         return list(self._bagian)
@@ -121,7 +129,7 @@ class XmlBook:
                 isi.extend([None] * (kanan - len(isi)))
             baris = [tanpa_karakter_ilegal(v) if type(v) is str and ada_karakter_ilegal(v) else v for v in baris]
             isi[left - 1 : kanan] = baris
-            ubah.setdefault(r, {}).update(zip(range(left, kanan + 1), baris, strict=True))
+            ubah.setdefault(r, []).append((left, baris))
 
     def read_values(self, sheet: str) -> list[list[Any]]:
         lembar = self._lembar(sheet)
@@ -131,32 +139,39 @@ class XmlBook:
     def simpan_ke(self, tujuan: Path) -> None:
         """Write the master with this book's changes to `tujuan` (a temporary file beside it).
 
-        The written sheets' parts are rebuilt in parallel when there is much to write; if any of them needed a
-        new cell format (which all parts must then share), they are rebuilt here one after another instead.
+        Each written sheet's part is streamed from the old file through the writer into a compressor, in
+        parallel when there is much to write. If any part needed a new cell format (which all parts must then
+        share in styles.xml), the parts are rebuilt here one after another with one shared style table.
         """
         from .paralel import peta
 
         with zipfile.ZipFile(self.path) as z:
             teks_gaya = z.read(self._bagian_gaya).decode("utf-8")
-            tugas = []
-            for sheet, ubah in self.perubahan.items():
-                if ubah:
-                    try:
-                        tugas.append((self._bagian[sheet], z.read(self._bagian[sheet]).decode("utf-8"), ubah))
-                    except UnicodeDecodeError:
-                        raise BentukTidakDikenal(f"{self._bagian[sheet]} bukan UTF-8") from None
+        tugas = [(self._bagian[sheet], ubah) for sheet, ubah in self.perubahan.items() if ubah]
 
-        def tulis(t: tuple[str, str, dict[int, dict[int, Any]]], gaya: GayaXml | None = None) -> tuple[bytes, bool]:
+        def tulis(t: tuple[str, dict[int, list[Segmen]]], gaya: GayaXml | None = None) -> tuple[BagianZip, bool]:
             gaya = gaya or _gaya(teks_gaya)
-            return tulis_ke_lembar(t[1], t[2], gaya).encode("utf-8"), gaya.berubah
+            return kompres(tulis_ke_lembar(self._teks_bagian(t[0]), t[1], gaya)), gaya.berubah
 
-        hasil = peta(tulis, tugas, bobot=[sum(map(len, t[2].values())) for t in tugas], cukup=SEL_PARALEL)
-        ganti = {t[0]: xml for t, (xml, _) in zip(tugas, hasil, strict=True)}
+        bobot = [sum(len(nilai) for segmen in ubah.values() for _, nilai in segmen) for _, ubah in tugas]
+        hasil = peta(tulis, tugas, bobot=bobot, cukup=SEL_PARALEL)
+        ganti = {bagian: isi for (bagian, _), (isi, _) in zip(tugas, hasil, strict=True)}
         if any(berubah for _, berubah in hasil):
             gaya = _gaya(teks_gaya)
             ganti = {t[0]: tulis(t, gaya)[0] for t in tugas}
-            ganti[self._bagian_gaya] = gaya.xml.encode("utf-8")
+            ganti[self._bagian_gaya] = kompres([gaya.xml])
         salin_dengan_ganti(self.path, tujuan, ganti)
+
+    def _teks_bagian(self, bagian: str) -> Iterator[str]:
+        """A part of the current file as UTF-8 text pieces of a few MB."""
+        pengurai = codecs.getincrementaldecoder("utf-8")()
+        with zipfile.ZipFile(self.path) as z, z.open(bagian) as f:
+            try:
+                for blok in iter(lambda: f.read(1 << 22), b""):
+                    yield pengurai.decode(blok)
+                yield pengurai.decode(b"", final=True)
+            except UnicodeDecodeError:
+                raise BentukTidakDikenal(f"{bagian} bukan UTF-8") from None
 
     def ke_openpyxl(self):  # type: ignore[no-untyped-def]
         """The same changes applied to the master loaded with openpyxl: the fallback for unusual files."""
@@ -166,11 +181,7 @@ class XmlBook:
 
         book = OpenpyxlBook(load_workbook(self.path), self.path)
         for sheet, ubah in self.perubahan.items():
-            for r, isi in ubah.items():
-                kolom = sorted(isi)
-                awal = 0
-                for i in range(1, len(kolom) + 1):  # one write per run of adjacent columns
-                    if i == len(kolom) or kolom[i] != kolom[i - 1] + 1:
-                        book.write(sheet, r, kolom[awal], [[isi[k] for k in kolom[awal:i]]])
-                        awal = i
+            for r, segmen in ubah.items():
+                for kiri, nilai in segmen:
+                    book.write(sheet, r, kiri, [nilai])
         return book

@@ -9,7 +9,8 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -18,9 +19,26 @@ _BATAS = 0xFFFFFFFF
 _UTF8 = 0x800
 
 
-def _kompres(data: bytes) -> bytes:
+@dataclass(frozen=True)
+class BagianZip:
+    """A part's content already deflated (raw deflate), with what the zip headers need."""
+
+    data: bytes
+    crc: int
+    ukuran: int
+
+
+def kompres(potongan: Iterable[str]) -> BagianZip:
+    """Encode (UTF-8) and deflate text pieces as they come: the text is never held whole."""
     kompresor = zlib.compressobj(TINGKAT_KOMPRESI, zlib.DEFLATED, -15)
-    return kompresor.compress(data) + kompresor.flush()
+    hasil, crc, ukuran = [], 0, 0
+    for teks in potongan:
+        data = teks.encode("utf-8")
+        crc = zlib.crc32(data, crc)
+        ukuran += len(data)
+        hasil.append(kompresor.compress(data))
+    hasil.append(kompresor.flush())
+    return BagianZip(b"".join(hasil), crc, ukuran)
 
 
 def _data_mentah(f: BinaryIO, info: zipfile.ZipInfo) -> bytes:
@@ -33,7 +51,7 @@ def _data_mentah(f: BinaryIO, info: zipfile.ZipInfo) -> bytes:
     return f.read(info.compress_size)
 
 
-def salin_dengan_ganti(asal: Path, tujuan: Path, ganti: Mapping[str, bytes]) -> None:
+def salin_dengan_ganti(asal: Path, tujuan: Path, ganti: Mapping[str, BagianZip]) -> None:
     """Write `tujuan`: the parts of `asal` in their order, those named in `ganti` with the new content."""
     with zipfile.ZipFile(asal) as z, asal.open("rb") as f, tujuan.open("wb") as keluar:
         pusat: list[bytes] = []
@@ -42,8 +60,8 @@ def salin_dengan_ganti(asal: Path, tujuan: Path, ganti: Mapping[str, bytes]) -> 
             raise KeyError(f"bagian tidak ada di {asal.name}: {sorted(tidak_ada)}")
         for info in z.infolist():
             if info.filename in ganti:
-                isi = ganti[info.filename]
-                data, metode, crc, ukuran = _kompres(isi), zipfile.ZIP_DEFLATED, zlib.crc32(isi), len(isi)
+                baru = ganti[info.filename]
+                data, metode, crc, ukuran = baru.data, zipfile.ZIP_DEFLATED, baru.crc, baru.ukuran
             else:
                 data, metode, crc, ukuran = _data_mentah(f, info), info.compress_type, info.CRC, info.file_size
             if max(len(data), ukuran, keluar.tell()) > _BATAS:

@@ -1,6 +1,7 @@
 """The measured paths that run inside one process; run by bench_himpun.py under /usr/bin/time -v.
 
     python bench/_jalur.py baca CARA --ulang N FILE...     CARA: calamine | fastexcel | proyek | proyek+validasi
+                                                          (+ "@semua": on all cores, as evkin himpun reads)
     python bench/_jalur.py naif --master M --sheet Rekap --baris-data 5 FILE...
 
 Prints one JSON object on stdout. `baca` imports first, does one untimed warm-up pass, then N timed passes
@@ -73,13 +74,22 @@ def _pembaca(cara: str) -> Callable[[Path], int]:
 
 
 def baca(cara: str, ulang: int, berkas: list[Path], pemanasan: bool = True) -> dict[str, object]:
-    fungsi = _pembaca(cara)
-    baris = sum(fungsi(p) for p in berkas) if pemanasan else None  # warm-up (lazy imports, page cache)
+    """`CARA@semua` spreads the files over all cores exactly as `evkin himpun` does (io/paralel.py)."""
+    semua_core = cara.endswith("@semua")
+    fungsi = _pembaca(cara.removesuffix("@semua"))
+
+    def satu_putaran() -> int:
+        if semua_core:
+            from macros_py.io.paralel import peta
+
+            return sum(peta(fungsi, berkas, bobot=[p.stat().st_size for p in berkas]))
+        return sum(fungsi(p) for p in berkas)
+
+    baris = satu_putaran() if pemanasan else None  # warm-up (lazy imports, page cache)
     kali = []
     for _ in range(ulang):
         t0 = time.perf_counter()
-        for p in berkas:
-            fungsi(p)
+        satu_putaran()
         kali.append(time.perf_counter() - t0)
     return {"kali": kali, "baris": baris}
 

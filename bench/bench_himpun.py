@@ -159,7 +159,7 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
     berkas = [str(p) for p in sk.berkas]
     hasil: dict[str, Baris] = {k: Baris() for k in (
         "himpun", "selesai5", "analisa", "e2e", "e2e_ha", "naif", "naif_baca", "naif_master", "calamine",
-        "fastexcel", "proyek_baca", "proyek_validasi")}
+        "fastexcel", "proyek_baca", "proyek_validasi", "proyek_paralel")}
     lain: dict[str, object] = {"berkas_mib": sum(p.stat().st_size for p in sk.berkas) / 2**20}
     nama = sk.skala.nama
 
@@ -214,7 +214,7 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
 
     # (c) read floor and (d) the product's reading, in-process (after one warm-up pass)
     for kunci, cara in (("calamine", "calamine"), ("fastexcel", "fastexcel"), ("proyek_baca", "proyek"),
-                        ("proyek_validasi", "proyek+validasi")):
+                        ("proyek_validasi", "proyek+validasi"), ("proyek_paralel", "proyek+validasi@semua")):
         if cara == "fastexcel" and not _ada("fastexcel"):
             hasil[kunci].catatan = "not installed (pip install fastexcel)"
             continue
@@ -476,6 +476,7 @@ def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[
         ("fastexcel", "(c) floor fastexcel                 (in-proc)"),
         ("proyek_baca", "(d) baca_berkas_kiriman x files     (in-proc)"),
         ("proyek_validasi", "(d) ... + validasi_lembar           (in-proc)"),
+        ("proyek_paralel", "(d) ... on all cores, as himpun does (in-proc)"),
     ]
     for kunci, label in daftar_baris:
         keluaran.append(f"{label:52}" + "".join(f"{sel(hasil[n][0][kunci]):>{lebar}}" for n in nama_skala))
@@ -492,6 +493,8 @@ def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[
     baris_rasio("project read (d) / fastexcel floor", lambda h, _l: rasio(h["proyek_baca"].t, h["fastexcel"].t))
     baris_rasio("project read+validate / calamine floor",
         lambda h, _l: rasio(h["proyek_validasi"].t, h["calamine"].t))
+    baris_rasio("project read+validate, all cores / calamine floor",
+        lambda h, _l: rasio(h["proyek_paralel"].t, h["calamine"].t))
     baris_rasio("himpun process / project read+validate", lambda h, _l: rasio(h["himpun"].t, h["proyek_validasi"].t))
     baris_rasio("rows/s through evkin himpun",
         lambda h, lain: f"{hasil_baris(h, lain) / h['himpun'].t:,.0f}" if h["himpun"].t else "-")

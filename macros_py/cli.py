@@ -46,16 +46,13 @@ def jalankan_aksi(args: argparse.Namespace, fungsi: Callable[..., T], mesin: str
 
 
 def baca_master(path: Path):  # type: ignore[no-untyped-def]
-    """Open the master for reading only (no lock: saves replace the file atomically; read-only mode streams
-    the sheets instead of building every cell, which keeps `status` quick on a large master)."""
-    from openpyxl import load_workbook
-
-    from .io.master import UnitKerja
-    from .io.openpyxl_book import OpenpyxlBook
+    """Open the master for reading only (no lock: saves replace the file atomically). The fast engine reads
+    just the sheets asked for, which keeps `status` quick on a large master and never imports openpyxl."""
+    from .io.master import UnitKerja, buka_book
 
     if not path.exists():
         UnitKerja(path).__enter__()  # raises the friendly "not found" message
-    return OpenpyxlBook(load_workbook(path, read_only=True))
+    return buka_book(path)
 
 
 # ---- commands -------------------------------------------------------------------------------------------

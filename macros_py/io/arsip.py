@@ -14,11 +14,6 @@ import tempfile
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
-from openpyxl import load_workbook
-from openpyxl.chartsheet.protection import ChartsheetProtection
-from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.protection import SheetProtection
-
 from ..domain.errors import PenggunaanSalah
 
 NAMA_MANIFEST = "MANIFEST.json"
@@ -43,6 +38,11 @@ def bekukan_workbook(sumber: Path, tujuan: Path) -> None:
     empty rather than guessing. Every sheet and the workbook structure are protected without a password: the
     aim is to stop accidental edits, the manifest is what proves nothing changed.
     """
+    from openpyxl import load_workbook  # only archiving needs it; status and himpun import this module too
+    from openpyxl.chartsheet.protection import ChartsheetProtection
+    from openpyxl.workbook.protection import WorkbookProtection
+    from openpyxl.worksheet.protection import SheetProtection
+
     sumber, tujuan = Path(sumber), Path(tujuan)
     if not sumber.is_file():
         raise PenggunaanSalah(f"Workbook sumber {sumber} tidak ditemukan.")

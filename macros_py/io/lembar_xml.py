@@ -242,8 +242,9 @@ def _gaya_kolom(kepala: str) -> dict[int, int]:
 
 def _baris_baru(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int], gaya: GayaXml,
                 kepala: str = "", sel_lama: Mapping[int, tuple[int, str]] | None = None,
-                gaya_baris: int | None = None) -> str:
-    """A `<row>` with the written cells merged into its existing cells (kept as they are).
+                gaya_baris: int | None = None, awalan: str = "") -> str:
+    """A `<row>` with the written cells merged into its existing cells (kept as they are), or appended after
+    `awalan` (existing cells, all left of the written ones).
 
     Runs once per written cell (millions at kabupaten scale), so plain text and numbers, by far the most
     common, are formatted inline; everything else goes through `xml_sel`.
@@ -272,7 +273,7 @@ def _baris_baru(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int],
                     s = gaya.untuk(s, v)
                 x = xml_sel(huruf[k] + baris, s, v)
             sel[k] = (s, x)
-    isi_baris = "".join(x for _, x in sel.values()) if urut else "".join(sel[k][1] for k in sorted(sel))
+    isi_baris = awalan + ("".join(x for _, x in sel.values()) if urut else "".join(sel[k][1] for k in sorted(sel)))
     if not kepala:
         return f'<row r="{baris}">{isi_baris}</row>' if isi_baris else ""
     return f"<row {kepala}>{isi_baris}</row>"
@@ -289,6 +290,17 @@ def _urai_baris(potongan: str) -> tuple[int, str, str]:
         return int(m.group(1)), kepala[:-1].rstrip(), ""
     tutup = potongan.rindex("</row>")
     return int(m.group(1)), kepala, potongan[akhir + 1 : tutup]
+
+
+def _semua_di_kanan(isi: str, kolom: int) -> bool:
+    """Whether every cell of a row's inner XML lies left of `kolom` (cells are in column order)."""
+    if not isi:
+        return True
+    j = isi.rfind('<c r="')
+    if j < 0 or isi.count("<c ") != isi.count('<c r="'):
+        return False
+    m = _SEL_ALAMAT.match(isi, j)
+    return m is not None and nomor_kolom(m.group(1)) < kolom
 
 
 def _urai_sel(isi: str) -> dict[int, tuple[int, str]]:
@@ -351,7 +363,14 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
                 gaya_baris = None
                 if 'customFormat="1"' in atribut and (g := _GAYA.search(atribut)):
                     gaya_baris = int(g.group(1))
-                keluar.append(_baris_baru(r, perubahan[r], gaya_kolom, gaya, atribut, _urai_sel(dalam), gaya_baris))
+                segmen = perubahan[r]
+                if _semua_di_kanan(dalam, min(kiri for kiri, _ in segmen)):
+                    # new cells right of every existing cell (analysis columns added to Rekap rows): the existing
+                    # cells are kept as one piece, unparsed
+                    keluar.append(_baris_baru(r, segmen, gaya_kolom, gaya, atribut, gaya_baris=gaya_baris,
+                                              awalan=dalam))
+                else:
+                    keluar.append(_baris_baru(r, segmen, gaya_kolom, gaya, atribut, _urai_sel(dalam), gaya_baris))
                 i += 1
             else:
                 keluar.append("<row " + p)

@@ -261,6 +261,13 @@ def _sebanding(path: Path, folder: Path) -> dict[str, list[list[Any]]]:
 
 def test_fast_and_openpyxl_engines_leave_identical_workbooks(_langkah_4: Path, tmp_path: Path, evkin,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from macros_py.aksi import pengumpulan
+    from macros_py.io import xml_book
+
+    # the fast run reads the files and writes the sheet parts in two processes, as at kabupaten scale
+    monkeypatch.setenv("EVKIN_PROSES", "2")
+    monkeypatch.setattr(pengumpulan, "BERKAS_PARALEL", 0)
+    monkeypatch.setattr(xml_book, "SEL_PARALEL", 0)
     cepat = _jalankan_5_6(_langkah_4, tmp_path / "cepat", evkin)
     monkeypatch.setenv("EVKIN_MESIN", "openpyxl")
     lambat = _jalankan_5_6(_langkah_4, tmp_path / "lambat", evkin)
@@ -323,3 +330,22 @@ def test_a_part_streamed_in_pieces_of_any_size_is_written_the_same(ukuran: int) 
     akar = ElementTree.fromstring(utuh)
     baris = akar.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row")
     assert [r.get("r") for r in baris][-2:] == ["69", "500"]
+
+
+def test_parts_written_in_parallel_equal_those_written_in_one_process(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from macros_py.io import xml_book
+
+    path = tmp_path / "m.xlsx"
+    shutil.copyfile(KOSONG, path)
+    book = XmlBook(path)
+    book.write("Rekap", 5, 1, [["Sekretariat", i, f"Sasaran {i}", 2.5 * i] for i in range(1, 400)])
+    book.write("Log", 5, 1, [[1, datetime(2026, 10, 6, 9, 0), "=bukan rumus"]])  # needs new cell formats
+    book.write("Seksi PMD", 9, 2, [["Sasaran", "Program"]] * 80)
+    monkeypatch.setattr(xml_book, "SEL_PARALEL", 0)
+    monkeypatch.setenv("EVKIN_PROSES", "2")
+    book.simpan_ke(tmp_path / "paralel.xlsx")
+    monkeypatch.setenv("EVKIN_PROSES", "1")
+    book.simpan_ke(tmp_path / "satu.xlsx")
+    assert _bagian(tmp_path / "paralel.xlsx") == _bagian(tmp_path / "satu.xlsx")
+    assert _bagian(tmp_path / "satu.xlsx")["xl/styles.xml"] != _bagian(path)["xl/styles.xml"]

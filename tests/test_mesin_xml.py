@@ -157,6 +157,22 @@ def test_unusual_sheet_xml_is_saved_through_openpyxl(tmp_path: Path) -> None:
     assert [c.value for c in load_workbook(path)["Log"][5]][:2] == [1, "x"]
 
 
+def test_overwriting_a_formula_cell_is_saved_through_openpyxl(tmp_path: Path) -> None:
+    path = tmp_path / "m.xlsx"
+    shutil.copyfile(KOSONG, path)
+    wb = load_workbook(path)
+    wb["Rekap"]["B5"] = "=1+1"  # a total someone typed in Excel
+    wb.save(path)
+    book = XmlBook(path)
+    book.write("Rekap", 5, 1, [["Sekretariat", 7]])
+    with pytest.raises(BentukTidakDikenal):
+        book.simpan_ke(tmp_path / "tidak.xlsx")
+    with UnitKerja(path, info=lambda _: None) as uow:
+        uow.book.write("Rekap", 5, 1, [["Sekretariat", 7]])
+        uow.simpan()
+    assert [c.value for c in load_workbook(path)["Rekap"][5]][:2] == ["Sekretariat", 7]
+
+
 def test_master_saved_by_the_fast_engine_opens_in_libreoffice(tmp_path: Path) -> None:
     from macros_py.io.pdf import ke_pdf, tersedia
 

@@ -257,6 +257,10 @@ def _baris_baru(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int],
     for kiri, nilai in segmen:
         for k, v in enumerate(nilai, kiri):
             lama = sel.get(k)
+            if lama and "<f" in lama[1]:
+                # a formula cell overwritten would leave Excel's calculation chain pointing at a value:
+                # openpyxl (which rebuilds the chain) takes over
+                raise BentukTidakDikenal(f"rumus di {huruf_kolom(k)}{r} ditimpa")
             s = lama[0] if lama else (gaya_kolom.get(k, 0) if gaya_baris is None else gaya_baris)
             t = type(v)
             if t is str and v and v[0] not in _AWAL_RUMUS and not v[0].isspace() and not v[-1].isspace() \

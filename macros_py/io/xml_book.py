@@ -76,7 +76,7 @@ class XmlBook:
         self.path = path
         with zipfile.ZipFile(path) as z:
             self._bagian, self._bagian_gaya = _peta_sheet(z)
-        self._calamine = python_calamine.CalamineWorkbook.from_path(str(path))
+        self._calamine: Any = python_calamine.CalamineWorkbook.from_path(str(path))
         self._nilai: dict[str, list[list[Any]]] = {}
         self.perubahan: dict[str, dict[int, list[Segmen]]] = {}
 
@@ -87,6 +87,10 @@ class XmlBook:
         if sheet not in self._nilai:
             if sheet not in self._bagian:
                 raise KeyError(f"Worksheet {sheet} does not exist.")
+            if self._calamine is None:  # closed by a save: opened again for a later read
+                import python_calamine
+
+                self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
             try:
                 baris = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except BaseException as e:  # calamine panics (a Rust panic) on e.g. a date beyond year 9999
@@ -145,6 +149,9 @@ class XmlBook:
         """
         from .paralel import peta
 
+        if self._calamine is not None:  # no handle may stay open on the master when it is replaced (Windows)
+            self._calamine.close()
+            self._calamine = None
         with zipfile.ZipFile(self.path) as z:
             teks_gaya = z.read(self._bagian_gaya).decode("utf-8")
         tugas = [(self._bagian[sheet], ubah) for sheet, ubah in self.perubahan.items() if ubah]

@@ -144,8 +144,7 @@ class XmlBook:
         """Write the master with this book's changes to `tujuan` (a temporary file beside it).
 
         Each written sheet's part is streamed from the old file through the writer into a compressor, in
-        parallel when there is much to write. If any part needed a new cell format (which all parts must then
-        share in styles.xml), the parts are rebuilt here one after another with one shared style table.
+        parallel when there is much to write.
         """
         from .paralel import peta
 
@@ -162,11 +161,13 @@ class XmlBook:
 
         bobot = [sum(len(nilai) for segmen in ubah.values() for _, nilai in segmen) for _, ubah in tugas]
         hasil = peta(tulis, tugas, bobot=bobot, cukup=SEL_PARALEL)
-        ganti = {bagian: isi for (bagian, _), (isi, _) in zip(tugas, hasil, strict=True)}
-        if any(berubah for _, berubah in hasil):
-            gaya = _gaya(teks_gaya)
-            ganti = {t[0]: tulis(t, gaya)[0] for t in tugas}
-            ganti[self._bagian_gaya] = kompres([gaya.xml])
+        ganti, bersama = {}, _gaya(teks_gaya)
+        for t, (isi, berubah) in zip(tugas, hasil, strict=True):
+            # a part that added cell formats did so on its own copy of the style table: it is rebuilt here
+            # against the one shared table (parts that added none refer only to formats that already existed)
+            ganti[t[0]] = tulis(t, bersama)[0] if berubah else isi
+        if bersama.berubah:
+            ganti[self._bagian_gaya] = kompres([bersama.xml])
         salin_dengan_ganti(self.path, tujuan, ganti)
 
     def _teks_bagian(self, bagian: str) -> Iterator[str]:

@@ -365,3 +365,35 @@ def test_parts_written_in_parallel_equal_those_written_in_one_process(tmp_path: 
     book.simpan_ke(tmp_path / "satu.xlsx")
     assert _bagian(tmp_path / "paralel.xlsx") == _bagian(tmp_path / "satu.xlsx")
     assert _bagian(tmp_path / "satu.xlsx")["xl/styles.xml"] != _bagian(path)["xl/styles.xml"]
+
+
+def _simpan_ulang_dengan_libreoffice(sumber: Path, folder: Path) -> Path:
+    """The workbook as another office program writes it (shared strings, its own styles, row spans...)."""
+    import subprocess
+
+    from macros_py.io.pdf import cari_soffice
+
+    program = cari_soffice()
+    if program is None:
+        pytest.skip("LibreOffice belum terpasang (bash scripts/setup.sh)")
+    profil = (folder / "profil").resolve().as_uri()
+    subprocess.run([str(program), f"-env:UserInstallation={profil}", "--headless", "--norestore",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(folder / "lo"), str(sumber)],
+                   check=True, capture_output=True, timeout=180)
+    return folder / "lo" / sumber.name
+
+
+def test_a_master_resaved_by_another_program_gives_the_same_values_on_both_engines(
+        _langkah_4: Path, tmp_path: Path, evkin, monkeypatch: pytest.MonkeyPatch) -> None:
+    asing = _simpan_ulang_dengan_libreoffice(_langkah_4 / "Evaluasi_Kinerja.xlsx", tmp_path)
+    with zipfile.ZipFile(asing) as z:
+        assert "xl/sharedStrings.xml" in z.namelist()  # not openpyxl's layout: the writer meets another one
+    dasar = tmp_path / "dasar"
+    shutil.copytree(_langkah_4, dasar)
+    shutil.copyfile(asing, dasar / "Evaluasi_Kinerja.xlsx")
+    cepat = _jalankan_5_6(dasar, tmp_path / "cepat", evkin)
+    monkeypatch.setenv("EVKIN_MESIN", "openpyxl")
+    lambat = _jalankan_5_6(dasar, tmp_path / "lambat", evkin)
+    a, b = _sebanding(cepat, tmp_path / "cepat"), _sebanding(lambat, tmp_path / "lambat")
+    for sheet in a:
+        assert a[sheet] == b[sheet], sheet

@@ -240,6 +240,17 @@ def _gaya_kolom(kepala: str) -> dict[int, int]:
     return hasil
 
 
+_EKOR_SEL: dict[tuple[int, Any], str] = {}
+
+
+def _simpan_ekor(s: int, nilai: Any, ekor: str) -> str:
+    """Remember a cell's XML after its address: columns repeat their values ('Naik', 'Dokumen', targets)."""
+    if len(_EKOR_SEL) > 200_000:
+        _EKOR_SEL.clear()
+    _EKOR_SEL[(s, nilai)] = ekor
+    return ekor
+
+
 def _baris_baru(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int], gaya: GayaXml,
                 kepala: str = "", sel_lama: Mapping[int, tuple[int, str]] | None = None,
                 gaya_baris: int | None = None, awalan: str = "") -> str:
@@ -251,6 +262,7 @@ def _baris_baru(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int],
     """
     sel = dict(sel_lama) if sel_lama else {}
     baris = str(r)
+    ekor_sel = _EKOR_SEL
     huruf_kolom(max(kiri + len(nilai) for kiri, nilai in segmen))
     huruf = _HURUF
     urut = not sel_lama and len(segmen) == 1  # a new row written once, left to right: no merge needed
@@ -263,15 +275,19 @@ def _baris_baru(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int],
                 raise BentukTidakDikenal(f"rumus di {huruf_kolom(k)}{r} ditimpa")
             s = lama[0] if lama else (gaya_kolom.get(k, 0) if gaya_baris is None else gaya_baris)
             t = type(v)
-            if t is str and v and v[0] not in _AWAL_RUMUS and not v[0].isspace() and not v[-1].isspace() \
+            if (t is float or t is int) and s and not lama and gaya.bertanggal(s):
+                s = 0  # a plain number typed into a date column stays a number (as openpyxl writes it)
+            ekor = ekor_sel.get((s, v)) if t is str or t is float or t is int else None
+            if ekor is not None:  # the same text or number with the same style was written before
+                x = f'<c r="{huruf[k]}{baris}"{ekor}'
+            elif t is str and v and v[0] not in _AWAL_RUMUS and not v[0].isspace() and not v[-1].isspace() \
                     and not _PERLU_ESCAPE.search(v):
-                x = f'<c r="{huruf[k]}{baris}" s="{s}" t="inlineStr"><is><t>{v}</t></is></c>' if s else \
-                    f'<c r="{huruf[k]}{baris}" t="inlineStr"><is><t>{v}</t></is></c>'
+                ekor = f' s="{s}" t="inlineStr"><is><t>{v}</t></is></c>' if s else \
+                    f' t="inlineStr"><is><t>{v}</t></is></c>'
+                x = f'<c r="{huruf[k]}{baris}"{_simpan_ekor(s, v, ekor)}'
             elif (t is float and math.isfinite(v)) or t is int:
-                if s and not lama and gaya.bertanggal(s):
-                    s = 0  # a plain number typed into a date column stays a number (as openpyxl writes it)
-                x = f'<c r="{huruf[k]}{baris}" s="{s}"><v>{v:.16g}</v></c>' if s else \
-                    f'<c r="{huruf[k]}{baris}"><v>{v:.16g}</v></c>'
+                ekor = f' s="{s}"><v>{v:.16g}</v></c>' if s else f'><v>{v:.16g}</v></c>'
+                x = f'<c r="{huruf[k]}{baris}"{_simpan_ekor(s, v, ekor)}'
             else:
                 if v is not None and v != "":
                     s = gaya.untuk(s, v)

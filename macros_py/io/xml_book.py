@@ -149,7 +149,7 @@ class XmlBook:
         from .paralel import peta
 
         if self._calamine is not None:  # no handle may stay open on the master when it is replaced (Windows)
-            self._calamine.close()
+            getattr(self._calamine, "close", lambda: None)()  # close() exists from python-calamine 0.3
             self._calamine = None
         with zipfile.ZipFile(self.path) as z:
             teks_gaya = z.read(self._bagian_gaya).decode("utf-8")

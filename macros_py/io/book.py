@@ -31,14 +31,15 @@ class Book(Protocol):
         ...
 
 
-def _kosong(baris: Sequence[Any]) -> bool:
+def baris_kosong(baris: Sequence[Any]) -> bool:
+    """No value in the row (blank text counts as none)."""
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in baris)
 
 
 def baca_tabel_mentah(book: Book, tabel: Tabel) -> list[list[Any]]:
     """Data rows of a table as lists, trailing empty rows dropped."""
     baris = book.read(tabel.sheet, tabel.baris_data, tabel.kolom_awal, len(tabel.kolom))
-    while baris and _kosong(baris[-1]):
+    while baris and baris_kosong(baris[-1]):
         baris.pop()
     return [list(b) + [None] * (len(tabel.kolom) - len(b)) for b in baris]
 
@@ -46,7 +47,7 @@ def baca_tabel_mentah(book: Book, tabel: Tabel) -> list[list[Any]]:
 def baca_tabel(book: Book, tabel: Tabel) -> list[dict[str, Any]]:
     """Data rows of a table as dicts keyed by the schema's column keys (blank rows inside are skipped)."""
     keys = tabel.keys
-    return [dict(zip(keys, b, strict=True)) for b in baca_tabel_mentah(book, tabel) if not _kosong(b)]
+    return [dict(zip(keys, b, strict=True)) for b in baca_tabel_mentah(book, tabel) if not baris_kosong(b)]
 
 
 def tulis_tabel(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]], mulai: int = 0, hapus_sisa: int = 0) -> None:

@@ -21,12 +21,17 @@ R = TypeVar("R")
 _TUGAS: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
+PEKERJA_MAKS = 8
+
+
 def jumlah_pekerja() -> int:
-    """How many processes to use: EVKIN_PROSES if set (1 turns this off), else the number of cores."""
+    """How many processes to use: EVKIN_PROSES if set (1 turns this off), else the cores this process may run
+    on (its CPU affinity, not every core of the host), at most PEKERJA_MAKS."""
     if not sys.platform.startswith("linux"):
         return 1
     try:
-        return max(1, int(os.environ.get("EVKIN_PROSES") or (os.cpu_count() or 1)))
+        diminta = os.environ.get("EVKIN_PROSES")
+        return max(1, int(diminta) if diminta else min(len(os.sched_getaffinity(0)), PEKERJA_MAKS))
     except ValueError:
         return 1
 

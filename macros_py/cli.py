@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .domain.errors import EvkinError, InputDitolak, PenggunaanSalah
+from .io.master import MESIN_CEPAT, MESIN_OPENPYXL
 
 T = TypeVar("T")
 WORKBOOK_BAKU = Path("workbook/Evaluasi_Kinerja.xlsx")
-TATA_LETAK = "openpyxl"  # engine of the actions that lay out print sheets inside the master (io.master)
 
 
 def _info(pesan: str) -> None:
@@ -34,8 +34,10 @@ def _tunggu_baku() -> float:
     return float(os.environ.get("EVKIN_TUNGGU", "30"))
 
 
-def jalankan_aksi(args: argparse.Namespace, fungsi: Callable[..., T], mesin: str = "xml") -> T:
-    """Run one write action on the master in a unit of work: everything or nothing is saved."""
+def jalankan_aksi(args: argparse.Namespace, fungsi: Callable[..., T], mesin: str = MESIN_CEPAT) -> T:
+    """Run one write action on the master in a unit of work: everything or nothing is saved.
+
+    MESIN_OPENPYXL for the actions that lay out print sheets inside the master (document, letter, archive)."""
     from .aksi.konteks import eksekusi
     from .io.master import UnitKerja
 
@@ -239,7 +241,7 @@ def _folder_dokumen(args: argparse.Namespace) -> Path:
 def cmd_konsep(args: argparse.Namespace) -> int:
     from .aksi.dokumen import konsep
 
-    versi = jalankan_aksi(args, lambda b, k: konsep(b, k, _folder_dokumen(args), info=_info), TATA_LETAK)
+    versi = jalankan_aksi(args, lambda b, k: konsep(b, k, _folder_dokumen(args), info=_info), MESIN_OPENPYXL)
     print(f"Konsep dokumen versi {versi['versi']}: {versi['berkas']}")
     return 0
 
@@ -248,7 +250,7 @@ def cmd_koreksi(args: argparse.Namespace) -> int:
     from .aksi.dokumen import koreksi
 
     versi = jalankan_aksi(args, lambda b, k: koreksi(b, k, _folder_dokumen(args), args.catatan, info=_info),
-                          TATA_LETAK)
+                          MESIN_OPENPYXL)
     print(f"Koreksi dicatat; dokumen versi {versi['versi']}: {versi['berkas']}")
     return 0
 
@@ -298,7 +300,7 @@ def cmd_surat(args: argparse.Namespace) -> int:
     from .aksi.penutupan import surat
 
     hasil = jalankan_aksi(args, lambda b, k: surat(b, k, _folder_dokumen(args), args.tujuan, args.alamat_tujuan,
-                                                     info=_info), TATA_LETAK)
+                                                     info=_info), MESIN_OPENPYXL)
     print(f"Surat pengantar nomor {hasil['nomor']}: {hasil['pdf'] or hasil['xlsx']} (Word: {hasil['docx']})")
     return 0
 
@@ -307,7 +309,7 @@ def cmd_arsip(args: argparse.Namespace) -> int:
     from .aksi.penutupan import arsip
 
     master = Path(args.workbook)
-    folder = jalankan_aksi(args, lambda b, k: arsip(b, k, Path(args.out), master.parent, args.tujuan), TATA_LETAK)
+    folder = jalankan_aksi(args, lambda b, k: arsip(b, k, Path(args.out), master.parent, args.tujuan), MESIN_OPENPYXL)
     print(f"Arsip tersegel di {folder}. Periksa kapan saja dengan: evkin verifikasi {folder}")
     return 0
 

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from macros_py.domain.validasi import huruf_kolom
 from macros_py.io import berkas_kiriman as bk
 from macros_py.io.berkas_kiriman import Batas, BerkasDitolak, BerkasKiriman, baca_berkas_kiriman
 
@@ -558,7 +559,7 @@ def test_greater_number_pattern(limit: int, value: int) -> None:
 @settings(max_examples=150, database=None, deadline=None)
 def test_greater_letters_pattern(count: int, column: int) -> None:
     pattern = re.compile(bk._greater_letters(count))
-    assert (pattern.fullmatch(bk._column_letters(column).encode()) is not None) == (column + 1 > count)
+    assert (pattern.fullmatch(huruf_kolom(column + 1).encode()) is not None) == (column + 1 > count)
 
 
 # ---------------------------------------------------------------------------------------------- the API

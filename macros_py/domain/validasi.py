@@ -84,6 +84,14 @@ def huruf_kolom(indeks: int) -> str:
     return huruf
 
 
+def nomor_kolom(huruf: str) -> int:
+    """Excel column letters (upper case) to the 1-based column number: the inverse of `huruf_kolom`."""
+    indeks = 0
+    for ch in huruf:
+        indeks = indeks * 26 + ord(ch) - 64
+    return indeks
+
+
 _BUKAN_ALNUM = re.compile(r"[^0-9a-z]+")
 
 

@@ -44,6 +44,8 @@ from xml.parsers import expat
 
 import python_calamine
 
+from ..domain.validasi import huruf_kolom, nomor_kolom
+
 __all__ = [
     "BATAS_BAKU",
     "Batas",
@@ -665,10 +667,7 @@ def _cell_position(ref: str) -> tuple[int, int]:
     match = _RE_CELL_NAME.fullmatch(ref)
     if match is None or int(match.group(2)) == 0:
         raise _Reject(f"alamat sel tidak sah ({ref[:20]!r}); berkas tidak sah")
-    column = 0
-    for letter in match.group(1).upper():
-        column = column * 26 + ord(letter) - 64
-    return int(match.group(2)) - 1, column - 1
+    return int(match.group(2)) - 1, nomor_kolom(match.group(1).upper()) - 1
 
 
 def _row_position(ref: str) -> int:
@@ -678,21 +677,12 @@ def _row_position(ref: str) -> int:
     return int(match.group(2)) - 1
 
 
-def _column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _too_many_rows(batas: Batas, where: str) -> _Reject:
     return _Reject(f"{where} melebihi batas {batas.baris_per_lembar} baris")
 
 
 def _too_many_columns(batas: Batas, where: str) -> _Reject:
-    last = _column_letters(batas.kolom_per_lembar - 1)
+    last = huruf_kolom(batas.kolom_per_lembar)
     return _Reject(f"{where} melebihi batas {batas.kolom_per_lembar} kolom (sampai kolom {last})")
 
 
@@ -747,7 +737,7 @@ def _greater_number(limit: int) -> bytes:
 
 def _greater_letters(count: int) -> bytes:
     """Regex for column letters (at most 3, as canonical refs have) naming a column beyond ``count``."""
-    text = _column_letters(count - 1)
+    text = huruf_kolom(count)
     alternatives = [f"[A-Z]{{{len(text) + 1},3}}"] if len(text) < 3 else []
     for index, letter in enumerate(text):
         if letter != "Z":

@@ -15,6 +15,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from xml.sax.saxutils import escape, unescape
+
+from ..domain.teks import tanpa_karakter_ilegal
+from ..domain.validasi import huruf_kolom, nomor_kolom
 
 Segmen = tuple[int, Sequence[Any]]  # one write into a row: (first column, values)
 
@@ -23,7 +27,6 @@ class BentukTidakDikenal(Exception):
     """The part is not shaped the way this writer understands; the caller falls back to openpyxl."""
 
 
-_ILEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _AWAL_RUMUS = ("=", "+", "-", "@")
 _PERLU_ESCAPE = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f]")
 _EPOCH = datetime(1899, 12, 30)
@@ -38,44 +41,16 @@ _DIMENSI = re.compile(r'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"\s*/>')
 _HURUF: list[str] = []
 
 
-def huruf_kolom(n: int) -> str:
-    """1 -> A, 27 -> AA (cached: called once per written cell)."""
+def _huruf_kolom(n: int) -> str:
+    """`huruf_kolom`, cached: it runs once per written cell."""
     while len(_HURUF) <= n:
-        i, s = len(_HURUF), ""
-        while i > 0:
-            i, sisa = divmod(i - 1, 26)
-            s = chr(65 + sisa) + s
-        _HURUF.append(s)
+        _HURUF.append(huruf_kolom(len(_HURUF)))
     return _HURUF[n]
-
-
-def nomor_kolom(huruf: str) -> int:
-    n = 0
-    for ch in huruf:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-ada_karakter_ilegal = _ILEGAL.search
-
-
-def tanpa_karakter_ilegal(teks: str) -> str:
-    """Characters XML cannot hold are dropped (as openpyxl does)."""
-    return _ILEGAL.sub("", teks) if _ILEGAL.search(teks) else teks
 
 
 def teks_xml(teks: str) -> str:
     """Element text, escaped; characters XML cannot hold are dropped, CR kept as a character reference."""
-    teks = tanpa_karakter_ilegal(teks)
-    if "&" in teks:
-        teks = teks.replace("&", "&amp;")
-    if "<" in teks:
-        teks = teks.replace("<", "&lt;")
-    if ">" in teks:
-        teks = teks.replace(">", "&gt;")
-    if "\r" in teks:
-        teks = teks.replace("\r", "&#13;")
-    return teks
+    return escape(tanpa_karakter_ilegal(teks), {"\r": "&#13;"})
 
 
 def _pecahan_hari(t: time | datetime) -> float:
@@ -128,7 +103,7 @@ class GayaXml:
         self._xf = re.findall(r"<xf\b[^>]*/>|<xf\b[^>]*>.*?</xf>", m.group(1), re.S)
         for a in re.findall(r"<numFmt\b([^>]*)/>", self.xml):
             atribut = dict(_ATRIBUT.findall(a))
-            self._numfmt[int(atribut["numFmtId"])] = _buka_atribut(atribut.get("formatCode", ""))
+            self._numfmt[int(atribut["numFmtId"])] = unescape(atribut.get("formatCode", ""), {"&quot;": '"'})
 
     def _id_format(self, s: int) -> int:
         m = re.search(r'\bnumFmtId="(\d+)"', self._xf[s]) if s < len(self._xf) else None
@@ -159,7 +134,8 @@ class GayaXml:
                 return i
         baru = max([163, *self._numfmt]) + 1
         self._numfmt[baru] = kode
-        elemen = f'<numFmt numFmtId="{baru}" formatCode="{_atribut_xml(kode)}"/>'
+        kode_xml = escape(kode, {'"': "&quot;"})
+        elemen = f'<numFmt numFmtId="{baru}" formatCode="{kode_xml}"/>'
         if "<numFmts" in self.xml:
             self.xml = re.sub(r"</numFmts>", elemen + "</numFmts>", self.xml, count=1)
             self.xml = re.sub(r'(<numFmts\b[^>]*\bcount=")(\d+)"', lambda m: f'{m.group(1)}{int(m.group(2)) + 1}"',
@@ -185,14 +161,6 @@ class GayaXml:
             self._turunan[kunci] = len(self._xf) - 1
             self.berubah = True
         return self._turunan[kunci]
-
-
-def _buka_atribut(teks: str) -> str:
-    return teks.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def _atribut_xml(teks: str) -> str:
-    return teks.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _set_atribut(tag: str, nama: str, nilai: str) -> str:
@@ -263,7 +231,7 @@ def _baris_baru(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int],
     sel = dict(sel_lama) if sel_lama else {}
     baris = str(r)
     ekor_sel = _EKOR_SEL
-    huruf_kolom(max(kiri + len(nilai) for kiri, nilai in segmen))
+    _huruf_kolom(max(kiri + len(nilai) for kiri, nilai in segmen))
     huruf = _HURUF
     urut = not sel_lama and len(segmen) == 1  # a new row written once, left to right: no merge needed
     for kiri, nilai in segmen:

@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.workbook.workbook import Workbook
+
+from ..domain.teks import tanpa_karakter_ilegal
 
 
 def nilai_aman(nilai: Any) -> Any:
     """Characters XML cannot hold are dropped; everything else is kept exactly as given."""
     if isinstance(nilai, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", nilai)
+        return tanpa_karakter_ilegal(nilai)
     return nilai
 
 

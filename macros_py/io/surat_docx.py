@@ -24,10 +24,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..domain.angka import format_angka_id
 from ..domain.errors import PenggunaanSalah
+from ..domain.teks import tanpa_karakter_ilegal
 from .dokumen import DataSurat
 
 HURUF = "Arial"
@@ -151,7 +151,7 @@ def _teks(nilai: object) -> str:
         teks = format_angka_id(int(nilai), 0)
     else:
         teks = str(nilai)
-    return ILLEGAL_CHARACTERS_RE.sub("", teks)
+    return tanpa_karakter_ilegal(teks)
 
 
 def konteks(data: DataSurat) -> dict[str, Any]:

@@ -20,15 +20,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from ..domain.teks import ada_karakter_ilegal, tanpa_karakter_ilegal
 from .format_sel import FORMAT_TANGGAL, FORMAT_WAKTU
-from .lembar_xml import (
-    BentukTidakDikenal,
-    GayaXml,
-    Segmen,
-    ada_karakter_ilegal,
-    tanpa_karakter_ilegal,
-    tulis_ke_lembar,
-)
+from .lembar_xml import BentukTidakDikenal, GayaXml, Segmen, tulis_ke_lembar
 from .zip_bagian import BagianZip, kompres, salin_dengan_ganti
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",

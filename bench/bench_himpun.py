@@ -336,9 +336,10 @@ def profil(sk: Skenario, sk_a: Skenario, master_a: Path, n: int = 15) -> list[st
     """cProfile of one `evkin himpun` (the scale asked), of the in-process read+validate, and of `evkin status`."""
     folder = sk.folder / "jalan"
     master = master_baru(sk, "profil")
+    # one process (EVKIN_PROSES=1): work done in forked workers would not show in the parent's profile
     st, wall = _jalankan_profil(f"[{sk.skala.nama}] evkin himpun",
                                 ["-m", "macros_py", *evkin_args(master, WAKTU["himpun"], "himpun", str(sk.kiriman))],
-                                sk.env(), folder / "himpun.prof")
+                                dict(sk.env(), EVKIN_PROSES="1"), folder / "himpun.prof")
     keluaran = [f"cProfile, scale {sk.skala.nama}: `evkin himpun` {st.total_tt:.2f} s profiled "  # type: ignore[attr-defined]
                 f"({wall:.2f} s wall incl. profiler overhead)",
                 f"top {n} by cumulative time (process/CLI wrappers left out):", *_tabel_profil(st, "cumulative", n),
@@ -362,24 +363,26 @@ def profil(sk: Skenario, sk_a: Skenario, master_a: Path, n: int = 15) -> list[st
 _PEMBUNGKUS = ("builtins.exec", "<string>:1(", "runpy", "__main__.py", "cli.py", "<frozen importlib")
 _POS_HIMPUN = (
     ("imports (all)", "<frozen importlib._bootstrap>", "_find_and_load"),
-    ("master open: UnitKerja.__enter__ (lock + openpyxl load)", "macros_py/io/master.py", "__enter__"),
-    ("  openpyxl load_workbook", "openpyxl/reader/excel.py", "load_workbook"),
+    ("master open: UnitKerja.__enter__ (lock + fast engine)", "macros_py/io/master.py", "__enter__"),
     ("himpun() total", "macros_py/aksi/pengumpulan.py", "himpun"),
     ("  read every submission: _baca_berkas", "macros_py/aksi/pengumpulan.py", "_baca_berkas"),
     ("    baca_berkas_kiriman (zip checks + calamine)", "macros_py/io/berkas_kiriman.py", "baca_berkas_kiriman"),
     ("    validasi_lembar", "macros_py/domain/validasi.py", "validasi_lembar"),
     ("  write phase: himpun.kerja", "macros_py/aksi/pengumpulan.py", "kerja"),
-    ("    _ganti_rekap (per file: read whole Rekap, rewrite it)", "macros_py/aksi/pengumpulan.py", "_ganti_rekap"),
+    ("    _ganti_rekap (once per command: read whole Rekap, rewrite it)", "macros_py/aksi/pengumpulan.py",
+     "_ganti_rekap"),
     ("    _ganti_bukti", "macros_py/aksi/pengumpulan.py", "_ganti_bukti"),
     ("    _simpan_bukti", "macros_py/aksi/pengumpulan.py", "_simpan_bukti"),
     ("    baca_tabel (all callers)", "macros_py/io/book.py", "baca_tabel"),
     ("    baca_tabel_mentah (all callers)", "macros_py/io/book.py", "baca_tabel_mentah"),
     ("    tulis_tabel (all callers)", "macros_py/io/book.py", "tulis_tabel"),
-    ("    OpenpyxlBook.read", "macros_py/io/openpyxl_book.py", "read"),
-    ("    OpenpyxlBook.write", "macros_py/io/openpyxl_book.py", "write"),
+    ("    XmlBook.read (calamine, per sheet once)", "macros_py/io/xml_book.py", "read"),
+    ("    XmlBook.write", "macros_py/io/xml_book.py", "write"),
     ("    Konteks.catat (Log rows, hash chain)", "macros_py/aksi/konteks.py", "catat"),
     ("master save: UnitKerja.simpan (atomic)", "macros_py/io/master.py", "simpan"),
-    ("  openpyxl Workbook.save", "openpyxl/workbook/workbook.py", "save"),
+    ("  XmlBook.simpan_ke (written sheet parts + raw copy)", "macros_py/io/xml_book.py", "simpan_ke"),
+    ("    tulis_ke_lembar (cell XML)", "macros_py/io/lembar_xml.py", "tulis_ke_lembar"),
+    ("    kompres (deflate)", "macros_py/io/zip_bagian.py", "kompres"),
 )
 _POS_BACA = (
     ("baca_berkas_kiriman (all of it)", "macros_py/io/berkas_kiriman.py", "baca_berkas_kiriman"),
@@ -399,9 +402,8 @@ _POS_BACA = (
 )
 _POS_STATUS = (
     ("imports (all)", "<frozen importlib._bootstrap>", "_find_and_load"),
-    ("openpyxl load_workbook (all calls)", "openpyxl/reader/excel.py", "load_workbook"),
     ("ringkasan_status", "macros_py/aksi/sop.py", "ringkasan_status"),
-    ("OpenpyxlBook.read_values (second, read-only load)", "macros_py/io/openpyxl_book.py", "read_values"),
+    ("XmlBook._lembar (calamine, per sheet read)", "macros_py/io/xml_book.py", "_lembar"),
     ("rich Console.print", "rich/console.py", "print"),
 )
 

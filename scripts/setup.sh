@@ -23,6 +23,9 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[dev]"
   touch "$stamp"
 fi
+# Bytecode compiled now, so that each button press (a new Python process) does not compile the package
+# again where writing it is switched off (PYTHONDONTWRITEBYTECODE) or the folder is read-only for users.
+.venv/bin/python -m compileall -q macros_py >/dev/null
 
 if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -202,13 +202,37 @@ def _nilai_angka(p: _Pemeriksa, k: KolomSkema, nilai: Any, sel: Callable[[], str
     if k.min is not None and x < k.min:
         p.galat(sel(), f"{k.judul}: nilai {format_angka_id(x)} negatif; isi angka >= {k.min:g}.")
         return None
-    batas = BATAS_RP if k.key.endswith("_rp") else BATAS_K
-    if abs(x) >= batas:
+    if abs(x) >= _batas(k):
         p.galat(sel(), f"{k.judul}: nilai {format_angka_id(x, 0)} tidak wajar (salah ketik?).")
         return None
     if k.tipe == "bulat":
         return int(x) if float(x).is_integer() else x
     return x
+
+
+def _batas(k: KolomSkema) -> float:
+    return BATAS_RP if k.key.endswith("_rp") else BATAS_K
+
+
+_ANGKA, _TEKS, _RINGKAS = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class _Aturan:
+    """How one schema column is checked, worked out once per sheet (the row loop runs for every cell)."""
+
+    kolom: KolomSkema
+    indeks: int  # 0-based position in the sheet's rows
+    jenis: int
+    bawah: float  # numbers: the smallest accepted, the first refused magnitude
+    atas: float
+    pilihan: Mapping[str, str] | None
+
+    @classmethod
+    def dari(cls, k: KolomSkema, kolom_excel: int) -> _Aturan:
+        jenis = _ANGKA if k.tipe in ("angka", "bulat") else _RINGKAS if k.key in KOLOM_TEKS_RINGKAS else _TEKS
+        return cls(k, kolom_excel - 1, jenis, -math.inf if k.min is None else k.min, _batas(k),
+                   {normal(x): x for x in k.pilihan} if k.pilihan else None)
 
 
 def validasi_lembar(
@@ -234,43 +258,50 @@ def validasi_lembar(
         return kiriman
     r_header, posisi = peta
     dilihat: dict[tuple[str, ...], int] = {}
-    indeks = [(k.key, posisi[k.key] - 1) for k in kolom]
-    pilihan = {k.key: {normal(x): x for x in k.pilihan} for k in kolom if k.pilihan}
+    aturan = [_Aturan.dari(k, posisi[k.key]) for k in kolom]
+    isian = [a.indeks for a in aturan if a.kolom.key != "no"]  # a row with only its number is an empty row
+    lebar = max(a.indeks for a in aturan) + 1
     for r in range(r_header + 1, len(baris) + 1):
         isi = baris[r - 1]
-        n = len(isi)
-
-        def sel(key: str, r: int = r) -> str:
-            return f"{huruf_kolom(posisi[key])}{r}"
-
-        mentah = {key: isi[c] if c < n else None for key, c in indeks}
-        if all(v is None or (type(v) is str and not v.strip()) for key, v in mentah.items() if key != "no"):
+        if len(isi) < lebar:
+            isi = list(isi) + [None] * (lebar - len(isi))
+        if all(isi[c] is None or (type(isi[c]) is str and not isi[c].strip()) for c in isian):
             continue
         if r in baris_tersembunyi:
             p.peringatan(f"baris {r}", "baris tersembunyi ikut dibaca; tampilkan baris itu untuk memeriksanya.")
         data: dict[str, Any] = {}
-        for k in kolom:
-            nilai = mentah[k.key]
-            if k.tipe in ("angka", "bulat"):
-                data[k.key] = _nilai_angka(p, k, nilai, lambda key=k.key: sel(key))
+        for a in aturan:
+            k, nilai = a.kolom, isi[a.indeks]
+            if a.jenis == _ANGKA:
+                t = type(nilai)
+                if (t is float or t is int) and a.bawah <= nilai < a.atas and -a.atas < nilai:
+                    # already a number inside the limits, the common case: nothing to interpret or report
+                    x: Any = float(nilai) + 0.0  # -0.0 becomes 0.0
+                    data[k.key] = int(x) if k.tipe == "bulat" and x.is_integer() else x
+                elif nilai is None:
+                    data[k.key] = None
+                else:
+                    data[k.key] = _nilai_angka(p, k, nilai, lambda a=a, r=r: f"{huruf_kolom(a.indeks + 1)}{r}")
             else:
-                teks = teks_sel(nilai).strip()
-                if k.key in KOLOM_TEKS_RINGKAS:
+                teks = (nilai if type(nilai) is str else teks_sel(nilai)).strip()
+                if a.jenis == _RINGKAS:
                     teks = " ".join(teks.split())
-                if k.pilihan and teks:
-                    cocok = pilihan[k.key].get(normal(teks))
+                if a.pilihan is not None and teks:
+                    cocok = a.pilihan.get(normal(teks))
                     if cocok is None:
-                        p.galat(sel(k.key), f"{k.judul}: '{teks}' bukan pilihan yang sah ({', '.join(k.pilihan)}).")
+                        p.galat(f"{huruf_kolom(a.indeks + 1)}{r}",
+                                f"{k.judul}: '{teks}' bukan pilihan yang sah ({', '.join(k.pilihan)}).")
                     teks = cocok or teks
                 data[k.key] = teks or None
             if k.wajib and data[k.key] in (None, ""):
-                p.galat(sel(k.key), f"{k.judul} wajib diisi.")
+                p.galat(f"{huruf_kolom(a.indeks + 1)}{r}", f"{k.judul} wajib diisi.")
         if data.get("no") is None:
             data["no"] = len(kiriman.baris) + 1
         kunci = tuple(normal(data.get(x)) for x in KOLOM_IDENTITAS_INDIKATOR)
         if kunci[-1]:
             if kunci in dilihat:
-                p.galat(sel("indikator"), f"indikator '{data['indikator']}' ganda, sama dengan baris {dilihat[kunci]}.")
+                p.galat(f"{huruf_kolom(posisi['indikator'])}{r}",
+                        f"indikator '{data['indikator']}' ganda, sama dengan baris {dilihat[kunci]}.")
             else:
                 dilihat[kunci] = r
         target = data.get("target_k")
@@ -278,9 +309,9 @@ def validasi_lembar(
             for key in ("tw1_k", "tw2_k", "tw3_k", "tw4_k"):
                 nilai = data.get(key)
                 if key in posisi and isinstance(nilai, int | float) and nilai > KELIPATAN_TARGET_MENCURIGAKAN * target:
-                    p.peringatan(sel(key), f"realisasi {format_angka_id(nilai)} lebih dari "
-                                           f"{KELIPATAN_TARGET_MENCURIGAKAN}x target {format_angka_id(target)}; "
-                                           "periksa kembali.")
+                    p.peringatan(f"{huruf_kolom(posisi[key])}{r}", f"realisasi {format_angka_id(nilai)} lebih dari "
+                                 f"{KELIPATAN_TARGET_MENCURIGAKAN}x target {format_angka_id(target)}; "
+                                 "periksa kembali.")
         kiriman.baris.append(data)
         kiriman.baris_excel.append(r)
     if not kiriman.baris and not kiriman.galat and not boleh_kosong:

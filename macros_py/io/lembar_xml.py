@@ -176,25 +176,33 @@ def _set_atribut(tag: str, nama: str, nilai: str) -> str:
 
 # ---- cells and rows --------------------------------------------------------------------------------------
 
-def xml_sel(ref: str, s: int, nilai: Any) -> str:
-    """One `<c>` element. None gives an empty styled cell (or nothing when unstyled)."""
-    gaya = f' s="{s}"' if s else ""
-    if nilai is None:
-        return f'<c r="{ref}"{gaya}/>' if s else ""
-    if isinstance(nilai, str):
-        if nilai == "":
-            return f'<c r="{ref}"{gaya}/>' if s else ""
+def ekor_sel(s: int, nilai: Any, gaya: GayaXml) -> str:
+    """What follows `<c r="A1"` for `nilai` in a cell of style `s`; "" when no cell is written at all (no value,
+    no style). Runs for every written cell, so plain text and numbers, by far the most common, come first."""
+    t = type(nilai)
+    if t is str:
+        if not nilai:
+            return f' s="{s}"/>' if s else ""
+        if nilai[0] in _AWAL_RUMUS:
+            s = gaya.untuk(s, nilai)
         ruang = ' xml:space="preserve"' if nilai[0].isspace() or nilai[-1].isspace() else ""
-        return f'<c r="{ref}"{gaya} t="inlineStr"><is><t{ruang}>{teks_xml(nilai)}</t></is></c>'
-    if isinstance(nilai, bool):
-        return f'<c r="{ref}"{gaya} t="b"><v>{int(nilai)}</v></c>'
-    if isinstance(nilai, (int, float)):  # 16 significant digits, exactly as openpyxl writes numbers
+        teks = teks_xml(nilai) if _PERLU_ESCAPE.search(nilai) else nilai
+        return f' s="{s}" t="inlineStr"><is><t{ruang}>{teks}</t></is></c>' if s else \
+            f' t="inlineStr"><is><t{ruang}>{teks}</t></is></c>'
+    if t is int or (t is float and nilai - nilai == 0):  # finite; 16 significant digits, as openpyxl writes
+        return f' s="{s}"><v>{nilai:.16g}</v></c>' if s else f"><v>{nilai:.16g}</v></c>"
+    if nilai is None:
+        return f' s="{s}"/>' if s else ""
+    if t is bool:
+        return f' s="{s}" t="b"><v>{int(nilai)}</v></c>' if s else f' t="b"><v>{int(nilai)}</v></c>'
+    if isinstance(nilai, (int, float)):  # subclasses (an IntEnum, numpy's float64)
         if not math.isfinite(nilai):
-            raise ValueError(f"nilai {nilai} pada {ref} tidak dapat disimpan di Excel")
-        return f'<c r="{ref}"{gaya}><v>{nilai:.16g}</v></c>'
+            raise ValueError(f"nilai {nilai} tidak dapat disimpan di Excel")
+        return ekor_sel(s, float(nilai), gaya)
     if isinstance(nilai, (date, time, timedelta)):
-        return f'<c r="{ref}"{gaya}><v>{serial_excel(nilai):.16g}</v></c>'
-    raise TypeError(f"jenis nilai {type(nilai).__name__} pada {ref} tidak dapat disimpan")
+        s = gaya.untuk(s, nilai)
+        return f' s="{s}"><v>{serial_excel(nilai):.16g}</v></c>' if s else f"><v>{serial_excel(nilai):.16g}</v></c>"
+    raise TypeError(f"jenis nilai {type(nilai).__name__} tidak dapat disimpan")
 
 
 def _gaya_kolom(kepala: str) -> dict[int, int]:
@@ -208,63 +216,110 @@ def _gaya_kolom(kepala: str) -> dict[int, int]:
     return hasil
 
 
-_EKOR_SEL: dict[tuple[int, Any], str] = {}
+def _gaya_sel_baru(s: int, nilai: Any, gaya: GayaXml) -> int:
+    """A plain number typed into a new cell of a date-formatted column stays a number (as openpyxl writes it)."""
+    t = type(nilai)
+    return 0 if (t is float or t is int) and s and gaya.bertanggal(s) else s
 
 
-def _simpan_ekor(s: int, nilai: Any, ekor: str) -> str:
-    """Remember a cell's XML after its address: columns repeat their values ('Naik', 'Dokumen', targets)."""
-    if len(_EKOR_SEL) > 200_000:
-        _EKOR_SEL.clear()
-    _EKOR_SEL[(s, nilai)] = ekor
-    return ekor
+def _ekor_kolom(s: int, nilai: Iterable[Any], gaya: GayaXml) -> list[str]:
+    """`ekor_sel` for the new cells of one column: the same text repeats down a column ('Naik', 'Dokumen', the
+    bidang name), so each distinct text is formatted once."""
+    tanggal = bool(s) and gaya.bertanggal(s)
+    angka = "><v>" if s == 0 or tanggal else f' s="{s}"><v>'  # a number in a date column loses the date style
+    kosong = f' s="{s}"/>' if s else ""
+    teks: dict[str, str] = {}
+    hasil = []
+    for v in nilai:
+        t = type(v)
+        if t is str:
+            e = teks.get(v)
+            if e is None:
+                e = teks[v] = ekor_sel(s, v, gaya)
+        elif (t is int or t is float) and v - v == 0:
+            e = f"{angka}{v:.16g}</v></c>"
+        elif v is None:
+            e = kosong
+        else:
+            e = ekor_sel(_gaya_sel_baru(s, v, gaya), v, gaya)
+        hasil.append(e)
+    return hasil
 
 
-def _baris_baru(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int], gaya: GayaXml,
-                kepala: str = "", sel_lama: Mapping[int, tuple[int, str]] | None = None,
-                gaya_baris: int | None = None, awalan: str = "") -> str:
-    """A `<row>` with the written cells merged into its existing cells (kept as they are), or appended after
-    `awalan` (existing cells, all left of the written ones).
+def _sel_blok(nomor: Sequence[int], kiri: int, nilai: Sequence[Sequence[Any]], gaya_kolom: Mapping[int, int],
+              gaya: GayaXml) -> list[str]:
+    """The cells' XML of rows written with the same columns, computed column by column.
 
-    Runs once per written cell (millions at kabupaten scale), so plain text and numbers, by far the most
-    common, are formatted inline; everything else goes through `xml_sel`.
+    Why: this is where a kabupaten-sized save spends its time (a million cells). Each row is then one
+    `str.format` of a template that holds the cell addresses, chosen by which cells the row has.
     """
-    sel = dict(sel_lama) if sel_lama else {}
-    baris = str(r)
-    ekor_sel = _EKOR_SEL
-    _huruf_kolom(max(kiri + len(nilai) for kiri, nilai in segmen))
-    huruf = _HURUF
-    urut = not sel_lama and len(segmen) == 1  # a new row written once, left to right: no merge needed
+    lebar = len(nilai[0])
+    huruf = [_huruf_kolom(k) for k in range(kiri, kiri + lebar)]
+    kolom = [_ekor_kolom(gaya_kolom.get(kiri + j, 0), [b[j] for b in nilai], gaya) for j in range(lebar)]
+    pola: dict[tuple[bool, ...], str] = {}
+    hasil = []
+    for r, ekor in zip(nomor, zip(*kolom, strict=True), strict=True):
+        ada = tuple(map(bool, ekor))
+        p = pola.get(ada)
+        if p is None:
+            p = pola[ada] = "".join(f'<c r="{h}{{0}}"{{{j + 1}}}' for j, h in enumerate(huruf) if ada[j])
+        hasil.append(p.format(r, *ekor))
+    return hasil
+
+
+class _SelTertulis:
+    """Cells' XML of the rows written with one block (one segment each), a window of rows at a time so a
+    province-sized Rekap is never held whole as XML."""
+
+    JENDELA = 2000
+
+    def __init__(self, perubahan: Mapping[int, Sequence[Segmen]], urutan: Sequence[int],
+                 gaya_kolom: Mapping[int, int], gaya: GayaXml) -> None:
+        self.perubahan, self.urutan, self.gaya_kolom, self.gaya = perubahan, urutan, gaya_kolom, gaya
+        self._jendela: dict[int, str | None] = {}
+
+    def untuk(self, i: int) -> str | None:
+        """Cells of row `urutan[i]`, or None when the row takes the general path (several writes into it)."""
+        r = self.urutan[i]
+        if r not in self._jendela:
+            self._isi(i)
+        return self._jendela.get(r)
+
+    def _isi(self, i: int) -> None:
+        kelompok: dict[tuple[int, int], tuple[list[int], list[Sequence[Any]]]] = {}
+        jendela = self.urutan[i : i + self.JENDELA]
+        for r in jendela:
+            segmen = self.perubahan[r]
+            if len(segmen) == 1 and segmen[0][1]:
+                kiri, nilai = segmen[0]
+                nomor, isi = kelompok.setdefault((kiri, len(nilai)), ([], []))
+                nomor.append(r)
+                isi.append(nilai)
+        self._jendela = dict.fromkeys(jendela)
+        for (kiri, _), (nomor, isi) in kelompok.items():
+            self._jendela.update(zip(nomor, _sel_blok(nomor, kiri, isi, self.gaya_kolom, self.gaya), strict=True))
+
+
+def _baris_umum(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int], gaya: GayaXml,
+                sel_lama: Mapping[int, tuple[int, str]], gaya_baris: int | None) -> str:
+    """A row's cells with the written cells merged into its existing ones (kept as they are): the general
+    path, for rows written more than once or partly over existing cells."""
+    sel = dict(sel_lama)
     for kiri, nilai in segmen:
         for k, v in enumerate(nilai, kiri):
+            ref = f"{_huruf_kolom(k)}{r}"
             lama = sel.get(k)
-            if lama and "<f" in lama[1]:
-                # a formula cell overwritten would leave Excel's calculation chain pointing at a value:
-                # openpyxl (which rebuilds the chain) takes over
-                raise BentukTidakDikenal(f"rumus di {huruf_kolom(k)}{r} ditimpa")
-            s = lama[0] if lama else (gaya_kolom.get(k, 0) if gaya_baris is None else gaya_baris)
-            t = type(v)
-            if (t is float or t is int) and s and not lama and gaya.bertanggal(s):
-                s = 0  # a plain number typed into a date column stays a number (as openpyxl writes it)
-            ekor = ekor_sel.get((s, v)) if t is str or t is float or t is int else None
-            if ekor is not None:  # the same text or number with the same style was written before
-                x = f'<c r="{huruf[k]}{baris}"{ekor}'
-            elif t is str and v and v[0] not in _AWAL_RUMUS and not v[0].isspace() and not v[-1].isspace() \
-                    and not _PERLU_ESCAPE.search(v):
-                ekor = f' s="{s}" t="inlineStr"><is><t>{v}</t></is></c>' if s else \
-                    f' t="inlineStr"><is><t>{v}</t></is></c>'
-                x = f'<c r="{huruf[k]}{baris}"{_simpan_ekor(s, v, ekor)}'
-            elif (t is float and math.isfinite(v)) or t is int:
-                ekor = f' s="{s}"><v>{v:.16g}</v></c>' if s else f'><v>{v:.16g}</v></c>'
-                x = f'<c r="{huruf[k]}{baris}"{_simpan_ekor(s, v, ekor)}'
+            if lama:
+                if "<f" in lama[1]:
+                    # a formula cell overwritten would leave Excel's calculation chain pointing at a value:
+                    # openpyxl (which rebuilds the chain) takes over
+                    raise BentukTidakDikenal(f"rumus di {ref} ditimpa")
+                s = lama[0]
             else:
-                if v is not None and v != "":
-                    s = gaya.untuk(s, v)
-                x = xml_sel(huruf[k] + baris, s, v)
-            sel[k] = (s, x)
-    isi_baris = awalan + ("".join(x for _, x in sel.values()) if urut else "".join(sel[k][1] for k in sorted(sel)))
-    if not kepala:
-        return f'<row r="{baris}">{isi_baris}</row>' if isi_baris else ""
-    return f"<row {kepala}>{isi_baris}</row>"
+                s = _gaya_sel_baru(gaya_kolom.get(k, 0) if gaya_baris is None else gaya_baris, v, gaya)
+            ekor = ekor_sel(s, v, gaya)
+            sel[k] = (s, f'<c r="{ref}"{ekor}' if ekor else "")
+    return "".join(sel[k][1] for k in sorted(sel))
 
 
 def _urai_baris(potongan: str) -> tuple[int, str, str]:
@@ -325,6 +380,7 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
     kepala = buf[:awal]
     gaya_kolom = _gaya_kolom(kepala)
     urutan = sorted(perubahan)
+    tertulis = _SelTertulis(perubahan, urutan, gaya_kolom, gaya)
     i = 0
 
     def baris_sampai(r: int | None) -> list[str]:
@@ -332,7 +388,12 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
         nonlocal i
         keluar = []
         while i < len(urutan) and (r is None or urutan[i] < r):
-            keluar.append(_baris_baru(urutan[i], perubahan[urutan[i]], gaya_kolom, gaya))
+            nomor = urutan[i]
+            sel = tertulis.untuk(i)
+            if sel is None:
+                sel = _baris_umum(nomor, perubahan[nomor], gaya_kolom, gaya, {}, None)
+            if sel:
+                keluar.append(f'<row r="{nomor}">{sel}</row>')
             i += 1
         return keluar
 
@@ -352,13 +413,14 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
                 if 'customFormat="1"' in atribut and (g := _GAYA.search(atribut)):
                     gaya_baris = int(g.group(1))
                 segmen = perubahan[r]
-                if _semua_di_kanan(dalam, min(kiri for kiri, _ in segmen)):
+                sel = tertulis.untuk(i) if gaya_baris is None else None
+                if sel is not None and _semua_di_kanan(dalam, segmen[0][0]):
                     # new cells right of every existing cell (analysis columns added to Rekap rows): the existing
                     # cells are kept as one piece, unparsed
-                    keluar.append(_baris_baru(r, segmen, gaya_kolom, gaya, atribut, gaya_baris=gaya_baris,
-                                              awalan=dalam))
+                    keluar.append(f"<row {atribut}>{dalam}{sel}</row>")
                 else:
-                    keluar.append(_baris_baru(r, segmen, gaya_kolom, gaya, atribut, _urai_sel(dalam), gaya_baris))
+                    sel = _baris_umum(r, segmen, gaya_kolom, gaya, _urai_sel(dalam), gaya_baris)
+                    keluar.append(f"<row {atribut}>{sel}</row>")
                 i += 1
             else:
                 keluar.append("<row " + p)

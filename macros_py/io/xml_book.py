@@ -118,6 +118,8 @@ class XmlBook:
     def write(self, sheet: str, top: int, left: int, values: Sequence[Sequence[Any]]) -> None:
         lembar = self._lembar(sheet)
         ubah = self.perubahan.setdefault(sheet, {})
+        # characters XML cannot hold are looked for in the block's text at once (they are rare)
+        ilegal = ada_karakter_ilegal("\n".join([v for b in values for v in b if type(v) is str]))
         for r, baris in enumerate(values, start=top):
             while len(lembar) < r:
                 lembar.append([])
@@ -125,7 +127,7 @@ class XmlBook:
             kanan = left - 1 + len(baris)
             if len(isi) < kanan:
                 isi.extend([None] * (kanan - len(isi)))
-            baris = [tanpa_karakter_ilegal(v) if type(v) is str and ada_karakter_ilegal(v) else v for v in baris]
+            baris = [tanpa_karakter_ilegal(v) if type(v) is str else v for v in baris] if ilegal else list(baris)
             isi[left - 1 : kanan] = baris
             ubah.setdefault(r, []).append((left, baris))
 

@@ -222,33 +222,41 @@ def _gaya_sel_baru(s: int, nilai: Any, gaya: GayaXml) -> int:
     return 0 if (t is float or t is int) and s and gaya.bertanggal(s) else s
 
 
-def _ekor_kolom(s: int, nilai: Iterable[Any], gaya: GayaXml) -> list[str]:
+def _ekor_kolom(s: int, nilai: Iterable[Any], gaya: GayaXml) -> list[str | None]:
     """`ekor_sel` for the new cells of one column: the same text repeats down a column ('Naik', 'Dokumen', the
-    bidang name), so each distinct text is formatted once."""
+    bidang name), so each distinct text is formatted once.
+
+    None for a value that needs a cell format of its own (a date, formula-like text): such rows take the
+    general path, so a format is only added to the workbook for a cell that is actually written with it.
+    """
     tanggal = bool(s) and gaya.bertanggal(s)
     angka = "><v>" if s == 0 or tanggal else f' s="{s}"><v>'  # a number in a date column loses the date style
     kosong = f' s="{s}"/>' if s else ""
-    teks: dict[str, str] = {}
-    hasil = []
+    teks: dict[str, str | None] = {}
+    hasil: list[str | None] = []
     for v in nilai:
         t = type(v)
+        e: str | None
         if t is str:
-            e = teks.get(v)
-            if e is None:
-                e = teks[v] = ekor_sel(s, v, gaya)
+            e = teks.get(v, "")
+            if e == "":
+                e = teks[v] = None if v.startswith(_AWAL_RUMUS) else ekor_sel(s, v, gaya)
         elif (t is int or t is float) and v - v == 0:
             e = f"{angka}{v:.16g}</v></c>"
         elif v is None:
             e = kosong
+        elif t is bool:
+            e = ekor_sel(s, v, gaya)
         else:
-            e = ekor_sel(_gaya_sel_baru(s, v, gaya), v, gaya)
+            e = None
         hasil.append(e)
     return hasil
 
 
 def _sel_blok(nomor: Sequence[int], kiri: int, nilai: Sequence[Sequence[Any]], gaya_kolom: Mapping[int, int],
-              gaya: GayaXml) -> list[str]:
-    """The cells' XML of rows written with the same columns, computed column by column.
+              gaya: GayaXml) -> list[str | None]:
+    """The cells' XML of rows written with the same columns, computed column by column (None: the row takes
+    the general path).
 
     Why: this is where a kabupaten-sized save spends its time (a million cells). Each row is then one
     `str.format` of a template that holds the cell addresses, chosen by which cells the row has.
@@ -257,8 +265,11 @@ def _sel_blok(nomor: Sequence[int], kiri: int, nilai: Sequence[Sequence[Any]], g
     huruf = [_huruf_kolom(k) for k in range(kiri, kiri + lebar)]
     kolom = [_ekor_kolom(gaya_kolom.get(kiri + j, 0), [b[j] for b in nilai], gaya) for j in range(lebar)]
     pola: dict[tuple[bool, ...], str] = {}
-    hasil = []
+    hasil: list[str | None] = []
     for r, ekor in zip(nomor, zip(*kolom, strict=True), strict=True):
+        if None in ekor:
+            hasil.append(None)
+            continue
         ada = tuple(map(bool, ekor))
         p = pola.get(ada)
         if p is None:

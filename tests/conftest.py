@@ -22,6 +22,12 @@ class Hasil:
     galat: str
 
 
+@pytest.fixture(autouse=True)
+def _tembolok_sendiri(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test keeps sheet values (`io.tembolok`) in its own folder, never in the user's cache."""
+    monkeypatch.setenv("EVKIN_TEMBOLOK", str(tmp_path_factory.mktemp("tembolok")))
+
+
 @pytest.fixture
 def evkin(capsys: pytest.CaptureFixture[str]) -> Callable[..., Hasil]:
     """Run `evkin ARGS...` in-process and capture what the user would see."""

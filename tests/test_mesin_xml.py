@@ -278,13 +278,18 @@ def _sebanding(path: Path, folder: Path) -> dict[str, list[list[Any]]]:
 def test_fast_and_openpyxl_engines_leave_identical_workbooks(_langkah_4: Path, tmp_path: Path, evkin,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from macros_py.aksi import pengumpulan
-    from macros_py.io import xml_book
+    from macros_py.io import tembolok, xml_book
 
-    # the fast run reads the files and writes the sheet parts in two processes, as at kabupaten scale
+    # the fast run reads the files and writes the sheet parts in two processes, as at kabupaten scale, and
+    # reads the Rekap it wrote from `tembolok` (the second himpun and the analysis)
     monkeypatch.setenv("EVKIN_PROSES", "2")
     monkeypatch.setattr(pengumpulan, "BERKAS_PARALEL", 0)
     monkeypatch.setattr(xml_book, "SEL_PARALEL", 0)
+    monkeypatch.setattr(tembolok, "UKURAN_MIN", 0)
+    muat, dipakai = tembolok.muat, []
+    monkeypatch.setattr(tembolok, "muat", lambda nama: dipakai.append(muat(nama)) or dipakai[-1])
     cepat = _jalankan_5_6(_langkah_4, tmp_path / "cepat", evkin)
+    assert sum(x is not None for x in dipakai) >= 2
     monkeypatch.setenv("EVKIN_MESIN", "openpyxl")
     lambat = _jalankan_5_6(_langkah_4, tmp_path / "lambat", evkin)
     a, b = _sebanding(cepat, tmp_path / "cepat"), _sebanding(lambat, tmp_path / "lambat")

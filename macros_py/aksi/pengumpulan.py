@@ -422,6 +422,7 @@ def _ganti_rekap(book: Book, skema: Skema, baru_per_bidang: dict[str, list[dict[
     kosong = [[None] * len(tabel.keys) for _ in range(max(0, len(mentah) - len(baru)))]
     if baru or kosong:
         book.write(tabel.sheet, tabel.baris_data, tabel.kolom_awal, baru + kosong)
+    book.ingat(tabel.sheet)  # the analysis (step 6) reads the whole Rekap next
 
 
 def _ganti_bukti(book: Book, skema: Skema, bukti_baru: list[tuple[str, list[dict[str, Any]]]]) -> None:

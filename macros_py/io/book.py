@@ -30,6 +30,11 @@ class Book(Protocol):
         """A whole sheet as displayed: formula cells give their result, never their formula text."""
         ...
 
+    def ingat(self, sheet: str) -> None:
+        """A hint: the next command reads this (large) sheet whole; an engine that can keep its values for it
+        does so. Others ignore it."""
+        ...
+
 
 def baris_kosong(baris: Sequence[Any]) -> bool:
     """No value in the row (blank text counts as none)."""

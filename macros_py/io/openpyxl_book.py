@@ -48,6 +48,9 @@ class OpenpyxlBook:
                     cell.data_type = "s"
                     cell.quotePrefix = True
 
+    def ingat(self, sheet: str) -> None:
+        """Nothing to keep: this engine reads whole workbooks anyway."""
+
     def simpan_ke(self, tujuan: Path) -> None:
         self.wb.save(tujuan)
 

@@ -146,6 +146,9 @@ class XlwingsBook:
         lebar = max((len(b) for b in isi), default=0)
         return [b + [None] * (lebar - len(b)) for b in isi]
 
+    def ingat(self, sheet: str) -> None:
+        """Nothing to keep: Excel holds the workbook open."""
+
     # ---- the unit of work ---------------------------------------------------------------------------------
 
     @property

@@ -21,9 +21,10 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..domain.teks import ada_karakter_ilegal, tanpa_karakter_ilegal
+from . import tembolok
 from .format_sel import FORMAT_TANGGAL, FORMAT_WAKTU
 from .lembar_xml import BentukTidakDikenal, GayaXml, Segmen, tulis_ke_lembar
-from .zip_bagian import BagianZip, kompres, salin_dengan_ganti
+from .zip_bagian import BagianZip, data_mentah, kompres, salin_dengan_ganti
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -70,9 +71,11 @@ class XmlBook:
         self.path = path
         with zipfile.ZipFile(path) as z:
             self._bagian, self._bagian_gaya = _peta_sheet(z)
+            self._info = {i.filename: i for i in z.infolist()}
         self._calamine: Any = python_calamine.CalamineWorkbook.from_path(str(path))
         self._nilai: dict[str, list[list[Any]]] = {}
         self.perubahan: dict[str, dict[int, list[Segmen]]] = {}
+        self._diingat: set[str] = set()
 
     def sheet_names(self) -> list[str]:
         return list(self._bagian)
@@ -81,6 +84,10 @@ class XmlBook:
         if sheet not in self._nilai:
             if sheet not in self._bagian:
                 raise KeyError(f"Worksheet {sheet} does not exist.")
+            dari_tembolok = self._dari_tembolok(sheet)
+            if dari_tembolok is not None:
+                self._nilai[sheet] = dari_tembolok
+                return dari_tembolok
             if self._calamine is None:  # closed by a save: opened again for a later read
                 import python_calamine
 
@@ -96,6 +103,14 @@ class XmlBook:
                 self._nilai[sheet] = [[v if type(v) is str and v else _seperti_openpyxl(v) for v in b]
                                       for b in baris]
         return self._nilai[sheet]
+
+    def _dari_tembolok(self, sheet: str) -> list[list[Any]] | None:
+        """The sheet's values kept by the command that wrote these very bytes (`tembolok`), if any."""
+        info = self._info.get(self._bagian[sheet])
+        if info is None or info.compress_size < tembolok.UKURAN_MIN:
+            return None
+        with self.path.open("rb") as f:
+            return tembolok.muat(tembolok.kunci(data_mentah(f, info)))
 
     def _baca_openpyxl(self, sheet: str) -> list[list[Any]]:
         from openpyxl import load_workbook
@@ -131,6 +146,10 @@ class XmlBook:
             isi[left - 1 : kanan] = baris
             ubah.setdefault(r, []).append((left, baris))
 
+    def ingat(self, sheet: str) -> None:
+        """After the save, the sheet's values go to `tembolok`, keyed by the bytes saved."""
+        self._diingat.add(sheet)
+
     def read_values(self, sheet: str) -> list[list[Any]]:
         lembar = self._lembar(sheet)
         lebar = max(map(len, lembar), default=0)
@@ -165,6 +184,10 @@ class XmlBook:
         if bersama.berubah:
             ganti[self._bagian_gaya] = kompres([bersama.xml])
         salin_dengan_ganti(self.path, tujuan, ganti)
+        for sheet in self._diingat & self.perubahan.keys():
+            baru = ganti[self._bagian[sheet]]
+            if len(baru.data) >= tembolok.UKURAN_MIN:
+                tembolok.simpan(tembolok.kunci(baru.data), self._nilai[sheet])
 
     def _teks_bagian(self, bagian: str) -> Iterator[str]:
         """A part of the current file as UTF-8 text pieces of a few MB."""

@@ -41,7 +41,8 @@ def kompres(potongan: Iterable[str]) -> BagianZip:
     return BagianZip(b"".join(hasil), crc, ukuran)
 
 
-def _data_mentah(f: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+def data_mentah(f: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+    """A part's bytes as stored in the zip (still compressed)."""
     f.seek(info.header_offset)
     kepala = f.read(30)
     if kepala[:4] != b"PK\x03\x04":
@@ -63,7 +64,7 @@ def salin_dengan_ganti(asal: Path, tujuan: Path, ganti: Mapping[str, BagianZip])
                 baru = ganti[info.filename]
                 data, metode, crc, ukuran = baru.data, zipfile.ZIP_DEFLATED, baru.crc, baru.ukuran
             else:
-                data, metode, crc, ukuran = _data_mentah(f, info), info.compress_type, info.CRC, info.file_size
+                data, metode, crc, ukuran = data_mentah(f, info), info.compress_type, info.CRC, info.file_size
             if max(len(data), ukuran, keluar.tell()) > _BATAS:
                 raise OSError(f"{asal.name} terlalu besar untuk disimpan tanpa zip64 (> 4 GiB)")
             nama = info.filename.encode("utf-8")

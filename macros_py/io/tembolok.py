@@ -1,0 +1,135 @@
+"""Values of a large sheet the fast engine wrote, kept in the user's cache folder for the next command.
+
+Why: step 6 reads the whole Rekap that step 5 wrote; at kabupaten scale parsing its 40 MB of XML again costs
+more than everything else the analysis does. An entry is named by the SHA-256 of the sheet's compressed bytes
+inside the master, so it can only ever stand for exactly those bytes: a master changed in Excel, restored
+from `.bak` or written by another engine simply misses, and the sheet is read from the file as always.
+Entries hold what reading the saved sheet gives (numbers as stored, 16 significant digits, integral ones as
+int; empty text as None); a sheet holding anything else (dates, text with Excel's `_xHHHH_` escapes) is not
+kept. Losing the folder loses nothing but time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+VERSI = 1
+UKURAN_MIN = 1 << 20  # compressed bytes of a sheet part from which keeping its values pays
+ENTRI_MAKS = 4  # newest entries kept (a province-sized Rekap is ~60 MB)
+_POTONGAN = 5_000  # rows per marshal piece: a large sheet is never serialised whole in memory
+_BATAS_INT = 2**53
+
+
+def folder() -> Path:
+    """EVKIN_TEMBOLOK, else the platform's per-user cache folder."""
+    if os.environ.get("EVKIN_TEMBOLOK"):
+        return Path(os.environ["EVKIN_TEMBOLOK"])
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "evkin" / "tembolok"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "evkin" / "tembolok"
+
+
+def kunci(data_terkompresi: bytes) -> str:
+    return hashlib.sha256(data_terkompresi).hexdigest()
+
+
+class _TidakDisimpan(Exception):
+    pass
+
+
+def _angka_tersimpan(v: float) -> int | float:
+    """A number as it reads back from the cell XML (written with 16 significant digits)."""
+    x = float(f"{v:.16g}")
+    return int(x) if x.is_integer() and -_BATAS_INT < x < _BATAS_INT else x
+
+
+_JENIS = frozenset({str, int, float, bool, type(None)})
+
+
+def seperti_dibaca(potongan: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """Rows as a later read of the saved sheet returns them; `_TidakDisimpan` for a value this cache does not
+    reproduce exactly. Checks run over the whole piece at once (a million values at kabupaten scale)."""
+    jenis: set[type] = set()
+    for b in potongan:
+        jenis.update(map(type, b))
+    if not jenis <= _JENIS:
+        raise _TidakDisimpan
+    if str in jenis and "_x" in "\x00".join([v for b in potongan for v in b if type(v) is str]):
+        raise _TidakDisimpan  # readers decode Excel's _x000D_ escapes
+    hasil = []
+    for b in potongan:
+        if float in jenis or int in jenis:
+            b = [(int(v) if v.is_integer() and -_BATAS_INT < v < _BATAS_INT else _angka_tersimpan(v))
+                 if type(v) is float else _angka_tersimpan(v) if type(v) is int and not -_BATAS_INT < v < _BATAS_INT
+                 else v for v in b]
+        if "" in b:
+            b = [None if v == "" else v for v in b]
+        hasil.append(list(b))
+    return hasil
+
+
+def simpan(nama: str, baris: Sequence[Sequence[Any]]) -> None:
+    """Keep the values for the sheet part whose compressed bytes hash to `nama`; failures only cost time."""
+    tujuan = folder()
+    tmp = None
+    try:
+        tujuan.mkdir(parents=True, exist_ok=True)
+        while baris and not any(v is not None for v in baris[-1]):
+            baris = baris[:-1]
+        fd, tmp = tempfile.mkstemp(dir=tujuan, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            _tulis_potongan(f, (VERSI, nama, len(baris)))
+            for i in range(0, len(baris), _POTONGAN):
+                _tulis_potongan(f, seperti_dibaca(baris[i : i + _POTONGAN]))
+        os.replace(tmp, tujuan / nama)
+        tmp = None
+        _pangkas(tujuan)
+    except (OSError, _TidakDisimpan, ValueError):
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _pangkas(tujuan: Path) -> None:
+    entri = sorted((p for p in tujuan.iterdir() if len(p.name) == 64), key=lambda p: p.stat().st_mtime,
+                   reverse=True)
+    for lama in entri[ENTRI_MAKS:]:
+        with contextlib.suppress(OSError):
+            lama.unlink()
+
+
+def _tulis_potongan(f: BinaryIO, isi: Any) -> None:
+    data = marshal.dumps(isi)
+    f.write(len(data).to_bytes(8, "little") + data)
+
+
+def muat(nama: str) -> list[list[Any]] | None:
+    """The kept values for `nama`, or None (no entry, another version, or a damaged file)."""
+    try:
+        data = memoryview((folder() / nama).read_bytes())
+    except OSError:
+        return None
+    potongan = []
+    i = 0
+    try:
+        while i < len(data):
+            n = int.from_bytes(data[i : i + 8], "little")
+            potongan.append(marshal.loads(data[i + 8 : i + 8 + n]))
+            i += 8 + n
+        versi, isi_nama, jumlah = potongan[0]
+    except (EOFError, ValueError, TypeError, IndexError):
+        return None
+    if versi != VERSI or isi_nama != nama:
+        return None
+    baris = [b for p in potongan[1:] for b in p]
+    return baris if len(baris) == jumlah else None

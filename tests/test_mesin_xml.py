@@ -8,7 +8,7 @@ import shutil
 import string
 import zipfile
 from datetime import datetime, timedelta
-from itertools import zip_longest
+from itertools import pairwise, zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -351,6 +351,27 @@ def test_a_part_streamed_in_pieces_of_any_size_is_written_the_same(ukuran: int) 
     akar = ElementTree.fromstring(utuh)
     baris = akar.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row")
     assert [r.get("r") for r in baris][-2:] == ["69", "500"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(batas=st.lists(st.integers(1, 600), max_size=3, unique=True).map(sorted), ukuran=st.integers(50, 5000))
+def test_a_part_written_in_row_ranges_joins_into_the_whole_part(batas: list[int], ukuran: int) -> None:
+    """One large part is written in row ranges on several cores: the ranges, in order, are the whole part,
+    wherever they are cut (inside existing rows, written rows, new rows) and however the old part streams."""
+    from macros_py.io.format_sel import FORMAT_TANGGAL, FORMAT_WAKTU
+    from macros_py.io.lembar_xml import GayaXml, tulis_ke_lembar
+
+    isi = _bagian(KOSONG)
+    xml = isi[XmlBook(KOSONG)._bagian["Seksi Pemerintahan"]].decode()
+    perubahan = {r: [(2, [f"baris {r}", r * 1.5, None, "Naik"])] for r in range(5, 300, 3)}
+    perubahan[9] = [(1, [1, "Sasaran"]), (2, ["Sasaran 2"])]
+    perubahan[550] = [(2, ["jauh", datetime(2026, 10, 6, 9, 0)])]
+    gaya = GayaXml(isi["xl/styles.xml"].decode(), FORMAT_TANGGAL, FORMAT_WAKTU)
+    utuh = "".join(tulis_ke_lembar([xml], perubahan, gaya))
+    potong = [None, *batas, None]
+    sumber = [xml[i : i + ukuran] for i in range(0, len(xml), ukuran)]
+    assert "".join("".join(tulis_ke_lembar(sumber, perubahan, gaya, a, b))
+                   for a, b in pairwise(potong)) == utuh
 
 
 def test_parts_written_in_parallel_equal_those_written_in_one_process(tmp_path: Path,

@@ -18,9 +18,23 @@ def kolom_analisis(skema: Skema) -> tuple[str, ...]:
     return rekap[rekap.index(skema.tabel("bidang").keys[-1]) + 1 :]
 
 
+BARIS_PARALEL = 5_000  # Rekap rows from which the indicators are analysed on all cores
+
+
+def _analisa_semua(rekap: list[dict[str, Any]], periode: str) -> list[dict[str, Any]]:
+    """`analisa_indikator` of every row, in order; a kabupaten's Rekap is split over the cores."""
+    from ..io.paralel import jumlah_pekerja, peta
+
+    n = max(1, -(-len(rekap) // jumlah_pekerja()))
+    potongan = [rekap[i : i + n] for i in range(0, len(rekap), n)]
+    hasil = peta(lambda p: [analisa_indikator(r, periode) for r in p], potongan, bobot=list(map(len, potongan)),
+                 cukup=BARIS_PARALEL)
+    return [dict(r, **a) for r, a in zip(rekap, (a for p in hasil for a in p), strict=True)]
+
+
 def hitung(rekap: list[dict[str, Any]], periode: str, nama_bidang: list[str]) -> tuple[list[dict], list[dict]]:
     """Rekap rows with their analysis, and one summary row per configured bidang (in order) plus the unit."""
-    baris = [dict(r, **analisa_indikator(r, periode)) for r in rekap]
+    baris = _analisa_semua(rekap, periode)
     per_bidang = {r["bidang"]: r for r in ringkasan(baris)}
     kosong = {"jumlah_indikator": 0, "sangat_tinggi": 0, "tinggi": 0, "sedang": 0, "rendah": 0,
               "sangat_rendah": 0, "tanpa_nilai": 0}

@@ -9,6 +9,7 @@ cell. Text is written as an inline string (what openpyxl writes too), so it is n
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -232,6 +233,20 @@ def _ekor_kolom(s: int, nilai: Iterable[Any], gaya: GayaXml) -> list[str | None]
     tanggal = bool(s) and gaya.bertanggal(s)
     angka = "><v>" if s == 0 or tanggal else f' s="{s}"><v>'  # a number in a date column loses the date style
     kosong = f' s="{s}"/>' if s else ""
+    nilai = list(nilai)
+    jenis = set(map(type, nilai))
+    # whole columns of one kind, the usual case, are done by loops that run in C
+    if jenis <= _TEKS_ATAU_KOSONG:
+        peta: dict[str | None, str | None] = {v: None if v.startswith(_AWAL_RUMUS) else ekor_sel(s, v, gaya)
+                                              for v in set(nilai) if v is not None}
+        peta[None] = kosong
+        return list(map(peta.__getitem__, nilai))
+    if jenis <= _ANGKA_ATAU_KOSONG:
+        pola = angka + "%.16g</v></c>"
+        with contextlib.suppress(OverflowError):
+            hasil = [kosong if v is None else pola % v for v in nilai]
+            if "n" not in "".join(hasil):  # no nan or inf among them (refused below)
+                return hasil  # type: ignore[return-value]
     teks: dict[str, str | None] = {}
     hasil: list[str | None] = []
     for v in nilai:
@@ -251,6 +266,10 @@ def _ekor_kolom(s: int, nilai: Iterable[Any], gaya: GayaXml) -> list[str | None]
             e = None
         hasil.append(e)
     return hasil
+
+
+_TEKS_ATAU_KOSONG = frozenset({str, type(None)})
+_ANGKA_ATAU_KOSONG = frozenset({int, float, type(None)})
 
 
 def _sel_blok(nomor: Sequence[int], kiri: int, nilai: Sequence[Sequence[Any]], gaya_kolom: Mapping[int, int],
@@ -370,12 +389,22 @@ def _urai_sel(isi: str) -> dict[int, tuple[int, str]]:
     return {nomor[h]: (int(g) if g else 0, "<c " + p) for (h, g), p in zip(alamat, potongan[1:], strict=True)}
 
 
-def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segmen]],
-                    gaya: GayaXml) -> Iterator[str]:
+def _nomor_baris_terakhir(isi: str) -> int | None:
+    """Number of the last row that starts in `isi` (rows there are complete)."""
+    j = isi.rfind("<row ")
+    m = _ANGKA_R.search(isi, j, isi.find(">", j)) if j >= 0 else None
+    return int(m.group(1)) if m else None
+
+
+def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segmen]], gaya: GayaXml,
+                    dari: int | None = None, sampai: int | None = None) -> Iterator[str]:
     """The part (read as text pieces from `sumber`) with `perubahan` written in, as text pieces; all else
     unchanged. Streams: a sheet of hundreds of thousands of rows is never held whole.
 
     `perubahan`: row -> the writes into that row, in order, each (first column, values) (1-based).
+    `dari`/`sampai`: only this range of rows [dari, sampai) is produced, with the part's head when `dari` is
+    None and its tail when `sampai` is None — how one large part is written in pieces on several cores (the
+    pieces in order make the whole part).
     """
     potongan = iter(sumber)
     buf = ""
@@ -390,7 +419,7 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
     buka = buf.index(">", awal)
     kepala = buf[:awal]
     gaya_kolom = _gaya_kolom(kepala)
-    urutan = sorted(perubahan)
+    urutan = sorted(r for r in perubahan if (dari is None or r >= dari) and (sampai is None or r < sampai))
     tertulis = _SelTertulis(perubahan, urutan, gaya_kolom, gaya)
     i = 0
 
@@ -418,6 +447,8 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
         for p in bagian[1:]:
             r, atribut, dalam = _urai_baris(p)
             keluar += baris_sampai(r)
+            if (dari is not None and r < dari) or (sampai is not None and r >= sampai):
+                continue  # another piece's row
             if i < len(urutan) and urutan[i] == r:
                 atribut = re.sub(r'\s*\bspans="[^"]*"', "", atribut)
                 gaya_baris = None
@@ -437,7 +468,8 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
                 keluar.append("<row " + p)
         return "".join(keluar)
 
-    yield _dimensi_baru(kepala, perubahan) + "<sheetData>"
+    if dari is None:
+        yield _dimensi_baru(kepala, perubahan) + "<sheetData>"
     if buf[buka - 1] == "/":  # <sheetData/>: no rows yet
         ekor = "</sheetData>" + buf[buka + 1 :]
     else:
@@ -450,16 +482,21 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
                 break
             k = buf.rfind("<row ")  # rows before the last start are complete
             if k > 0:
-                yield proses(buf[:k])
+                terakhir = _nomor_baris_terakhir(buf[:k]) if dari is not None or sampai is not None else None
+                if dari is None or terakhir is None or terakhir >= dari:  # else: only an earlier piece's rows
+                    yield proses(buf[:k])
                 buf = buf[k:]
+                if sampai is not None and terakhir is not None and terakhir >= sampai:
+                    break  # every later row belongs to the next pieces
             teks = next(potongan, None)
             if teks is None:
                 raise BentukTidakDikenal("</sheetData> tidak ditemukan")
             buf += teks
     while i < len(urutan):  # rows after the last existing one, 2000 at a time
         yield "".join(baris_sampai(urutan[i + 2000] if i + 2000 < len(urutan) else None))
-    yield ekor
-    yield from potongan
+    if sampai is None:
+        yield ekor
+        yield from potongan
 
 
 def _dimensi_baru(kepala: str, perubahan: Mapping[int, Sequence[Segmen]]) -> str:

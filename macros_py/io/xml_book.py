@@ -12,9 +12,11 @@ fall back to openpyxl with the same writes (`ke_openpyxl`), so correctness never
 from __future__ import annotations
 
 import codecs
+import itertools
+import math
 import posixpath
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from ..domain.teks import ada_karakter_ilegal, tanpa_karakter_ilegal
 from . import tembolok
 from .format_sel import FORMAT_TANGGAL, FORMAT_WAKTU
 from .lembar_xml import BentukTidakDikenal, GayaXml, Segmen, tulis_ke_lembar
-from .zip_bagian import BagianZip, data_mentah, kompres, salin_dengan_ganti
+from .zip_bagian import BagianZip, data_mentah, kompres, salin_dengan_ganti, sambung
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -47,6 +49,26 @@ def _seperti_openpyxl(v: Any) -> Any:
     if t is date:
         return datetime(v.year, v.month, v.day)
     return v
+
+
+Potongan = tuple[str, Mapping[int, Sequence[Segmen]], int | None, int | None, int]
+"""A piece of work of a save: (part, its writes, first row, row after the last (None: to the end), cells)."""
+
+
+def _potongan(bagian: str, ubah: Mapping[int, Sequence[Segmen]], sel: int, ukuran: float) -> list[Potongan]:
+    """A part's writes cut at row boundaries into pieces of about `ukuran` cells, so that one large sheet
+    (Rekap) is written on every core, not on one while the others wait."""
+    jumlah = max(1, math.ceil(sel / ukuran)) if ukuran > 0 else 1
+    if jumlah == 1:
+        return [(bagian, ubah, None, None, sel)]
+    batas: list[int | None] = [None]
+    hitung, per = 0, sel / jumlah
+    for r in sorted(ubah):
+        if hitung >= per * len(batas):
+            batas.append(r)
+        hitung += sum(len(nilai) for _, nilai in ubah[r])
+    batas.append(None)
+    return [(bagian, ubah, a, b, round(per)) for a, b in itertools.pairwise(batas)]
 
 
 def _peta_sheet(z: zipfile.ZipFile) -> tuple[dict[str, str], str]:
@@ -161,26 +183,35 @@ class XmlBook:
         Each written sheet's part is streamed from the old file through the writer into a compressor, in
         parallel when there is much to write.
         """
-        from .paralel import peta
+        from .paralel import jumlah_pekerja, peta
 
         if self._calamine is not None:  # no handle may stay open on the master when it is replaced (Windows)
             getattr(self._calamine, "close", lambda: None)()  # close() exists from python-calamine 0.3
             self._calamine = None
         with zipfile.ZipFile(self.path) as z:
             teks_gaya = z.read(self._bagian_gaya).decode("utf-8")
-        tugas = [(self._bagian[sheet], ubah) for sheet, ubah in self.perubahan.items() if ubah]
+        bagian = [(self._bagian[sheet], ubah) for sheet, ubah in self.perubahan.items() if ubah]
+        sel = [sum(len(nilai) for segmen in ubah.values() for _, nilai in segmen) for _, ubah in bagian]
+        potong = jumlah_pekerja() if sum(sel) >= SEL_PARALEL else 1
+        tugas = [t for (nama, ubah), n in zip(bagian, sel, strict=True)
+                 for t in _potongan(nama, ubah, n, sum(sel) / potong)]
 
-        def tulis(t: tuple[str, dict[int, list[Segmen]]], gaya: GayaXml | None = None) -> tuple[BagianZip, bool]:
+        def tulis(t: Potongan, gaya: GayaXml | None = None) -> tuple[BagianZip, bool]:
             gaya = gaya or _gaya(teks_gaya)
-            return kompres(tulis_ke_lembar(self._teks_bagian(t[0]), t[1], gaya)), gaya.berubah
+            nama, ubah, dari, sampai, _ = t
+            teks = tulis_ke_lembar(self._teks_bagian(nama), ubah, gaya, dari, sampai)
+            return kompres(teks, akhir=sampai is None), gaya.berubah
 
-        bobot = [sum(len(nilai) for segmen in ubah.values() for _, nilai in segmen) for _, ubah in tugas]
-        hasil = peta(tulis, tugas, bobot=bobot, cukup=SEL_PARALEL)
+        hasil = peta(tulis, tugas, bobot=[t[4] for t in tugas], cukup=SEL_PARALEL)
         ganti, bersama = {}, _gaya(teks_gaya)
-        for t, (isi, berubah) in zip(tugas, hasil, strict=True):
-            # a part that added cell formats did so on its own copy of the style table: it is rebuilt here
-            # against the one shared table (parts that added none refer only to formats that already existed)
-            ganti[t[0]] = tulis(t, bersama)[0] if berubah else isi
+        for nama, ubah in bagian:
+            milik = [h for t, h in zip(tugas, hasil, strict=True) if t[0] == nama]
+            if any(berubah for _, berubah in milik):
+                # a part that added cell formats did so on its own copy of the style table: it is rebuilt here
+                # against the one shared table (parts that added none refer only to formats that already existed)
+                ganti[nama] = tulis((nama, ubah, None, None, 0), bersama)[0]
+            else:
+                ganti[nama] = sambung([isi for isi, _ in milik])
         if bersama.berubah:
             ganti[self._bagian_gaya] = kompres([bersama.xml])
         salin_dengan_ganti(self.path, tujuan, ganti)

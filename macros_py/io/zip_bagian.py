@@ -9,7 +9,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -28,8 +28,12 @@ class BagianZip:
     ukuran: int
 
 
-def kompres(potongan: Iterable[str]) -> BagianZip:
-    """Encode (UTF-8) and deflate text pieces as they come: the text is never held whole."""
+def kompres(potongan: Iterable[str], akhir: bool = True) -> BagianZip:
+    """Encode (UTF-8) and deflate text pieces as they come: the text is never held whole.
+
+    `akhir=False` ends the stream with a sync flush instead of the final block, so that another stream can
+    follow it (`sambung`): how one large part is compressed in pieces on several cores.
+    """
     kompresor = zlib.compressobj(TINGKAT_KOMPRESI, zlib.DEFLATED, -15)
     hasil, crc, ukuran = [], 0, 0
     for teks in potongan:
@@ -37,8 +41,54 @@ def kompres(potongan: Iterable[str]) -> BagianZip:
         crc = zlib.crc32(data, crc)
         ukuran += len(data)
         hasil.append(kompresor.compress(data))
-    hasil.append(kompresor.flush())
+    hasil.append(kompresor.flush() if akhir else kompresor.flush(zlib.Z_SYNC_FLUSH))
     return BagianZip(b"".join(hasil), crc, ukuran)
+
+
+def sambung(bagian: Sequence[BagianZip]) -> BagianZip:
+    """One part from pieces compressed in order, all but the last with `akhir=False`."""
+    crc = bagian[0].crc
+    for b in bagian[1:]:
+        crc = crc32_gabung(crc, b.crc, b.ukuran)
+    return BagianZip(b"".join(b.data for b in bagian), crc, sum(b.ukuran for b in bagian))
+
+
+def _gf2_kali(matriks: Sequence[int], vektor: int) -> int:
+    hasil, i = 0, 0
+    while vektor:
+        if vektor & 1:
+            hasil ^= matriks[i]
+        vektor >>= 1
+        i += 1
+    return hasil
+
+
+def _gf2_kuadrat(matriks: Sequence[int]) -> list[int]:
+    return [_gf2_kali(matriks, baris) for baris in matriks]
+
+
+def crc32_gabung(crc1: int, crc2: int, panjang2: int) -> int:
+    """CRC-32 of A+B from the CRCs of A and B and the length of B: zlib's crc32_combine, which Python's zlib
+    module does not expose (appending len(B) zero bits to A's CRC by repeated squaring of the shift operator)."""
+    if panjang2 <= 0:
+        return crc1
+    ganjil = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
+    genap = _gf2_kuadrat(ganjil)  # two bits
+    ganjil = _gf2_kuadrat(genap)  # four bits
+    while True:
+        genap = _gf2_kuadrat(ganjil)
+        if panjang2 & 1:
+            crc1 = _gf2_kali(genap, crc1)
+        panjang2 >>= 1
+        if not panjang2:
+            break
+        ganjil = _gf2_kuadrat(genap)
+        if panjang2 & 1:
+            crc1 = _gf2_kali(ganjil, crc1)
+        panjang2 >>= 1
+        if not panjang2:
+            break
+    return crc1 ^ crc2
 
 
 def data_mentah(f: BinaryIO, info: zipfile.ZipInfo) -> bytes:

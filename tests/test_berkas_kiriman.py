@@ -562,6 +562,32 @@ def test_greater_letters_pattern(count: int, column: int) -> None:
     assert (pattern.fullmatch(huruf_kolom(column + 1).encode()) is not None) == (column + 1 > count)
 
 
+referensi = st.one_of(
+    st.builds(lambda c, r: f"{huruf_kolom(c)}{r}", st.integers(1, 400), st.integers(1, 40_000)),
+    st.text(alphabet="AZaz019 -$\"", max_size=9),  # not canonical
+)
+
+
+@given(
+    baris=st.lists(st.one_of(st.integers(1, 40_000).map(str), st.text(alphabet="019a -", max_size=8)), max_size=4),
+    sel=st.lists(referensi, max_size=6),
+    batas=st.tuples(st.integers(1, 30_000), st.integers(1, 300)),
+)
+@settings(max_examples=300, database=None, deadline=None)
+def test_one_search_finds_what_the_separate_checks_find(baris: list[str], sel: list[str],
+                                                        batas: tuple[int, int]) -> None:
+    """The fast path's two combined searches find something exactly when one of the five checks they stand
+    for (canonical row, canonical cell, row limit for rows and cells, column limit) would."""
+    isi = "".join(f'<row r="{r}">' for r in baris) + "".join(f'<c r="{c}"/>' for c in sel)
+    isi = isi.encode()
+    unusual_row, unusual_cell = bk._unusual_patterns(*batas)
+    cell_row, cell_column, row = bk._limit_patterns(*batas)
+    assert (unusual_row.search(isi) is not None) == (
+        bk._RE_ROW_NOT_CANONICAL.search(isi) is not None or row.search(isi) is not None)
+    assert (unusual_cell.search(isi) is not None) == any(
+        p.search(isi) is not None for p in (bk._RE_CELL_NOT_CANONICAL, cell_row, cell_column))
+
+
 # ---------------------------------------------------------------------------------------------- the API
 
 

@@ -286,6 +286,7 @@ def test_fast_and_openpyxl_engines_leave_identical_workbooks(_langkah_4: Path, t
     monkeypatch.setattr(pengumpulan, "BERKAS_PARALEL", 0)
     monkeypatch.setattr(xml_book, "SEL_PARALEL", 0)
     monkeypatch.setattr(tembolok, "UKURAN_MIN", 0)
+    monkeypatch.setattr(tembolok, "SEL_MIN", 0)
     muat, dipakai = tembolok.muat, []
     monkeypatch.setattr(tembolok, "muat", lambda nama: dipakai.append(muat(nama)) or dipakai[-1])
     cepat = _jalankan_5_6(_langkah_4, tmp_path / "cepat", evkin)

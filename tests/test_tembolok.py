@@ -49,6 +49,7 @@ baris = st.lists(st.lists(nilai, min_size=3, max_size=3), min_size=1, max_size=3
 def test_values_kept_equal_what_parsing_the_saved_sheet_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                isi: list[list[Any]], mulai: int) -> None:
     monkeypatch.setattr(tembolok, "UKURAN_MIN", 0)
+    monkeypatch.setattr(tembolok, "SEL_MIN", 0)
     monkeypatch.setenv("EVKIN_TEMBOLOK", tempfile.mkdtemp(dir=tmp_path))  # one folder per example
     sumber, hasil = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     shutil.copyfile(KOSONG, sumber)
@@ -65,6 +66,7 @@ def test_values_kept_equal_what_parsing_the_saved_sheet_gives(tmp_path: Path, mo
 
 def _rekap_diingat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(tembolok, "UKURAN_MIN", 0)
+    monkeypatch.setattr(tembolok, "SEL_MIN", 0)
     path = tmp_path / "m.xlsx"
     shutil.copyfile(KOSONG, path)
     book = XmlBook(path)
@@ -96,6 +98,7 @@ def test_a_damaged_entry_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_only_sheets_named_by_the_action_are_kept_and_dates_never(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tembolok, "UKURAN_MIN", 0)
+    monkeypatch.setattr(tembolok, "SEL_MIN", 0)
     path = tmp_path / "m.xlsx"
     shutil.copyfile(KOSONG, path)
     book = XmlBook(path)
@@ -108,6 +111,8 @@ def test_only_sheets_named_by_the_action_are_kept_and_dates_never(tmp_path: Path
 
 def test_only_the_newest_entries_stay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for i in range(tembolok.ENTRI_MAKS + 3):
-        tembolok.simpan(f"{i:064x}", [[i]])
+        sementara = tembolok.siapkan([[i]])
+        assert sementara is not None
+        tembolok.namai(sementara, f"{i:064x}")
     assert len(list(tembolok.folder().iterdir())) == tembolok.ENTRI_MAKS
     assert tembolok.muat(f"{tembolok.ENTRI_MAKS + 2:064x}") == [[tembolok.ENTRI_MAKS + 2]]

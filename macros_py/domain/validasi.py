@@ -261,6 +261,14 @@ def validasi_lembar(
     aturan = [_Aturan.dari(k, posisi[k.key]) for k in kolom]
     isian = [a.indeks for a in aturan if a.kolom.key != "no"]  # a row with only its number is an empty row
     lebar = max(a.indeks for a in aturan) + 1
+    kunci_normal: dict[Any, str] = {}  # the same kegiatan, choices... repeat down the sheet
+
+    def normal_ingat(v: Any) -> str:
+        n = kunci_normal.get(v)
+        if n is None:
+            n = kunci_normal[v] = normal(v)
+        return n
+
     for r in range(r_header + 1, len(baris) + 1):
         isi = baris[r - 1]
         if len(isi) < lebar:
@@ -287,7 +295,7 @@ def validasi_lembar(
                 if a.jenis == _RINGKAS:
                     teks = " ".join(teks.split())
                 if a.pilihan is not None and teks:
-                    cocok = a.pilihan.get(normal(teks))
+                    cocok = a.pilihan.get(normal_ingat(teks))
                     if cocok is None:
                         p.galat(f"{huruf_kolom(a.indeks + 1)}{r}",
                                 f"{k.judul}: '{teks}' bukan pilihan yang sah ({', '.join(k.pilihan)}).")
@@ -297,7 +305,7 @@ def validasi_lembar(
                 p.galat(f"{huruf_kolom(a.indeks + 1)}{r}", f"{k.judul} wajib diisi.")
         if data.get("no") is None:
             data["no"] = len(kiriman.baris) + 1
-        kunci = tuple(normal(data.get(x)) for x in KOLOM_IDENTITAS_INDIKATOR)
+        kunci = tuple(normal_ingat(data.get(x)) for x in KOLOM_IDENTITAS_INDIKATOR)
         if kunci[-1]:
             if kunci in dilihat:
                 p.galat(f"{huruf_kolom(posisi['indikator'])}{r}",

@@ -718,7 +718,7 @@ def _scan_sheet(content: bytes, batas: Batas, where: str, budget: list[int]) -> 
         raise _Reject(f"{where} berisi jauh lebih banyak data selain sel daripada wajarnya; berkas ditolak")
     if _plain_markup(content) and _RE_PREFIXED_CELL_OR_ROW.search(content) is None:
         _validate(content, where)
-        hidden = _fast_sheet_scan(content, batas, where)
+        hidden = _fast_sheet_scan(content, batas, where, cells)  # no ":c " here: cells counts "<c "
         if hidden is not None:
             return hidden, cells
     return _exact_sheet_scan(content, batas, where, budget), cells
@@ -761,7 +761,20 @@ def _limit_patterns(
     )
 
 
-def _fast_sheet_scan(content: bytes, batas: Batas, where: str) -> set[int] | None:
+@functools.lru_cache(maxsize=8)
+def _unusual_patterns(rows: int, columns: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """One search per kind for anything the separate checks act on: a row reference that is not canonical
+    or beyond the limit, and a cell reference likewise. Files within the limits (nearly all) then cost two
+    passes instead of five."""
+    number = _greater_number(rows)
+    return (
+        re.compile(rb'<row r="(?:(?![1-9][0-9]{0,6}")|' + number + rb'")'),
+        re.compile(rb'<c r="(?:(?![A-Z]{1,3}[1-9][0-9]{0,6}")|[A-Z]{1,3}' + number + rb'"|'
+                   + _greater_letters(columns) + rb"[1-9])"),
+    )
+
+
+def _fast_sheet_scan(content: bytes, batas: Batas, where: str, cell_count: int) -> set[int] | None:
     """Byte-level checks for well-formed, plain-markup sheets; None means "use the exact walk".
 
     Applies when every <c> and <row> starts with a canonical r="..." (what Excel, LibreOffice and
@@ -772,20 +785,25 @@ def _fast_sheet_scan(content: bytes, batas: Batas, where: str) -> set[int] | Non
     row_count = content.count(b"<row ")
     if row_count > batas.baris_per_lembar:
         raise _too_many_rows(batas, where)
-    if content.count(b'<row r="') != row_count or _RE_ROW_NOT_CANONICAL.search(content) is not None:
+    unusual_row, unusual_cell = _unusual_patterns(batas.baris_per_lembar, batas.kolom_per_lembar)
+    rows_usual = unusual_row.search(content) is None
+    if content.count(b'<row r="') != row_count or (
+            not rows_usual and _RE_ROW_NOT_CANONICAL.search(content) is not None):
         return None
-    cell_count = content.count(b"<c ")
     if cell_count > batas.baris_per_lembar * batas.kolom_per_lembar:
         raise _too_many_rows(batas, where)
-    if content.count(b'<c r="') != cell_count or _RE_CELL_NOT_CANONICAL.search(content) is not None:
+    cells_usual = unusual_cell.search(content) is None
+    if content.count(b'<c r="') != cell_count or (
+            not cells_usual and _RE_CELL_NOT_CANONICAL.search(content) is not None):
         return None
-    cell_row_beyond, cell_column_beyond, row_beyond = _limit_patterns(
-        batas.baris_per_lembar, batas.kolom_per_lembar
-    )
-    if row_beyond.search(content) is not None or cell_row_beyond.search(content) is not None:
-        raise _too_many_rows(batas, where)
-    if cell_column_beyond.search(content) is not None:
-        raise _too_many_columns(batas, where)
+    if not (rows_usual and cells_usual):
+        cell_row_beyond, cell_column_beyond, row_beyond = _limit_patterns(
+            batas.baris_per_lembar, batas.kolom_per_lembar
+        )
+        if row_beyond.search(content) is not None or cell_row_beyond.search(content) is not None:
+            raise _too_many_rows(batas, where)
+        if cell_column_beyond.search(content) is not None:
+            raise _too_many_columns(batas, where)
     for match in _RE_DIMENSION.finditer(content):
         _check_dimension(match.group(1).decode("ascii", errors="replace"), batas, where)
     depth = _fast_depth(content)

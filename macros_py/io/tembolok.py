@@ -17,15 +17,18 @@ import marshal
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-VERSI = 1
-UKURAN_MIN = 1 << 20  # compressed bytes of a sheet part from which keeping its values pays
+VERSI = 2
+SEL_MIN = 50_000  # cells of a written sheet from which its values are kept
+UKURAN_MIN = 256 << 10  # compressed bytes of a sheet part from which a read looks for kept values
 ENTRI_MAKS = 4  # newest entries kept (a province-sized Rekap is ~60 MB)
 _POTONGAN = 5_000  # rows per marshal piece: a large sheet is never serialised whole in memory
 _BATAS_INT = 2**53
+_SEMENTARA = ".tmp-"
 
 
 def folder() -> Path:
@@ -76,34 +79,51 @@ def seperti_dibaca(potongan: Sequence[Sequence[Any]]) -> list[list[Any]]:
     return hasil
 
 
-def simpan(nama: str, baris: Sequence[Sequence[Any]]) -> None:
-    """Keep the values for the sheet part whose compressed bytes hash to `nama`; failures only cost time."""
-    tujuan = folder()
+def siapkan(baris: Sequence[Sequence[Any]]) -> Path | None:
+    """Write an entry for these rows under a temporary name (in a worker, while the sheet part itself is being
+    written); `namai` gives it its name once the part's bytes are known. None when the rows are not kept."""
     tmp = None
     try:
+        tujuan = folder()
         tujuan.mkdir(parents=True, exist_ok=True)
         while baris and not any(v is not None for v in baris[-1]):
             baris = baris[:-1]
-        fd, tmp = tempfile.mkstemp(dir=tujuan, prefix=".tmp-")
+        fd, tmp = tempfile.mkstemp(dir=tujuan, prefix=_SEMENTARA)
         with os.fdopen(fd, "wb") as f:
-            _tulis_potongan(f, (VERSI, nama, len(baris)))
+            _tulis_potongan(f, (VERSI, len(baris)))
             for i in range(0, len(baris), _POTONGAN):
                 _tulis_potongan(f, seperti_dibaca(baris[i : i + _POTONGAN]))
-        os.replace(tmp, tujuan / nama)
-        tmp = None
-        _pangkas(tujuan)
     except (OSError, _TidakDisimpan, ValueError):
-        pass
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        buang(Path(tmp) if tmp else None)
+        return None
+    return Path(tmp)
+
+
+def namai(sementara: Path, nama: str) -> None:
+    """The entry written by `siapkan` becomes the one for the sheet part whose compressed bytes hash to `nama`."""
+    try:
+        os.replace(sementara, sementara.parent / nama)
+        _pangkas(sementara.parent)
+    except OSError:
+        buang(sementara)
+
+
+def buang(sementara: Path | None) -> None:
+    if sementara is not None:
+        with contextlib.suppress(OSError):
+            sementara.unlink()
 
 
 def _pangkas(tujuan: Path) -> None:
-    entri = sorted((p for p in tujuan.iterdir() if len(p.name) == 64), key=lambda p: p.stat().st_mtime,
-                   reverse=True)
-    for lama in entri[ENTRI_MAKS:]:
+    """Only the newest entries stay; temporary files of a killed run go after an hour."""
+    entri = []
+    for p in tujuan.iterdir():
+        with contextlib.suppress(OSError):
+            if len(p.name) == 64:
+                entri.append((p.stat().st_mtime, p))
+            elif p.name.startswith(_SEMENTARA) and p.stat().st_mtime < time.time() - 3600:
+                p.unlink()
+    for _, lama in sorted(entri, reverse=True)[ENTRI_MAKS:]:
         with contextlib.suppress(OSError):
             lama.unlink()
 
@@ -126,10 +146,10 @@ def muat(nama: str) -> list[list[Any]] | None:
             n = int.from_bytes(data[i : i + 8], "little")
             potongan.append(marshal.loads(data[i + 8 : i + 8 + n]))
             i += 8 + n
-        versi, isi_nama, jumlah = potongan[0]
+        versi, jumlah = potongan[0]
     except (EOFError, ValueError, TypeError, IndexError):
         return None
-    if versi != VERSI or isi_nama != nama:
+    if versi != VERSI:
         return None
     baris = [b for p in potongan[1:] for b in p]
     return baris if len(baris) == jumlah else None

@@ -17,6 +17,7 @@ import math
 import posixpath
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,13 @@ def _seperti_openpyxl(v: Any) -> Any:
 
 Potongan = tuple[str, Mapping[int, Sequence[Segmen]], int | None, int | None, int]
 """A piece of work of a save: (part, its writes, first row, row after the last (None: to the end), cells)."""
+
+
+@dataclass(frozen=True)
+class _Ingat:
+    """Work of a save besides the parts: the values of `sheet` written for `tembolok`."""
+
+    sheet: str
 
 
 def _potongan(bagian: str, ubah: Mapping[int, Sequence[Segmen]], sel: int, ukuran: float) -> list[Potongan]:
@@ -202,23 +210,37 @@ class XmlBook:
             teks = tulis_ke_lembar(self._teks_bagian(nama), ubah, gaya, dari, sampai)
             return kompres(teks, akhir=sampai is None), gaya.berubah
 
-        hasil = peta(tulis, tugas, bobot=[t[4] for t in tugas], cukup=SEL_PARALEL)
-        ganti, bersama = {}, _gaya(teks_gaya)
-        for nama, ubah in bagian:
-            milik = [h for t, h in zip(tugas, hasil, strict=True) if t[0] == nama]
-            if any(berubah for _, berubah in milik):
-                # a part that added cell formats did so on its own copy of the style table: it is rebuilt here
-                # against the one shared table (parts that added none refer only to formats that already existed)
-                ganti[nama] = tulis((nama, ubah, None, None, 0), bersama)[0]
-            else:
-                ganti[nama] = sambung([isi for isi, _ in milik])
-        if bersama.berubah:
-            ganti[self._bagian_gaya] = kompres([bersama.xml])
-        salin_dengan_ganti(self.path, tujuan, ganti)
-        for sheet in self._diingat & self.perubahan.keys():
-            baru = ganti[self._bagian[sheet]]
-            if len(baru.data) >= tembolok.UKURAN_MIN:
-                tembolok.simpan(tembolok.kunci(baru.data), self._nilai[sheet])
+        # the values of a large sheet the action named (`ingat`) are written for `tembolok` on a core meanwhile
+        ukuran = {sheet: sum(map(len, self._nilai[sheet])) for sheet in self._diingat if sheet in self.perubahan}
+        diingat = [_Ingat(sheet) for sheet, n in ukuran.items() if n >= tembolok.SEL_MIN]
+
+        def kerjakan(t: Potongan | _Ingat) -> tuple[BagianZip, bool] | Path | None:
+            return tembolok.siapkan(self._nilai[t.sheet]) if isinstance(t, _Ingat) else tulis(t)
+
+        bobot = [t[4] for t in tugas] + [ukuran[t.sheet] // 2 for t in diingat]
+        hasil = peta(kerjakan, [*tugas, *diingat], bobot=bobot, cukup=SEL_PARALEL)
+        ditulis: list[tuple[BagianZip, bool]] = hasil[: len(tugas)]  # type: ignore[assignment]
+        sementara: dict[str, Path | None] = {t.sheet: h for t, h in zip(diingat, hasil[len(tugas) :], strict=True)}
+        try:
+            ganti, bersama = {}, _gaya(teks_gaya)
+            for nama, ubah in bagian:
+                milik = [h for t, h in zip(tugas, ditulis, strict=True) if t[0] == nama]
+                if any(berubah for _, berubah in milik):
+                    # a part that added cell formats did so on its own copy of the style table: it is rebuilt
+                    # against the one shared table (parts that added none refer only to formats that existed)
+                    ganti[nama] = tulis((nama, ubah, None, None, 0), bersama)[0]
+                else:
+                    ganti[nama] = sambung([isi for isi, _ in milik])
+            if bersama.berubah:
+                ganti[self._bagian_gaya] = kompres([bersama.xml])
+            salin_dengan_ganti(self.path, tujuan, ganti)
+            for sheet, tmp in sementara.items():
+                if tmp is not None:
+                    tembolok.namai(tmp, tembolok.kunci(ganti[self._bagian[sheet]].data))
+                    sementara[sheet] = None
+        finally:
+            for tmp in sementara.values():
+                tembolok.buang(tmp)  # a failed save leaves no entry behind
 
     def _teks_bagian(self, bagian: str) -> Iterator[str]:
         """A part of the current file as UTF-8 text pieces of a few MB."""

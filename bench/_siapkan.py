@@ -74,7 +74,10 @@ class Skenario:
         return sorted(self.kiriman.glob("*.xlsx"))
 
     def env(self) -> dict[str, str]:
-        return dict(os.environ, EVKIN_SCHEMA=str(self.skema), EVKIN_TUNGGU="5")
+        """The product as users run it, with this scenario's schema, and the values `himpun` keeps for
+        `analisa` (io.tembolok) in the scenario's folder rather than the user's cache."""
+        return dict(os.environ, EVKIN_SCHEMA=str(self.skema), EVKIN_TUNGGU="5",
+                    EVKIN_TEMBOLOK=str(self.folder / "tembolok"))
 
 
 def perintah_evkin() -> list[str]:

@@ -416,7 +416,10 @@ def _ganti_rekap(book: Book, skema: Skema, baru_per_bidang: dict[str, list[dict[
     lama = [b for b in mentah if not baris_kosong(b)]
     baru = [b for b in lama if b[i_bidang] not in baru_per_bidang]
     for nama, baris in baru_per_bidang.items():
-        baru += [[nama if k == "bidang" else r.get(k) for k in tabel.keys] for r in baris]
+        for r in baris:
+            b = list(map(r.get, tabel.keys))
+            b[i_bidang] = nama
+            baru.append(b)
     posisi = {n: i for i, n in enumerate(urutan_bidang)}
     baru.sort(key=lambda b: (posisi.get(b[i_bidang], len(posisi)), b[i_no] or 0))
     kosong = [[None] * len(tabel.keys) for _ in range(max(0, len(mentah) - len(baru)))]

@@ -57,7 +57,7 @@ def baca_tabel(book: Book, tabel: Tabel) -> list[dict[str, Any]]:
 
 def tulis_tabel(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]], mulai: int = 0, hapus_sisa: int = 0) -> None:
     """Write rows (dicts) starting at data row index `mulai`; blank `hapus_sisa` rows after them."""
-    nilai = [[b.get(k) for k in tabel.keys] for b in baris]
+    nilai = [list(map(b.get, tabel.keys)) for b in baris]
     nilai += [[None] * len(tabel.keys) for _ in range(hapus_sisa)]
     if nilai:
         book.write(tabel.sheet, tabel.baris_data + mulai, tabel.kolom_awal, nilai)

@@ -375,6 +375,20 @@ def test_a_part_written_in_row_ranges_joins_into_the_whole_part(batas: list[int]
                    for a, b in pairwise(potong)) == utuh
 
 
+@settings(max_examples=100, deadline=None)
+@given(potongan=st.lists(st.lists(st.text(max_size=2000), max_size=3), min_size=1, max_size=5))
+def test_pieces_deflated_apart_join_into_one_part_with_the_right_crc(potongan: list[list[str]]) -> None:
+    import zlib
+
+    from macros_py.io.zip_bagian import kompres, sambung
+
+    bagian = sambung([kompres(p, akhir=i == len(potongan) - 1) for i, p in enumerate(potongan)])
+    utuh = "".join("".join(p) for p in potongan).encode()
+    pengurai = zlib.decompressobj(-15)
+    assert pengurai.decompress(bagian.data) + pengurai.flush() == utuh and pengurai.eof
+    assert (bagian.crc, bagian.ukuran) == (zlib.crc32(utuh), len(utuh))
+
+
 def test_parts_written_in_parallel_equal_those_written_in_one_process(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from macros_py.io import xml_book

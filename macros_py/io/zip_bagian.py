@@ -69,25 +69,13 @@ def _gf2_kuadrat(matriks: Sequence[int]) -> list[int]:
 
 def crc32_gabung(crc1: int, crc2: int, panjang2: int) -> int:
     """CRC-32 of A+B from the CRCs of A and B and the length of B: zlib's crc32_combine, which Python's zlib
-    module does not expose (appending len(B) zero bits to A's CRC by repeated squaring of the shift operator)."""
-    if panjang2 <= 0:
-        return crc1
-    ganjil = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
-    genap = _gf2_kuadrat(ganjil)  # two bits
-    ganjil = _gf2_kuadrat(genap)  # four bits
-    while True:
-        genap = _gf2_kuadrat(ganjil)
+    module does not expose (appending len(B) zero bytes to A's CRC by repeated squaring of the shift operator)."""
+    operator = _gf2_kuadrat(_gf2_kuadrat([0xEDB88320] + [1 << n for n in range(31)]))  # four zero bits
+    while panjang2 > 0:
+        operator = _gf2_kuadrat(operator)  # one zero byte, then 2, 4, 8... bytes
         if panjang2 & 1:
-            crc1 = _gf2_kali(genap, crc1)
+            crc1 = _gf2_kali(operator, crc1)
         panjang2 >>= 1
-        if not panjang2:
-            break
-        ganjil = _gf2_kuadrat(genap)
-        if panjang2 & 1:
-            crc1 = _gf2_kali(ganjil, crc1)
-        panjang2 >>= 1
-        if not panjang2:
-            break
     return crc1 ^ crc2
 
 

@@ -283,6 +283,9 @@ def _sel_blok(nomor: Sequence[int], kiri: int, nilai: Sequence[Sequence[Any]], g
     lebar = len(nilai[0])
     huruf = [_huruf_kolom(k) for k in range(kiri, kiri + lebar)]
     kolom = [_ekor_kolom(gaya_kolom.get(kiri + j, 0), [b[j] for b in nilai], gaya) for j in range(lebar)]
+    if not any(None in k or "" in k for k in kolom):  # every row has every cell: one template for all
+        semua = "".join(f'<c r="{h}{{0}}"{{{j + 1}}}' for j, h in enumerate(huruf))
+        return [semua.format(r, *ekor) for r, ekor in zip(nomor, zip(*kolom, strict=True), strict=True)]
     pola: dict[tuple[bool, ...], str] = {}
     hasil: list[str | None] = []
     for r, ekor in zip(nomor, zip(*kolom, strict=True), strict=True):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import marshal
 import os
 import sys
@@ -58,25 +59,25 @@ _JENIS = frozenset({str, int, float, bool, type(None)})
 
 
 def seperti_dibaca(potongan: Sequence[Sequence[Any]]) -> list[list[Any]]:
-    """Rows as a later read of the saved sheet returns them; `_TidakDisimpan` for a value this cache does not
-    reproduce exactly. Checks run over the whole piece at once (a million values at kabupaten scale)."""
-    jenis: set[type] = set()
-    for b in potongan:
-        jenis.update(map(type, b))
-    if not jenis <= _JENIS:
-        raise _TidakDisimpan
-    if str in jenis and "_x" in "\x00".join([v for b in potongan for v in b if type(v) is str]):
-        raise _TidakDisimpan  # readers decode Excel's _x000D_ escapes
+    """Rows as a later read of the saved sheet returns them (short rows padded with None, as reads pad them);
+    `_TidakDisimpan` for a value this cache does not reproduce exactly. Works column by column: a column of
+    text or blanks (half of Rekap) is checked by loops in C, only number columns are converted value by value."""
     hasil = []
-    for b in potongan:
+    for kolom in itertools.zip_longest(*potongan):
+        jenis = set(map(type, kolom))
+        if not jenis <= _JENIS:
+            raise _TidakDisimpan
+        if str in jenis:
+            if "_x" in "\x00".join([v for v in kolom if type(v) is str]):
+                raise _TidakDisimpan  # readers decode Excel's _x000D_ escapes
+            if "" in kolom:
+                kolom = tuple(None if v == "" else v for v in kolom)
         if float in jenis or int in jenis:
-            b = [(int(v) if v.is_integer() and -_BATAS_INT < v < _BATAS_INT else _angka_tersimpan(v))
-                 if type(v) is float else _angka_tersimpan(v) if type(v) is int and not -_BATAS_INT < v < _BATAS_INT
-                 else v for v in b]
-        if "" in b:
-            b = [None if v == "" else v for v in b]
-        hasil.append(list(b))
-    return hasil
+            kolom = tuple((int(v) if v.is_integer() and -_BATAS_INT < v < _BATAS_INT else _angka_tersimpan(v))
+                          if type(v) is float else _angka_tersimpan(v)
+                          if type(v) is int and not -_BATAS_INT < v < _BATAS_INT else v for v in kolom)
+        hasil.append(kolom)
+    return [list(b) for b in zip(*hasil, strict=True)]
 
 
 def siapkan(baris: Sequence[Sequence[Any]]) -> Path | None:

@@ -35,6 +35,7 @@ _ANGKA_R = re.compile(r'\br="(\d+)"')
 _SEL_ALAMAT = re.compile(r'<c r="([A-Z]{1,3})\d+"(?:[^>]*?\ss="(\d+)")?')
 _NOMOR: dict[str, int] = {}
 _GAYA = re.compile(r'\bs="(\d+)"')
+_SPANS = re.compile(r'\s*\bspans="[^"]*"')
 _KOLOM = re.compile(r"<col\b([^>]*)/?>")
 _ATRIBUT = re.compile(r'(\w+)="([^"]*)"')
 _DIMENSI = re.compile(r'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"\s*/>')
@@ -368,12 +369,13 @@ def _urai_baris(potongan: str) -> tuple[int, str, str]:
     return int(m.group(1)), kepala, potongan[akhir + 1 : tutup]
 
 
-def _semua_di_kanan(isi: str, kolom: int) -> bool:
-    """Whether every cell of a row's inner XML lies left of `kolom` (cells are in column order)."""
+def _semua_di_kanan(isi: str, kolom: int, beralamat: bool = False) -> bool:
+    """Whether every cell of a row's inner XML lies left of `kolom` (cells are in column order).
+    `beralamat`: every cell is already known to start with its address (checked once for many rows)."""
     if not isi:
         return True
     j = isi.rfind('<c r="')
-    if j < 0 or isi.count("<c ") != isi.count('<c r="'):
+    if j < 0 or (not beralamat and isi.count("<c ") != isi.count('<c r="')):
         return False
     m = _SEL_ALAMAT.match(isi, j)
     return m is not None and nomor_kolom(m.group(1)) < kolom
@@ -446,6 +448,7 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
         bagian = isi.split("<row ")
         if bagian[0].strip():
             raise BentukTidakDikenal("isi <sheetData> tidak dikenal")
+        beralamat = isi.count("<c ") == isi.count('<c r="')  # every cell of these rows starts with r=
         keluar: list[str] = []
         for p in bagian[1:]:
             r, atribut, dalam = _urai_baris(p)
@@ -453,13 +456,14 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
             if (dari is not None and r < dari) or (sampai is not None and r >= sampai):
                 continue  # another piece's row
             if i < len(urutan) and urutan[i] == r:
-                atribut = re.sub(r'\s*\bspans="[^"]*"', "", atribut)
+                if "spans=" in atribut:
+                    atribut = _SPANS.sub("", atribut)
                 gaya_baris = None
                 if 'customFormat="1"' in atribut and (g := _GAYA.search(atribut)):
                     gaya_baris = int(g.group(1))
                 segmen = perubahan[r]
                 sel = tertulis.untuk(i) if gaya_baris is None else None
-                if sel is not None and _semua_di_kanan(dalam, segmen[0][0]):
+                if sel is not None and _semua_di_kanan(dalam, segmen[0][0], beralamat):
                     # new cells right of every existing cell (analysis columns added to Rekap rows): the existing
                     # cells are kept as one piece, unparsed
                     keluar.append(f"<row {atribut}>{dalam}{sel}</row>")

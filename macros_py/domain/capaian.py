@@ -62,6 +62,7 @@ Predikat (bands used with Permendagri 86/2017; checked on the rounded capaian)
 
 from __future__ import annotations
 
+import functools
 import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -180,6 +181,7 @@ def _format_persen(nilai: float) -> str:
     return teks.replace(".", ",")
 
 
+@functools.lru_cache(maxsize=256)  # a Rekap repeats a handful of spellings: 200,000 rows call this
 def normalisasi_cara_hitung(cara_hitung: str) -> str:
     """Canonical cara hitung; why: typed cells vary in case and spacing ('nilai akhir', 'Rata rata')."""
     kunci = " ".join(str(cara_hitung).split()).casefold()
@@ -189,6 +191,7 @@ def normalisasi_cara_hitung(cara_hitung: str) -> str:
         raise ValueError(f"Cara hitung tidak dikenal: {cara_hitung!r}") from None
 
 
+@functools.lru_cache(maxsize=256)
 def normalisasi_polaritas(polaritas: str) -> str:
     """Canonical polaritas ('Naik'/'Turun'); raises ValueError for anything else."""
     kunci = str(polaritas).strip().casefold()

@@ -284,9 +284,12 @@ def _sel_blok(nomor: Sequence[int], kiri: int, nilai: Sequence[Sequence[Any]], g
     lebar = len(nilai[0])
     huruf = [_huruf_kolom(k) for k in range(kiri, kiri + lebar)]
     kolom = [_ekor_kolom(gaya_kolom.get(kiri + j, 0), [b[j] for b in nilai], gaya) for j in range(lebar)]
-    if not any(None in k or "" in k for k in kolom):  # every row has every cell: one template for all
-        semua = "".join(f'<c r="{h}{{0}}"{{{j + 1}}}' for j, h in enumerate(huruf))
-        return [semua.format(r, *ekor) for r, ekor in zip(nomor, zip(*kolom, strict=True), strict=True)]
+    ada = [j for j, k in enumerate(kolom) if any(k) or None in k]  # blank columns ("" in every row) hold no cell
+    if not any(None in kolom[j] or "" in kolom[j] for j in ada):  # every row has the same cells: one template
+        semua = "".join(f'<c r="{huruf[j]}{{0}}"{{{i + 1}}}' for i, j in enumerate(ada))
+        isi = [kolom[j] for j in ada]
+        return [semua.format(r, *ekor) for r, ekor in zip(nomor, zip(*isi, strict=True), strict=True)] if isi \
+            else [""] * len(nomor)
     pola: dict[tuple[bool, ...], str] = {}
     hasil: list[str | None] = []
     for r, ekor in zip(nomor, zip(*kolom, strict=True), strict=True):

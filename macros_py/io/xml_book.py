@@ -34,6 +34,10 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 _BATAS_INT = 2**53
 SEL_PARALEL = 200_000  # written cells from which the sheet parts are rebuilt on all cores
+# Relative costs that deal the save's work evenly over the cores (measured at kabupaten scale): each part or
+# piece costs about as much as this many written cells besides its cells; keeping a sheet's values for
+# `tembolok` costs 2/5 of writing them.
+BIAYA_TUGAS = 3_000
 
 
 def _gaya(teks: str) -> GayaXml:
@@ -217,7 +221,7 @@ class XmlBook:
         def kerjakan(t: Potongan | _Ingat) -> tuple[BagianZip, bool] | Path | None:
             return tembolok.siapkan(self._nilai[t.sheet]) if isinstance(t, _Ingat) else tulis(t)
 
-        bobot = [t[4] for t in tugas] + [ukuran[t.sheet] // 2 for t in diingat]
+        bobot = [t[4] + BIAYA_TUGAS for t in tugas] + [ukuran[t.sheet] * 2 // 5 for t in diingat]
         hasil = peta(kerjakan, [*tugas, *diingat], bobot=bobot, cukup=SEL_PARALEL)
         ditulis: list[tuple[BagianZip, bool]] = hasil[: len(tugas)]  # type: ignore[assignment]
         sementara: dict[str, Path | None] = {t.sheet: h for t, h in zip(diingat, hasil[len(tugas) :], strict=True)}

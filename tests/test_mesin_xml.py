@@ -74,6 +74,8 @@ blok = st.tuples(st.sampled_from(SHEET_UJI), st.integers(1, 80), st.integers(1, 
 @given(tulisan=st.lists(blok, min_size=1, max_size=6))
 @example(tulisan=[("Konfigurasi", 29, 16, [[None, None, ""], [990138423329661.1, 244138735028328.0, None]]),
                   ("Log", 41, 30, [[None], [948552350593531.9]])])  # huge numbers in date-formatted cells
+@example(tulisan=[("Seksi Pemerintahan", 67, 34, [[datetime(2083, 6, 27, 18, 12, 50)]]),
+                  ("Seksi Pemerintahan", 67, 34, [[9940]])])  # a number over a date written earlier in the action
 def test_same_writes_give_same_file_values_on_both_engines(tmp_path: Path, tulisan) -> None:
     cepat, lambat = tmp_path / "cepat.xlsx", tmp_path / "lambat.xlsx"
     for p in (cepat, lambat):

@@ -354,6 +354,8 @@ def _baris_umum(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int],
                 s = lama[0]
             else:
                 s = _gaya_sel_baru(gaya_kolom.get(k, 0) if gaya_baris is None else gaya_baris, v, gaya)
+            if v is not None and v != "":
+                s = gaya.untuk(s, v)  # the cell's format from now on, also for a later write into it
             ekor = ekor_sel(s, v, gaya)
             sel[k] = (s, f'<c r="{ref}"{ekor}' if ekor else "")
     return "".join(sel[k][1] for k in sorted(sel))

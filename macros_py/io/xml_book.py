@@ -169,15 +169,21 @@ class XmlBook:
         ubah = self.perubahan.setdefault(sheet, {})
         # characters XML cannot hold are looked for in the block's text at once (they are rare)
         ilegal = ada_karakter_ilegal("\n".join([v for b in values for v in b if type(v) is str]))
+        if len(lembar) < top - 1 + len(values):
+            lembar.extend([] for _ in range(top - 1 + len(values) - len(lembar)))
         for r, baris in enumerate(values, start=top):
-            while len(lembar) < r:
-                lembar.append([])
             isi = lembar[r - 1]
-            kanan = left - 1 + len(baris)
-            if len(isi) < kanan:
-                isi.extend([None] * (kanan - len(isi)))
             baris = [tanpa_karakter_ilegal(v) if type(v) is str else v for v in baris] if ilegal else list(baris)
-            isi[left - 1 : kanan] = baris
+            if not isi and left == 1:
+                # a new row is its one write: the row and the write share one list (a province Rekap is
+                # 200,000 of them). A later write into the row changes that list too, which leaves the merged
+                # writes unchanged: the last write of each cell, that is the row as it now is, still wins.
+                lembar[r - 1] = baris
+            else:
+                kanan = left - 1 + len(baris)
+                if len(isi) < kanan:
+                    isi.extend([None] * (kanan - len(isi)))
+                isi[left - 1 : kanan] = baris
             ubah.setdefault(r, []).append((left, baris))
 
     def ingat(self, sheet: str) -> None:

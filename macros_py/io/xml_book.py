@@ -7,6 +7,8 @@ kabupaten-sized master (tens of bidang sheets, a Rekap of 30,000 rows) costs ten
 This engine costs what the action touches. Values read back are those openpyxl would give (integral numbers
 as int, dates as datetime, empty text as None), and anything this writer does not understand makes the save
 fall back to openpyxl with the same writes (`ke_openpyxl`), so correctness never depends on the shortcut.
+A large sheet written by one command and read whole by the next (Rekap, from step 5 to step 6) is read from
+`tembolok`, which holds exactly what parsing those bytes would give.
 """
 
 from __future__ import annotations

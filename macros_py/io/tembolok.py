@@ -87,8 +87,10 @@ def siapkan(baris: Sequence[Sequence[Any]]) -> Path | None:
     try:
         tujuan = folder()
         tujuan.mkdir(parents=True, exist_ok=True)
-        while baris and not any(v is not None for v in baris[-1]):
-            baris = baris[:-1]
+        akhir = len(baris)
+        while akhir and not any(v is not None for v in baris[akhir - 1]):
+            akhir -= 1  # trailing blank rows are not kept (reads do not agree on them)
+        baris = baris[:akhir]
         fd, tmp = tempfile.mkstemp(dir=tujuan, prefix=_SEMENTARA)
         with os.fdopen(fd, "wb") as f:
             _tulis_potongan(f, (VERSI, len(baris)))
@@ -148,9 +150,9 @@ def muat(nama: str) -> list[list[Any]] | None:
             potongan.append(marshal.loads(data[i + 8 : i + 8 + n]))
             i += 8 + n
         versi, jumlah = potongan[0]
+        baris = [b for p in potongan[1:] for b in p]
     except (EOFError, ValueError, TypeError, IndexError):
         return None
-    if versi != VERSI:
+    if versi != VERSI or len(baris) != jumlah or not all(type(b) is list for b in baris):
         return None
-    baris = [b for p in potongan[1:] for b in p]
-    return baris if len(baris) == jumlah else None
+    return baris

@@ -3,6 +3,7 @@ parsing the sheet — on real files, against what parsing the saved sheet gives.
 
 from __future__ import annotations
 
+import marshal
 import shutil
 import string
 import tempfile
@@ -93,6 +94,10 @@ def test_a_damaged_entry_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     entri.write_bytes(entri.read_bytes()[: entri.stat().st_size // 2])
     assert tembolok.muat(entri.name) is None
     assert XmlBook(path).read("Rekap", 6, 3, 2)[0] == ["Sasaran 2", 5]
+    salah_bentuk = b"".join(len(d).to_bytes(8, "little") + d
+                            for d in (marshal.dumps((tembolok.VERSI, 2)), marshal.dumps([[1], 2])))
+    entri.write_bytes(salah_bentuk)  # the right count, but not rows
+    assert tembolok.muat(entri.name) is None
 
 
 def test_only_sheets_named_by_the_action_are_kept_and_dates_never(tmp_path: Path,

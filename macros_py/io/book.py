@@ -46,7 +46,8 @@ def baca_tabel_mentah(book: Book, tabel: Tabel) -> list[list[Any]]:
     baris = book.read(tabel.sheet, tabel.baris_data, tabel.kolom_awal, len(tabel.kolom))
     while baris and baris_kosong(baris[-1]):
         baris.pop()
-    return [list(b) + [None] * (len(tabel.kolom) - len(b)) for b in baris]
+    n = len(tabel.kolom)
+    return [b if len(b) == n and type(b) is list else list(b) + [None] * (n - len(b)) for b in baris]
 
 
 def baca_tabel(book: Book, tabel: Tabel) -> list[dict[str, Any]]:

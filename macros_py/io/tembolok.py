@@ -2,8 +2,9 @@
 
 Why: step 6 reads the whole Rekap that step 5 wrote; at kabupaten scale parsing its 40 MB of XML again costs
 more than everything else the analysis does. An entry is named by the SHA-256 of the sheet's compressed bytes
-inside the master, so it can only ever stand for exactly those bytes: a master changed in Excel, restored
-from `.bak` or written by another engine simply misses, and the sheet is read from the file as always.
+inside the master, so it can only ever stand for exactly those bytes: a sheet changed in Excel or saved by
+another engine simply misses and is read from the file as always (a restored `.bak` holding the very same
+bytes hits, rightly).
 Entries hold what reading the saved sheet gives (numbers as stored, 16 significant digits, integral ones as
 int; empty text as None); a sheet holding anything else (dates, text with Excel's `_xHHHH_` escapes) is not
 kept. Losing the folder loses nothing but time.

@@ -228,6 +228,10 @@ class _Aturan:
     atas: float
     pilihan: Mapping[str, str] | None
 
+    def sel(self, r: int) -> str:
+        """The cell of this column in row r, as messages name it."""
+        return f"{huruf_kolom(self.indeks + 1)}{r}"
+
     @classmethod
     def dari(cls, k: KolomSkema, kolom_excel: int) -> _Aturan:
         jenis = _ANGKA if k.tipe in ("angka", "bulat") else _RINGKAS if k.key in KOLOM_TEKS_RINGKAS else _TEKS
@@ -289,7 +293,7 @@ def validasi_lembar(
                 elif nilai is None:
                     data[k.key] = None
                 else:
-                    data[k.key] = _nilai_angka(p, k, nilai, lambda a=a, r=r: f"{huruf_kolom(a.indeks + 1)}{r}")
+                    data[k.key] = _nilai_angka(p, k, nilai, lambda a=a, r=r: a.sel(r))
             else:
                 teks = (nilai if type(nilai) is str else teks_sel(nilai)).strip()
                 if a.jenis == _RINGKAS:
@@ -297,12 +301,11 @@ def validasi_lembar(
                 if a.pilihan is not None and teks:
                     cocok = a.pilihan.get(normal_ingat(teks))
                     if cocok is None:
-                        p.galat(f"{huruf_kolom(a.indeks + 1)}{r}",
-                                f"{k.judul}: '{teks}' bukan pilihan yang sah ({', '.join(k.pilihan)}).")
+                        p.galat(a.sel(r), f"{k.judul}: '{teks}' bukan pilihan yang sah ({', '.join(k.pilihan)}).")
                     teks = cocok or teks
                 data[k.key] = teks or None
             if k.wajib and data[k.key] in (None, ""):
-                p.galat(f"{huruf_kolom(a.indeks + 1)}{r}", f"{k.judul} wajib diisi.")
+                p.galat(a.sel(r), f"{k.judul} wajib diisi.")
         if data.get("no") is None:
             data["no"] = len(kiriman.baris) + 1
         kunci = tuple(normal_ingat(data.get(x)) for x in KOLOM_IDENTITAS_INDIKATOR)

@@ -231,42 +231,31 @@ def _ekor_kolom(s: int, nilai: Iterable[Any], gaya: GayaXml) -> list[str | None]
     None for a value that needs a cell format of its own (a date, formula-like text): such rows take the
     general path, so a format is only added to the workbook for a cell that is actually written with it.
     """
-    tanggal = bool(s) and gaya.bertanggal(s)
-    angka = "><v>" if s == 0 or tanggal else f' s="{s}"><v>'  # a number in a date column loses the date style
-    kosong = f' s="{s}"/>' if s else ""
     nilai = list(nilai)
     jenis = set(map(type, nilai))
+    teks: dict[str | None, str | None] = {None: f' s="{s}"/>' if s else ""}
+
+    def ekor_teks(v: str) -> str | None:
+        e = teks.get(v, "")
+        if e == "":
+            e = teks[v] = None if v.startswith(_AWAL_RUMUS) else ekor_sel(s, v, gaya)
+        return e
+
     # whole columns of one kind, the usual case, are done by loops that run in C
     if jenis <= _TEKS_ATAU_KOSONG:
-        peta: dict[str | None, str | None] = {v: None if v.startswith(_AWAL_RUMUS) else ekor_sel(s, v, gaya)
-                                              for v in set(nilai) if v is not None}
-        peta[None] = kosong
-        return list(map(peta.__getitem__, nilai))
+        for v in set(nilai) - {None}:
+            ekor_teks(v)
+        return list(map(teks.__getitem__, nilai))
     if jenis <= _ANGKA_ATAU_KOSONG:
-        pola = angka + "%.16g</v></c>"
+        # a number typed into a date-formatted column stays a number (`_gaya_sel_baru`)
+        pola = ("><v>" if s == 0 or gaya.bertanggal(s) else f' s="{s}"><v>') + "%.16g</v></c>"
         with contextlib.suppress(OverflowError):
-            hasil = [kosong if v is None else pola % v for v in nilai]
-            if "n" not in "".join(hasil):  # no nan or inf among them (refused below)
+            hasil = [teks[None] if v is None else pola % v for v in nilai]
+            if "n" not in "".join(hasil):  # no nan or inf among them (refused by ekor_sel below)
                 return hasil  # type: ignore[return-value]
-    teks: dict[str, str | None] = {}
-    hasil: list[str | None] = []
-    for v in nilai:
-        t = type(v)
-        e: str | None
-        if t is str:
-            e = teks.get(v, "")
-            if e == "":
-                e = teks[v] = None if v.startswith(_AWAL_RUMUS) else ekor_sel(s, v, gaya)
-        elif (t is int or t is float) and v - v == 0:
-            e = f"{angka}{v:.16g}</v></c>"
-        elif v is None:
-            e = kosong
-        elif t is bool:
-            e = ekor_sel(s, v, gaya)
-        else:
-            e = None
-        hasil.append(e)
-    return hasil
+    return [ekor_teks(v) if type(v) is str else teks[None] if v is None
+            else None if isinstance(v, (date, time, timedelta)) else ekor_sel(_gaya_sel_baru(s, v, gaya), v, gaya)
+            for v in nilai]
 
 
 _TEKS_ATAU_KOSONG = frozenset({str, type(None)})
@@ -284,24 +273,19 @@ def _sel_blok(nomor: Sequence[int], kiri: int, nilai: Sequence[Sequence[Any]], g
     lebar = len(nilai[0])
     huruf = [_huruf_kolom(k) for k in range(kiri, kiri + lebar)]
     kolom = [_ekor_kolom(gaya_kolom.get(kiri + j, 0), [b[j] for b in nilai], gaya) for j in range(lebar)]
-    ada = [j for j, k in enumerate(kolom) if any(k) or None in k]  # blank columns ("" in every row) hold no cell
-    if not any(None in kolom[j] or "" in kolom[j] for j in ada):  # every row has the same cells: one template
-        semua = "".join(f'<c r="{huruf[j]}{{0}}"{{{i + 1}}}' for i, j in enumerate(ada))
-        isi = [kolom[j] for j in ada]
-        return [semua.format(r, *ekor) for r, ekor in zip(nomor, zip(*isi, strict=True), strict=True)] if isi \
-            else [""] * len(nomor)
     pola: dict[tuple[bool, ...], str] = {}
-    hasil: list[str | None] = []
-    for r, ekor in zip(nomor, zip(*kolom, strict=True), strict=True):
-        if None in ekor:
-            hasil.append(None)
-            continue
-        ada = tuple(map(bool, ekor))
-        p = pola.get(ada)
-        if p is None:
-            p = pola[ada] = "".join(f'<c r="{h}{{0}}"{{{j + 1}}}' for j, h in enumerate(huruf) if ada[j])
-        hasil.append(p.format(r, *ekor))
-    return hasil
+
+    def templat(ada: tuple[bool, ...]) -> str:
+        if ada not in pola:
+            pola[ada] = "".join(f'<c r="{h}{{0}}"{{{j + 1}}}' for j, h in enumerate(huruf) if ada[j])
+        return pola[ada]
+
+    ada_sel = tuple(map(any, kolom))  # a column blank ("") in every row holds no cell
+    if not any(None in k or (ada and "" in k) for k, ada in zip(kolom, ada_sel, strict=True)):
+        semua = templat(ada_sel)  # every row has the same cells: one template for all
+        return [semua.format(r, *ekor) for r, ekor in zip(nomor, zip(*kolom, strict=True), strict=True)]
+    return [None if None in ekor else templat(tuple(map(bool, ekor))).format(r, *ekor)
+            for r, ekor in zip(nomor, zip(*kolom, strict=True), strict=True)]
 
 
 class _SelTertulis:

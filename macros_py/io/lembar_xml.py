@@ -207,6 +207,22 @@ def ekor_sel(s: int, nilai: Any, gaya: GayaXml) -> str:
     raise TypeError(f"jenis nilai {type(nilai).__name__} tidak dapat disimpan")
 
 
+BATAS_INT = 2**53  # beyond it a float no longer holds every integer: it is read back as a float
+
+
+def seperti_openpyxl(v: Any) -> Any:
+    """A value as read from a cell (by calamine) turned into what openpyxl reads from the same cell: integral
+    numbers as int, dates as datetime, empty text as None."""
+    t = type(v)
+    if t is str:
+        return v or None
+    if t is float:
+        return int(v) if v.is_integer() and -BATAS_INT < v < BATAS_INT else v
+    if t is date:
+        return datetime(v.year, v.month, v.day)
+    return v
+
+
 def _gaya_kolom(kepala: str) -> dict[int, int]:
     """Column -> style from `<cols>` (what Excel gives a new cell typed into a formatted column)."""
     hasil: dict[int, int] = {}

@@ -24,12 +24,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .lembar_xml import BATAS_INT, seperti_openpyxl
+
 VERSI = 2
 SEL_MIN = 50_000  # cells of a written sheet from which its values are kept
 UKURAN_MIN = 256 << 10  # compressed bytes of a sheet part from which a read looks for kept values
 ENTRI_MAKS = 4  # newest entries kept (a province-sized Rekap is ~60 MB)
 _POTONGAN = 5_000  # rows per marshal piece: a large sheet is never serialised whole in memory
-_BATAS_INT = 2**53
 _SEMENTARA = ".tmp-"
 
 
@@ -51,9 +52,8 @@ class _TidakDisimpan(Exception):
 
 
 def _angka_tersimpan(v: float) -> int | float:
-    """A number as it reads back from the cell XML (written with 16 significant digits)."""
-    x = float(f"{v:.16g}")
-    return int(x) if x.is_integer() and -_BATAS_INT < x < _BATAS_INT else x
+    """A number as it reads back from the cell XML (`lembar_xml` writes 16 significant digits)."""
+    return seperti_openpyxl(float(f"{v:.16g}"))  # type: ignore[no-any-return]
 
 
 _JENIS = frozenset({str, int, float, bool, type(None)})
@@ -74,9 +74,10 @@ def seperti_dibaca(potongan: Sequence[Sequence[Any]]) -> list[list[Any]]:
             if "" in kolom:
                 kolom = tuple(None if v == "" else v for v in kolom)
         if float in jenis or int in jenis:
-            kolom = tuple((int(v) if v.is_integer() and -_BATAS_INT < v < _BATAS_INT else _angka_tersimpan(v))
+            # integral floats, by far the most common, are turned into int inline (exact below BATAS_INT)
+            kolom = tuple((int(v) if v.is_integer() and -BATAS_INT < v < BATAS_INT else _angka_tersimpan(v))
                           if type(v) is float else _angka_tersimpan(v)
-                          if type(v) is int and not -_BATAS_INT < v < _BATAS_INT else v for v in kolom)
+                          if type(v) is int and not -BATAS_INT < v < BATAS_INT else v for v in kolom)
         hasil.append(kolom)
     return [list(b) for b in zip(*hasil, strict=True)]
 

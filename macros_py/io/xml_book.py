@@ -20,7 +20,6 @@ import posixpath
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -28,13 +27,12 @@ from xml.etree import ElementTree
 from ..domain.teks import ada_karakter_ilegal, tanpa_karakter_ilegal
 from . import tembolok
 from .format_sel import FORMAT_TANGGAL, FORMAT_WAKTU
-from .lembar_xml import BentukTidakDikenal, GayaXml, Segmen, tulis_ke_lembar
+from .lembar_xml import BentukTidakDikenal, GayaXml, Segmen, seperti_openpyxl, tulis_ke_lembar
 from .zip_bagian import BagianZip, data_mentah, kompres, salin_dengan_ganti, sambung
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-_BATAS_INT = 2**53
 SEL_PARALEL = 200_000  # written cells from which the sheet parts are rebuilt on all cores
 # Relative costs that deal the save's work evenly over the cores (measured at kabupaten scale): each part or
 # piece costs about as much as this many written cells besides its cells; keeping a sheet's values for
@@ -44,18 +42,6 @@ BIAYA_TUGAS = 3_000
 
 def _gaya(teks: str) -> GayaXml:
     return GayaXml(teks, FORMAT_TANGGAL, FORMAT_WAKTU)
-
-
-def _seperti_openpyxl(v: Any) -> Any:
-    """A calamine value as openpyxl reads the same cell."""
-    t = type(v)
-    if t is str:
-        return v or None
-    if t is float:
-        return int(v) if v.is_integer() and -_BATAS_INT < v < _BATAS_INT else v
-    if t is date:
-        return datetime(v.year, v.month, v.day)
-    return v
 
 
 Potongan = tuple[str, Mapping[int, Sequence[Segmen]], int | None, int | None, int]
@@ -136,7 +122,7 @@ class XmlBook:
                 self._nilai[sheet] = self._baca_openpyxl(sheet)
             else:
                 # text, the most common value, is checked inline; everything else goes through the function
-                self._nilai[sheet] = [[v if type(v) is str and v else _seperti_openpyxl(v) for v in b]
+                self._nilai[sheet] = [[v if type(v) is str and v else seperti_openpyxl(v) for v in b]
                                       for b in baris]
         return self._nilai[sheet]
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,3 +52,11 @@ def master(tmp_path: Path, evkin: Callable[..., Hasil]) -> Path:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tanpa_ekor_kosong(baris: list[list[Any]]) -> list[list[Any]]:
+    """Rows with trailing empty cells and trailing empty rows dropped: engines differ only in how far they pad."""
+    baris = [list(r[: max((i + 1 for i, v in enumerate(r) if v is not None), default=0)]) for r in baris]
+    while baris and not baris[-1]:
+        baris.pop()
+    return baris

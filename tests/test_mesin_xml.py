@@ -22,6 +22,8 @@ from macros_py.io.master import UnitKerja
 from macros_py.io.openpyxl_book import OpenpyxlBook
 from macros_py.io.xml_book import XmlBook
 
+from .conftest import tanpa_ekor_kosong
+
 ROOT = Path(__file__).resolve().parent.parent
 KOSONG = Path(ROOT / "workbook" / "Evaluasi_Kinerja.xlsx")
 SERIAL_MAKS = 2958465  # 31-12-9999, the last date Excel can show
@@ -33,11 +35,8 @@ def _nilai_file(path: Path) -> dict[str, list[list[Any]]]:
     wb = load_workbook(path, data_only=True)
     hasil = {}
     for ws in wb.worksheets:
-        baris = [[None if v == "" else v for v in r] for r in ws.iter_rows(values_only=True)]
-        baris = [r[: max((i + 1 for i, v in enumerate(r) if v is not None), default=0)] for r in baris]
-        while baris and not baris[-1]:
-            baris.pop()
-        hasil[ws.title] = baris
+        hasil[ws.title] = tanpa_ekor_kosong([[None if v == "" else v for v in r]
+                                             for r in ws.iter_rows(values_only=True)])
     return hasil
 
 
@@ -94,11 +93,7 @@ def test_same_writes_give_same_file_values_on_both_engines(tmp_path: Path, tulis
     # what the fast engine reads back from its own file is what openpyxl reads from it
     dibaca = XmlBook(tmp_path / "cepat2.xlsx")
     for sheet, rows in _nilai_file(tmp_path / "cepat2.xlsx").items():
-        ulang = dibaca.read_values(sheet)
-        ulang = [r[: max((i + 1 for i, v in enumerate(r) if v is not None), default=0)] for r in ulang]
-        while ulang and not ulang[-1]:
-            ulang.pop()
-        assert _setara(ulang, rows), sheet
+        assert _setara(tanpa_ekor_kosong(dibaca.read_values(sheet)), rows), sheet
     # every part the writes did not touch is byte-identical to the original
     asli, baru = _bagian(cepat), _bagian(tmp_path / "cepat2.xlsx")
     assert asli.keys() == baru.keys()

@@ -19,20 +19,14 @@ from openpyxl import load_workbook
 from macros_py.io import tembolok
 from macros_py.io.xml_book import XmlBook
 
+from .conftest import tanpa_ekor_kosong
+
 KOSONG = Path(__file__).resolve().parent.parent / "workbook" / "Evaluasi_Kinerja.xlsx"
-
-
-def _rapi(baris: list[list[Any]]) -> list[list[Any]]:
-    """Trailing empty cells and rows dropped: engines differ only in how far they pad."""
-    baris = [r[: max((i + 1 for i, v in enumerate(r) if v is not None), default=0)] for r in baris]
-    while baris and not baris[-1]:
-        baris.pop()
-    return baris
 
 
 def _dibaca(path: Path, sheet: str, monkeypatch: pytest.MonkeyPatch, dengan_tembolok: bool) -> list[list[Any]]:
     monkeypatch.setattr(tembolok, "muat", _MUAT if dengan_tembolok else lambda nama: None)
-    return _rapi(XmlBook(path).read_values(sheet))
+    return tanpa_ekor_kosong(XmlBook(path).read_values(sheet))
 
 
 _MUAT = tembolok.muat

@@ -386,6 +386,37 @@ def _semua_di_kanan(isi: str, kolom: int, beralamat: bool = False) -> bool:
     return m is not None and nomor_kolom(m.group(1)) < kolom
 
 
+class _Sebaku:
+    """Whether a row's existing cells are all among the columns now written and each has its column's style,
+    the style the block gives a new cell (no date format): writing the block's cells in their place is then
+    exactly the general path's merge, without taking the old cells apart. The usual case when submissions are
+    collected again over a previous collection (every bidang sheet and Rekap row is written again).
+
+    Rows written alike have the same cells and styles, so the answer is remembered per such shape.
+    """
+
+    def __init__(self, gaya_kolom: Mapping[int, int], gaya: GayaXml) -> None:
+        self.gaya_kolom, self.gaya = gaya_kolom, gaya
+        self._bentuk: dict[tuple[int, int, tuple[tuple[str, str], ...]], bool] = {}
+
+    def __call__(self, isi: str, kiri: int, lebar: int, beralamat: bool) -> bool:
+        if "<f" in isi:
+            return False  # an overwritten formula goes the general path, which refuses it
+        alamat = _SEL_ALAMAT.findall(isi)
+        if not beralamat and len(alamat) != isi.count("<c "):
+            return False
+        kunci = (kiri, lebar, tuple(alamat))
+        hasil = self._bentuk.get(kunci)
+        if hasil is None:
+            hasil = self._bentuk[kunci] = all(self._sel_baku(h, g, kiri, kiri + lebar) for h, g in alamat)
+        return hasil
+
+    def _sel_baku(self, huruf: str, g: str, kiri: int, kanan: int) -> bool:
+        k = _NOMOR.get(huruf) or _NOMOR.setdefault(huruf, nomor_kolom(huruf))
+        s = self.gaya_kolom.get(k, 0)
+        return kiri <= k < kanan and (int(g) if g else 0) == s and not (s and self.gaya.bertanggal(s))
+
+
 def _urai_sel(isi: str) -> dict[int, tuple[int, str]]:
     """Inner XML of a row -> column -> (style, the cell's XML as it was)."""
     potongan = isi.split("<c ")
@@ -431,6 +462,7 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
     gaya_kolom = _gaya_kolom(kepala)
     urutan = sorted(r for r in perubahan if (dari is None or r >= dari) and (sampai is None or r < sampai))
     tertulis = _SelTertulis(perubahan, urutan, gaya_kolom, gaya)
+    sebaku = _Sebaku(gaya_kolom, gaya)
     i = 0
 
     def baris_sampai(r: int | None) -> list[str]:
@@ -472,6 +504,8 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
                     # new cells right of every existing cell (analysis columns added to Rekap rows): the existing
                     # cells are kept as one piece, unparsed
                     keluar.append(f"<row {atribut}>{dalam}{sel}</row>")
+                elif sel is not None and sebaku(dalam, segmen[0][0], len(segmen[0][1]), beralamat):
+                    keluar.append(f"<row {atribut}>{sel}</row>")  # a row written again, as it was written before
                 else:
                     sel = _baris_umum(r, segmen, gaya_kolom, gaya, _urai_sel(dalam), gaya_baris)
                     keluar.append(f"<row {atribut}>{sel}</row>")

@@ -482,6 +482,29 @@ def test_parts_written_in_parallel_equal_those_written_in_one_process(tmp_path: 
     assert _bagian(tmp_path / "satu.xlsx")["xl/styles.xml"] != _bagian(path)["xl/styles.xml"]
 
 
+def test_sheets_read_together_on_all_cores_equal_sheets_read_one_by_one(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from macros_py.io import xml_book
+
+    path = tmp_path / "m.xlsx"
+    shutil.copyfile(KOSONG, path)
+    book = XmlBook(path)
+    bidang = [s for s in book.sheet_names() if s.startswith("Seksi")]
+    for j, sheet in enumerate(bidang):
+        book.write(sheet, 9, 1, [[i, f"Sasaran {j}.{i}", 2.5 * i, datetime(2026, 10, j + 1)] for i in range(1, 60)])
+    book.simpan_ke(tmp_path / "isi.xlsx")
+    monkeypatch.setattr(xml_book, "BACA_PARALEL", 0)
+    monkeypatch.setenv("EVKIN_PROSES", "2")
+    bersama = XmlBook(tmp_path / "isi.xlsx")
+    bersama.baca_dulu([*bidang, "Tidak Ada", bidang[0]])  # unknown and repeated names are passed over
+    satu_satu = XmlBook(tmp_path / "isi.xlsx")
+    assert len(bidang) >= 4 and set(bersama._nilai) == set(bidang)
+    for sheet in bidang:
+        assert bersama.read_values(sheet) == satu_satu.read_values(sheet), sheet
+    # this process's own reader still reads right after the workers read theirs
+    assert bersama.read_values("Rekap") == satu_satu.read_values("Rekap")
+
+
 def _simpan_ulang_dengan_libreoffice(sumber: Path, folder: Path) -> Path:
     """The workbook as another office program writes it (shared strings, its own styles, row spans...)."""
     import subprocess

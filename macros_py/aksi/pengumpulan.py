@@ -368,9 +368,12 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_buk
         terlambat = batas is not None and konteks.waktu.date() > batas
         penerimaan, bukti_baru = [], []
         rekap_baru: dict[str, list[dict[str, Any]]] = {}
+        bidang = {x["kode"]: x for x in _bidang(konteks)}
+        # the bidang sheets the files replace are read first (together: a kabupaten has dozens)
+        book.baca_dulu([bidang[s.kiriman.kode_bidang]["sheet"] for s in sumber if s.folder is not None])
         for s in sumber:
             k = s.kiriman
-            b = next(x for x in _bidang(konteks) if x["kode"] == k.kode_bidang)
+            b = bidang[k.kode_bidang]
             if s.folder is not None:  # a file: its rows become the bidang sheet's rows in the master
                 tabel = skema.tabel_bidang(b["sheet"])
                 lama = len(baca_tabel_mentah(book, tabel))

@@ -30,6 +30,11 @@ class Book(Protocol):
         """A whole sheet as displayed: formula cells give their result, never their formula text."""
         ...
 
+    def baca_dulu(self, sheets: Sequence[str]) -> None:
+        """A hint: the action is about to read these sheets; an engine that can read them together (on all
+        cores) does so. Others ignore it."""
+        ...
+
     def ingat(self, sheet: str) -> None:
         """A hint: the next command reads this (large) sheet whole; an engine that can keep its values for it
         does so. Others ignore it."""

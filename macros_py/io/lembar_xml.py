@@ -35,6 +35,7 @@ _ANGKA_R = re.compile(r'\br="(\d+)"')
 _SEL_ALAMAT = re.compile(r'<c r="([A-Z]{1,3})\d+"(?:[^>]*?\ss="(\d+)")?')
 _NOMOR: dict[str, int] = {}
 _GAYA = re.compile(r'\bs="(\d+)"')
+_BARIS_BERATRIBUT = re.compile(r'<row (?!r="\d+">)')  # a row with more than its number, or empty
 _SPANS = re.compile(r'\s*\bspans="[^"]*"')
 _KOLOM = re.compile(r"<col\b([^>]*)/?>")
 _ATRIBUT = re.compile(r'(\w+)="([^"]*)"')
@@ -304,6 +305,9 @@ def _sel_blok(nomor: Sequence[int], kiri: int, nilai: Sequence[Sequence[Any]], g
             for r, ekor in zip(nomor, zip(*kolom, strict=True), strict=True)]
 
 
+_SEPARUH_MIN = 20_000  # characters of rows (about 20 Rekap rows) below which rows are merged one by one
+
+
 class _SelTertulis:
     """Cells' XML of the rows written with one block (one segment each), a window of rows at a time so a
     province-sized Rekap is never held whole as XML."""
@@ -387,34 +391,43 @@ def _semua_di_kanan(isi: str, kolom: int, beralamat: bool = False) -> bool:
 
 
 class _Sebaku:
-    """Whether a row's existing cells are all among the columns now written and each has its column's style,
-    the style the block gives a new cell (no date format): writing the block's cells in their place is then
-    exactly the general path's merge, without taking the old cells apart. The usual case when submissions are
-    collected again over a previous collection (every bidang sheet and Rekap row is written again).
+    """Whether the existing cells of a row, or of many rows at once, are all among the columns now written
+    and each has its column's style, the style the block gives a new cell (no date format, no formula):
+    writing the block's cells in their place is then exactly the general path's merge, without taking the old
+    cells apart. The usual case when submissions are collected again over a previous collection (every bidang
+    sheet and Rekap row is written again).
 
-    Rows written alike have the same cells and styles, so the answer is remembered per such shape.
+    One search per (columns written) finds any cell that is not so; rows without one cost no Python per cell.
     """
 
     def __init__(self, gaya_kolom: Mapping[int, int], gaya: GayaXml) -> None:
         self.gaya_kolom, self.gaya = gaya_kolom, gaya
-        self._bentuk: dict[tuple[int, int, tuple[tuple[str, str], ...]], bool] = {}
+        self._pola: dict[tuple[int, int], re.Pattern[str]] = {}
 
-    def __call__(self, isi: str, kiri: int, lebar: int, beralamat: bool) -> bool:
-        if "<f" in isi:
-            return False  # an overwritten formula goes the general path, which refuses it
-        alamat = _SEL_ALAMAT.findall(isi)
-        if not beralamat and len(alamat) != isi.count("<c "):
-            return False
-        kunci = (kiri, lebar, tuple(alamat))
-        hasil = self._bentuk.get(kunci)
-        if hasil is None:
-            hasil = self._bentuk[kunci] = all(self._sel_baku(h, g, kiri, kiri + lebar) for h, g in alamat)
-        return hasil
+    def __call__(self, isi: str, kiri: int, lebar: int) -> bool:
+        pola = self._pola.get((kiri, lebar)) or self._pola.setdefault((kiri, lebar), self._pola_lain(kiri, lebar))
+        # the search first: where rows differ it stops at the first such cell
+        return pola.search(isi) is None and "<f" not in isi and "<c>" not in isi \
+            and isi.count("<c ") == isi.count('<c r="')  # an overwritten formula goes the general path
 
-    def _sel_baku(self, huruf: str, g: str, kiri: int, kanan: int) -> bool:
-        k = _NOMOR.get(huruf) or _NOMOR.setdefault(huruf, nomor_kolom(huruf))
-        s = self.gaya_kolom.get(k, 0)
-        return kiri <= k < kanan and (int(g) if g else 0) == s and not (s and self.gaya.bertanggal(s))
+    def _pola_lain(self, kiri: int, lebar: int) -> re.Pattern[str]:
+        """A cell outside the columns kiri..kiri+lebar-1, or with another style than its column's."""
+        per_gaya: dict[int, list[str]] = {}
+        for k in range(kiri, kiri + lebar):
+            s = self.gaya_kolom.get(k, 0)
+            if not (s and self.gaya.bertanggal(s)):
+                per_gaya.setdefault(s, []).append(_huruf_kolom(k))
+        baku = [f'(?:{_pola_huruf(huruf)})\\d+"' + ('(?![^>]*\\ss=")' if s == 0 else f'[^>]*?\\ss="{s}"')
+                for s, huruf in per_gaya.items()]
+        return re.compile(f'<c r="(?!{"|".join(baku)})' if baku else "<c ")
+
+
+def _pola_huruf(huruf: Sequence[str]) -> str:
+    """Column letters as few character classes (A..Z, AA..AM: `[A...Z]|A[A...M]`): one test per cell."""
+    per_awal: dict[str, list[str]] = {}
+    for h in huruf:
+        per_awal.setdefault(h[:-1], []).append(h[-1])
+    return "|".join(f"{awal}[{''.join(akhir)}]" for awal, akhir in per_awal.items())
 
 
 def _urai_sel(isi: str) -> dict[int, tuple[int, str]]:
@@ -479,9 +492,37 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
             i += 1
         return keluar
 
+    def semua_ditulis_ulang(isi: str) -> str | None:
+        """The complete rows in `isi` when each is written again with a block over cells `sebaku` (the rows
+        checked together, none taken apart); None otherwise."""
+        nonlocal i
+        n = isi.count("<row ")
+        if n == 0 or i + n > len(urutan) or urutan[i + n - 1] - urutan[i] != n - 1:
+            return None
+        nomor = urutan[i : i + n]
+        if (dari is not None and nomor[0] < dari) or (sampai is not None and nomor[-1] >= sampai):
+            return None
+        # rows are in ascending order: n plain rows from the first to the last number are exactly these
+        if not isi.lstrip().startswith(f'<row r="{nomor[0]}">') or _BARIS_BERATRIBUT.search(isi) \
+                or isi.rfind("<row ") != isi.rfind(f'<row r="{nomor[-1]}">'):
+            return None
+        kiri, lebar = perubahan[nomor[0]][0][0], len(perubahan[nomor[0]][0][1])
+        if not sebaku(isi, kiri, lebar):
+            return None
+        sel = [tertulis.untuk(j) for j in range(i, i + n)]  # None: a row written more than once, or a date
+        if None in sel or any(perubahan[r][0][0] != kiri or len(perubahan[r][0][1]) != lebar for r in nomor):
+            return None
+        i += n
+        return "".join([f'<row r="{r}">{s}</row>' for r, s in zip(nomor, sel, strict=True)])
+
     def proses(isi: str) -> str:
         """Complete rows of the old part, with the written rows merged in and new rows inserted."""
         nonlocal i
+        if (ulang := semua_ditulis_ulang(isi)) is not None:
+            return ulang
+        tengah = isi.find("<row ", len(isi) // 2) if len(isi) > _SEPARUH_MIN else -1
+        if tengah > 0:  # the rows that cannot be checked together (a bidang sheet's styled input rows) are few
+            return proses(isi[:tengah]) + proses(isi[tengah:])
         bagian = isi.split("<row ")
         if bagian[0].strip():
             raise BentukTidakDikenal("isi <sheetData> tidak dikenal")
@@ -504,7 +545,7 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
                     # new cells right of every existing cell (analysis columns added to Rekap rows): the existing
                     # cells are kept as one piece, unparsed
                     keluar.append(f"<row {atribut}>{dalam}{sel}</row>")
-                elif sel is not None and sebaku(dalam, segmen[0][0], len(segmen[0][1]), beralamat):
+                elif sel is not None and sebaku(dalam, segmen[0][0], len(segmen[0][1])):
                     keluar.append(f"<row {atribut}>{sel}</row>")  # a row written again, as it was written before
                 else:
                     sel = _baris_umum(r, segmen, gaya_kolom, gaya, _urai_sel(dalam), gaya_baris)

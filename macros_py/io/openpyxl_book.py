@@ -48,6 +48,9 @@ class OpenpyxlBook:
                     cell.data_type = "s"
                     cell.quotePrefix = True
 
+    def baca_dulu(self, sheets: Sequence[str]) -> None:
+        """Nothing to read ahead: the workbook is loaded whole."""
+
     def ingat(self, sheet: str) -> None:
         """Nothing to keep: this engine reads whole workbooks anyway."""
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import itertools
 import math
+import os
 import posixpath
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -38,6 +39,7 @@ SEL_PARALEL = 200_000  # written cells from which the sheet parts are rebuilt on
 # piece costs about as much as this many written cells besides its cells; keeping a sheet's values for
 # `tembolok` costs 2/5 of writing them.
 BIAYA_TUGAS = 3_000
+BACA_PARALEL = 4_000_000  # bytes of sheet XML from which sheets read together are read on all cores
 
 
 def _gaya(teks: str) -> GayaXml:
@@ -95,6 +97,7 @@ class XmlBook:
             self._bagian, self._bagian_gaya = _peta_sheet(z)
             self._info = {i.filename: i for i in z.infolist()}
         self._calamine: Any = python_calamine.CalamineWorkbook.from_path(str(path))
+        self._pid = os.getpid()
         self._nilai: dict[str, list[list[Any]]] = {}
         self.perubahan: dict[str, dict[int, list[Segmen]]] = {}
         self._diingat: set[str] = set()
@@ -104,27 +107,38 @@ class XmlBook:
 
     def _lembar(self, sheet: str) -> list[list[Any]]:
         if sheet not in self._nilai:
-            if sheet not in self._bagian:
-                raise KeyError(f"Worksheet {sheet} does not exist.")
-            dari_tembolok = self._dari_tembolok(sheet)
-            if dari_tembolok is not None:
-                self._nilai[sheet] = dari_tembolok
-                return dari_tembolok
-            if self._calamine is None:  # closed by a save: opened again for a later read
-                import python_calamine
-
-                self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
-            try:
-                baris = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            except BaseException as e:  # calamine panics (a Rust panic) on e.g. a date beyond year 9999
-                if type(e).__name__ != "PanicException":
-                    raise
-                self._nilai[sheet] = self._baca_openpyxl(sheet)
-            else:
-                # text, the most common value, is checked inline; everything else goes through the function
-                self._nilai[sheet] = [[v if type(v) is str and v else seperti_openpyxl(v) for v in b]
-                                      for b in baris]
+            self._nilai[sheet] = self._baca(sheet)
         return self._nilai[sheet]
+
+    def _baca(self, sheet: str) -> list[list[Any]]:
+        """A sheet's values from the file (or from `tembolok`)."""
+        if sheet not in self._bagian:
+            raise KeyError(f"Worksheet {sheet} does not exist.")
+        dari_tembolok = self._dari_tembolok(sheet)
+        if dari_tembolok is not None:
+            return dari_tembolok
+        if self._calamine is None or self._pid != os.getpid():
+            # closed by a save, or inherited by a forked worker (whose reads would move the parent's file offset)
+            import python_calamine
+
+            self._calamine, self._pid = python_calamine.CalamineWorkbook.from_path(str(self.path)), os.getpid()
+        try:
+            baris = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except BaseException as e:  # calamine panics (a Rust panic) on e.g. a date beyond year 9999
+            if type(e).__name__ != "PanicException":
+                raise
+            return self._baca_openpyxl(sheet)
+        # text, the most common value, is checked inline; everything else goes through the function
+        return [[v if type(v) is str and v else seperti_openpyxl(v) for v in b] for b in baris]
+
+    def baca_dulu(self, sheets: Sequence[str]) -> None:
+        """The sheets not read yet, read on all cores when they are many (a kabupaten's bidang sheets, read
+        again when submissions are collected a second time)."""
+        from .paralel import peta
+
+        belum = [s for s in dict.fromkeys(sheets) if s in self._bagian and s not in self._nilai]
+        ukuran = [self._info[self._bagian[s]].file_size if self._bagian[s] in self._info else 0 for s in belum]
+        self._nilai.update(zip(belum, peta(self._baca, belum, bobot=ukuran, cukup=BACA_PARALEL), strict=True))
 
     def _dari_tembolok(self, sheet: str) -> list[list[Any]] | None:
         """The sheet's values kept by the command that wrote these very bytes (`tembolok`), if any."""

@@ -28,7 +28,8 @@ TAHUN, PERIODE = 2026, "TW3"
 WAKTU = {
     "init": "2026-10-05T07:30", "disposisi": "2026-10-05T08:00", "format": "2026-10-05T08:50",
     "distribusi": "2026-10-05T09:00", "rapat": "2026-10-05T12:00", "himpun": "2026-10-06T09:00",
-    "selesai5": "2026-10-06T10:00", "analisa": "2026-10-06T11:00", "status": "2026-10-06T12:00",
+    "himpun_ulang": "2026-10-06T09:30", "selesai5": "2026-10-06T10:00", "analisa": "2026-10-06T11:00",
+    "status": "2026-10-06T12:00",
 }
 
 
@@ -189,12 +190,13 @@ def siapkan(skala: Skala, folder: Path, info=print) -> Skenario:  # type: ignore
     return sk
 
 
-def master_baru(sk: Skenario, nama: str) -> Path:
-    """A fresh copy of the steps 1–4 master in its own folder (no .bak, no bukti folder from a previous run)."""
+def master_baru(sk: Skenario, nama: str, asal: Path | None = None) -> Path:
+    """A fresh copy of the steps 1–4 master (or of `asal`) in its own folder (no .bak, no bukti folder from a
+    previous run)."""
     folder = sk.folder / "jalan" / nama
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     master = folder / "Evaluasi_Kinerja.xlsx"
-    shutil.copyfile(sk.master_1_4, master)
+    shutil.copyfile(asal or sk.master_1_4, master)
     return master

@@ -10,8 +10,13 @@ product accepts. Then, side by side (medians of --ulang runs):
 
   (a) the product, as users run it: `evkin himpun DIR`, `evkin langkah selesai 5`, `evkin analisa`
       (separate processes, master saved each time), alone and end to end;
+  (a') collecting again: the same `evkin himpun DIR` run a second time, over the master that already holds
+      the first collection (every bidang sheet and Rekap row rewritten: what the Kasubag runs after corrected
+      files come in during step 5); the analysis that follows is the same work as in (a);
   (b) the naive path: pandas.read_excel(engine="openpyxl") per file, concat, openpyxl load of the master,
       rewrite Rekap, save (one process);
+  (b') the same naive path over the master holding the first collection (the master the performance issue
+      measured: its bidang sheets and a full Rekap make openpyxl's load and save the bulk of the time);
   (c) the read floor: python-calamine, and fastexcel when installed, reading the same files (in-process);
   (d) the product's submission reading alone: baca_berkas_kiriman over all files (in-process), and the same
       plus validasi_lembar.
@@ -160,8 +165,9 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
     env = sk.env()
     berkas = [str(p) for p in sk.berkas]
     hasil: dict[str, Baris] = {k: Baris() for k in (
-        "himpun", "selesai5", "analisa", "e2e", "e2e_ha", "naif", "naif_baca", "naif_master", "calamine",
-        "fastexcel", "proyek_baca", "proyek_validasi", "proyek_paralel")}
+        "himpun", "himpun_ulang", "selesai5", "analisa", "e2e", "e2e_ha", "e2e_ulang", "e2e_ha_ulang", "naif",
+        "naif_baca", "naif_master", "naif_ulang", "naif_ulang_master", "calamine", "fastexcel", "proyek_baca",
+        "proyek_validasi", "proyek_paralel")}
     lain: dict[str, object] = {"berkas_mib": sum(p.stat().st_size for p in sk.berkas) / 2**20}
     nama = sk.skala.nama
 
@@ -169,6 +175,7 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
     for i in range(ulang):
         master = master_baru(sk, f"proyek{i}")
         langkah = [("himpun", WAKTU["himpun"], ("himpun", str(sk.kiriman))),
+                   ("himpun_ulang", WAKTU["himpun_ulang"], ("himpun", str(sk.kiriman))),
                    ("selesai5", WAKTU["selesai5"], ("langkah", "selesai", "5")),
                    ("analisa", WAKTU["analisa"], ("analisa",))]
         jumlah: dict[str, float] = {}
@@ -187,32 +194,41 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
             if kunci == "himpun":
                 lain["peringatan_himpun"] = u.keluar.count("peringatan:")
                 lain["master_sesudah_himpun_mib"] = master.stat().st_size / 2**20
-        if len(jumlah) < 3:
+                terisi = sk.folder / "jalan" / "terisi.xlsx"  # for (b'): the master holding a collection
+                shutil.copyfile(master, terisi)
+        if len(jumlah) < len(langkah):
             break
-        hasil["e2e"].detik.append(sum(jumlah.values()))
-        hasil["e2e_ha"].detik.append(jumlah["himpun"] + jumlah["analisa"])
-        hasil["e2e"].rss.append(max(hasil["himpun"].rss + hasil["selesai5"].rss + hasil["analisa"].rss))
+        for awal, e2e, ha in (("himpun", "e2e", "e2e_ha"), ("himpun_ulang", "e2e_ulang", "e2e_ha_ulang")):
+            hasil[e2e].detik.append(jumlah[awal] + jumlah["selesai5"] + jumlah["analisa"])
+            hasil[ha].detik.append(jumlah[awal] + jumlah["analisa"])
+            hasil[e2e].rss.append(max(hasil[awal].rss + hasil["selesai5"].rss + hasil["analisa"].rss))
         lain["master_akhir"] = master
 
     # (b) the naive path, as a process
     from macros_py.schema import muat_skema
 
     rekap = muat_skema(sk.skema).tabel("rekap")
-    for i in range(ulang):
-        master = master_baru(sk, f"naif{i}")
-        info(f"[{nama}] run {i + 1}/{ulang}: naive pandas+openpyxl ...")
-        u = ukur([sys.executable, str(JALUR), "naif", "--master", str(master), "--sheet", rekap.sheet,
-                  "--baris-data", str(rekap.baris_data), *berkas], env, batas_detik)
-        if not u.ok:
-            hasil["naif"].catatan = _gagal(u)
-            hasil["naif"].rss += [u.rss_mib] if u.rss_mib else []
-            break
-        fase = json.loads(u.keluar)
-        hasil["naif"].detik.append(u.detik)
-        hasil["naif"].rss += [u.rss_mib] if u.rss_mib else []
-        hasil["naif_baca"].detik.append(fase["baca"])
-        hasil["naif_master"].detik.append(fase["muat"] + fase["tulis"] + fase["simpan"])
-        lain["naif_fase"] = fase
+    terisi = sk.folder / "jalan" / "terisi.xlsx"
+    for kunci, asal in (("naif", sk.master_1_4), ("naif_ulang", terisi)):
+        if not asal.exists():
+            hasil[kunci].catatan = "no master"
+            continue
+        for i in range(ulang):
+            master = master_baru(sk, f"{kunci}{i}", asal)
+            info(f"[{nama}] run {i + 1}/{ulang}: naive pandas+openpyxl" + (" again ..." if asal == terisi else " ..."))
+            u = ukur([sys.executable, str(JALUR), "naif", "--master", str(master), "--sheet", rekap.sheet,
+                      "--baris-data", str(rekap.baris_data), *berkas], env, batas_detik)
+            if not u.ok:
+                hasil[kunci].catatan = _gagal(u)
+                hasil[kunci].rss += [u.rss_mib] if u.rss_mib else []
+                break
+            fase = json.loads(u.keluar)
+            hasil[kunci].detik.append(u.detik)
+            hasil[kunci].rss += [u.rss_mib] if u.rss_mib else []
+            if kunci == "naif":
+                hasil["naif_baca"].detik.append(fase["baca"])
+            hasil[f"{kunci}_master"].detik.append(fase["muat"] + fase["tulis"] + fase["simpan"])
+            lain[f"{kunci}_fase"] = fase
 
     # (c) read floor and (d) the product's reading, in-process (after one warm-up pass)
     for kunci, cara in (("calamine", "calamine"), ("fastexcel", "fastexcel"), ("proyek_baca", "proyek"),
@@ -473,9 +489,14 @@ def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[
         ("analisa", "(a) evkin analisa                   (process)"),
         ("e2e_ha", "(a) himpun + analisa"),
         ("e2e", "(a) end to end: himpun+selesai 5+analisa"),
+        ("himpun_ulang", "(a') evkin himpun DIR again         (process)"),
+        ("e2e_ha_ulang", "(a') himpun again + analisa"),
+        ("e2e_ulang", "(a') end to end, collecting again"),
         ("naif", "(b) naive pandas+openpyxl           (process)"),
         ("naif_baca", "    of which pandas.read_excel x files + concat"),
         ("naif_master", "    of which master load + write Rekap + save"),
+        ("naif_ulang", "(b') naive, master holding a collection"),
+        ("naif_ulang_master", "    of which master load + write Rekap + save"),
         ("calamine", "(c) floor python-calamine           (in-proc)"),
         ("fastexcel", "(c) floor fastexcel                 (in-proc)"),
         ("proyek_baca", "(d) baca_berkas_kiriman x files     (in-proc)"),
@@ -492,7 +513,11 @@ def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[
         keluaran.append(f"{label:52}" + "".join(f"{fungsi(hasil[n][0], hasil[n][1]):>{lebar}}" for n in nama_skala))
 
     baris_rasio("naive / project himpun (<1: naive is faster)", lambda h, _l: rasio(h["naif"].t, h["himpun"].t))
+    baris_rasio("naive / project himpun + analisa", lambda h, _l: rasio(h["naif"].t, h["e2e_ha"].t))
     baris_rasio("naive / project end to end", lambda h, _l: rasio(h["naif"].t, h["e2e"].t))
+    baris_rasio("collecting again: (b') / (a') himpun + analisa",
+        lambda h, _l: rasio(h["naif_ulang"].t, h["e2e_ha_ulang"].t))
+    baris_rasio("collecting again: (b') / (a') end to end", lambda h, _l: rasio(h["naif_ulang"].t, h["e2e_ulang"].t))
     baris_rasio("project read (d) / calamine floor", lambda h, _l: rasio(h["proyek_baca"].t, h["calamine"].t))
     baris_rasio("project read (d) / fastexcel floor", lambda h, _l: rasio(h["proyek_baca"].t, h["fastexcel"].t))
     baris_rasio("project read+validate / calamine floor",
@@ -510,7 +535,8 @@ def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[
         hb, hc = hasil["B"][0], hasil["C"][0]
         keluaran.append(f"C/B ratios (rows ratio {SKALA['C'].total_baris / SKALA['B'].total_baris:.2f}): "
                    + ", ".join(f"{k} {rasio(hc[k].t, hb[k].t)}" for k in
-                               ("himpun", "analisa", "e2e", "naif", "calamine", "proyek_baca", "proyek_validasi")))
+                               ("himpun", "himpun_ulang", "analisa", "e2e", "e2e_ulang", "naif", "naif_ulang",
+                                "calamine", "proyek_baca", "proyek_validasi")))
     if "A" in hasil and "B" in hasil:
         ha, hb = hasil["A"][0], hasil["B"][0]
         keluaran.append(f"B/A ratios (rows ratio {SKALA['B'].total_baris / SKALA['A'].total_baris:.1f}): "
@@ -556,10 +582,11 @@ def main() -> int:
         print()
         print(f"Times: median of {a.ulang} runs ({a.ulang_c} at C); s = seconds, M = peak RSS MiB of that process")
         print("\n".join(cetak(hasil)), flush=True)
-        if "naif_fase" in hasil[skala[-1]][1]:
-            fase = hasil[skala[-1]][1]["naif_fase"]
-            print(f"naive phases at {skala[-1]} (last run): " + ", ".join(
-                f"{k} {v:.2f} s" if isinstance(v, float) else f"{k} {v}" for k, v in fase.items()))  # type: ignore[union-attr]
+        for kunci, label in (("naif_fase", "naive"), ("naif_ulang_fase", "naive again")):
+            if kunci in hasil[skala[-1]][1]:
+                fase = hasil[skala[-1]][1][kunci]
+                print(f"{label} phases at {skala[-1]} (last run): " + ", ".join(
+                    f"{k} {v:.2f} s" if isinstance(v, float) else f"{k} {v}" for k, v in fase.items()))  # type: ignore[union-attr]
         print()
         print("Start-up")
         sk_a = skenario.get("A") or siap.siapkan(SKALA["A"], akar / "A", info)

@@ -369,14 +369,13 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_buk
         penerimaan, bukti_baru = [], []
         rekap_baru: dict[str, list[dict[str, Any]]] = {}
         bidang = {x["kode"]: x for x in _bidang(konteks)}
-        # the bidang sheets the files replace are read first (together: a kabupaten has dozens)
-        book.baca_dulu([bidang[s.kiriman.kode_bidang]["sheet"] for s in sumber if s.folder is not None])
         for s in sumber:
             k = s.kiriman
             b = bidang[k.kode_bidang]
             if s.folder is not None:  # a file: its rows become the bidang sheet's rows in the master
                 tabel = skema.tabel_bidang(b["sheet"])
-                lama = len(baca_tabel_mentah(book, tabel))
+                # the old rows are blanked without being read (a kabupaten's sheets hold 30,000 of them)
+                lama = book.baris_terakhir(tabel.sheet) - tabel.baris_data + 1
                 tulis_tabel(book, tabel, k.baris, hapus_sisa=max(0, lama - len(k.baris)))
             rekap_baru[b["nama"]] = k.baris
             bukti = _simpan_bukti(k, s.folder, folder_bukti, konteks, b)

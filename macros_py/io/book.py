@@ -30,9 +30,9 @@ class Book(Protocol):
         """A whole sheet as displayed: formula cells give their result, never their formula text."""
         ...
 
-    def baca_dulu(self, sheets: Sequence[str]) -> None:
-        """A hint: the action is about to read these sheets; an engine that can read them together (on all
-        cores) does so. Others ignore it."""
+    def baris_terakhir(self, sheet: str) -> int:
+        """A row number no value of the sheet lies below (the last row holding anything, a value or only a
+        format): how far a table's old rows may reach, known without reading every value where possible."""
         ...
 
     def ingat(self, sheet: str) -> None:

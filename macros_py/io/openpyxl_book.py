@@ -48,8 +48,8 @@ class OpenpyxlBook:
                     cell.data_type = "s"
                     cell.quotePrefix = True
 
-    def baca_dulu(self, sheets: Sequence[str]) -> None:
-        """Nothing to read ahead: the workbook is loaded whole."""
+    def baris_terakhir(self, sheet: str) -> int:
+        return self.wb[sheet].max_row
 
     def ingat(self, sheet: str) -> None:
         """Nothing to keep: this engine reads whole workbooks anyway."""

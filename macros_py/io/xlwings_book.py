@@ -146,8 +146,9 @@ class XlwingsBook:
         lebar = max((len(b) for b in isi), default=0)
         return [b + [None] * (lebar - len(b)) for b in isi]
 
-    def baca_dulu(self, sheets: Sequence[str]) -> None:
-        """Nothing to read ahead: Excel answers one sheet per call, and each sheet is read once anyway."""
+    def baris_terakhir(self, sheet: str) -> int:
+        """The used range read once anyway (two calls) gives it."""
+        return len(self._muat(sheet))
 
     def ingat(self, sheet: str) -> None:
         """Nothing to keep: Excel holds the workbook open."""

@@ -16,8 +16,8 @@ from __future__ import annotations
 import codecs
 import itertools
 import math
-import os
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +39,10 @@ SEL_PARALEL = 200_000  # written cells from which the sheet parts are rebuilt on
 # piece costs about as much as this many written cells besides its cells; keeping a sheet's values for
 # `tembolok` costs 2/5 of writing them.
 BIAYA_TUGAS = 3_000
-BACA_PARALEL = 4_000_000  # bytes of sheet XML from which sheets read together are read on all cores
+_NOMOR_BARIS = re.compile(rb'<row\s[^>]*?\br="(\d+)"')
+_BARIS_TANPA_NOMOR = re.compile(rb'<row(?:/?>|\s(?![^>]*\br="\d))')
+_BLOK_BACA = 1 << 20
+_EKOR_JENDELA = 4096  # bytes kept from one inflated block to the next: a row's start tag is far shorter
 
 
 def _gaya(teks: str) -> GayaXml:
@@ -88,6 +91,23 @@ def _peta_sheet(z: zipfile.ZipFile) -> tuple[dict[str, str], str]:
     return peta, gaya
 
 
+def _tempel(lembar: list[list[Any]], r: int, kiri: int, nilai: list[Any]) -> None:
+    """One write into row r (1-based) of a sheet's values."""
+    if len(lembar) < r:
+        lembar.extend([] for _ in range(r - len(lembar)))
+    isi = lembar[r - 1]
+    if not isi and kiri == 1:
+        # a new row is its one write: the row and the write share one list (a province Rekap is 200,000 of
+        # them). A later write into the row changes that list too, which leaves the merged writes unchanged:
+        # the last write of each cell, that is the row as it now is, still wins.
+        lembar[r - 1] = nilai
+    else:
+        kanan = kiri - 1 + len(nilai)
+        if len(isi) < kanan:
+            isi.extend([None] * (kanan - len(isi)))
+        isi[kiri - 1 : kanan] = nilai
+
+
 class XmlBook:
     def __init__(self, path: Path) -> None:
         import python_calamine
@@ -97,7 +117,6 @@ class XmlBook:
             self._bagian, self._bagian_gaya = _peta_sheet(z)
             self._info = {i.filename: i for i in z.infolist()}
         self._calamine: Any = python_calamine.CalamineWorkbook.from_path(str(path))
-        self._pid = os.getpid()
         self._nilai: dict[str, list[list[Any]]] = {}
         self.perubahan: dict[str, dict[int, list[Segmen]]] = {}
         self._diingat: set[str] = set()
@@ -106,22 +125,25 @@ class XmlBook:
         return list(self._bagian)
 
     def _lembar(self, sheet: str) -> list[list[Any]]:
+        """The sheet's values as this action left them: read at the first need, with the writes made before
+        laid over them."""
         if sheet not in self._nilai:
-            self._nilai[sheet] = self._baca(sheet)
+            lembar = self._baca(sheet)
+            for r, segmen in self.perubahan.get(sheet, {}).items():
+                for kiri, nilai in segmen:
+                    _tempel(lembar, r, kiri, nilai)
+            self._nilai[sheet] = lembar
         return self._nilai[sheet]
 
     def _baca(self, sheet: str) -> list[list[Any]]:
         """A sheet's values from the file (or from `tembolok`)."""
-        if sheet not in self._bagian:
-            raise KeyError(f"Worksheet {sheet} does not exist.")
         dari_tembolok = self._dari_tembolok(sheet)
         if dari_tembolok is not None:
             return dari_tembolok
-        if self._calamine is None or self._pid != os.getpid():
-            # closed by a save, or inherited by a forked worker (whose reads would move the parent's file offset)
+        if self._calamine is None:  # closed by a save: opened again for a later read
             import python_calamine
 
-            self._calamine, self._pid = python_calamine.CalamineWorkbook.from_path(str(self.path)), os.getpid()
+            self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
         try:
             baris = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except BaseException as e:  # calamine panics (a Rust panic) on e.g. a date beyond year 9999
@@ -131,14 +153,31 @@ class XmlBook:
         # text, the most common value, is checked inline; everything else goes through the function
         return [[v if type(v) is str and v else seperti_openpyxl(v) for v in b] for b in baris]
 
-    def baca_dulu(self, sheets: Sequence[str]) -> None:
-        """The sheets not read yet, read on all cores when they are many (a kabupaten's bidang sheets, read
-        again when submissions are collected a second time)."""
-        from .paralel import peta
+    def baris_terakhir(self, sheet: str) -> int:
+        """The last row of the sheet's part (or written since), found by inflating the part, not parsing it."""
+        self._periksa(sheet)
+        ditulis = max(self.perubahan.get(sheet, {}), default=0)
+        if sheet in self._nilai:
+            return max(len(self._nilai[sheet]), ditulis)
+        terakhir, sisa = 0, b""
+        with zipfile.ZipFile(self.path) as z, z.open(self._bagian[sheet]) as f:
+            for blok in iter(lambda: f.read(_BLOK_BACA), b""):
+                jendela = sisa + blok
+                if _BARIS_TANPA_NOMOR.search(jendela, 0, jendela.rfind(b">") + 1):  # whole tags only
+                    return max(len(self._lembar(sheet)), ditulis)  # rows placed by their order: read them
+                # rows are in order: the window's last row tag (not <rowBreaks>, nor one cut at the window's end,
+                # which is whole in the next window: it starts with this one's last bytes)
+                j = jendela.rfind(b"<row")
+                while j >= 0 and (m := _NOMOR_BARIS.match(jendela, j)) is None:
+                    j = jendela.rfind(b"<row", 0, j)
+                if j >= 0 and m is not None:
+                    terakhir = max(terakhir, int(m.group(1)))
+                sisa = jendela[-_EKOR_JENDELA:]
+        return max(terakhir, ditulis)
 
-        belum = [s for s in dict.fromkeys(sheets) if s in self._bagian and s not in self._nilai]
-        ukuran = [self._info[self._bagian[s]].file_size if self._bagian[s] in self._info else 0 for s in belum]
-        self._nilai.update(zip(belum, peta(self._baca, belum, bobot=ukuran, cukup=BACA_PARALEL), strict=True))
+    def _periksa(self, sheet: str) -> None:
+        if sheet not in self._bagian:
+            raise KeyError(f"Worksheet {sheet} does not exist.")
 
     def _dari_tembolok(self, sheet: str) -> list[list[Any]] | None:
         """The sheet's values kept by the command that wrote these very bytes (`tembolok`), if any."""
@@ -167,25 +206,16 @@ class XmlBook:
         return hasil
 
     def write(self, sheet: str, top: int, left: int, values: Sequence[Sequence[Any]]) -> None:
-        lembar = self._lembar(sheet)
+        """Recorded for the save, and laid over the sheet's values if they were read (else when they are)."""
+        self._periksa(sheet)
+        lembar = self._nilai.get(sheet)
         ubah = self.perubahan.setdefault(sheet, {})
         # characters XML cannot hold are looked for in the block's text at once (they are rare)
         ilegal = ada_karakter_ilegal("\n".join([v for b in values for v in b if type(v) is str]))
-        if len(lembar) < top - 1 + len(values):
-            lembar.extend([] for _ in range(top - 1 + len(values) - len(lembar)))
         for r, baris in enumerate(values, start=top):
-            isi = lembar[r - 1]
             baris = [tanpa_karakter_ilegal(v) if type(v) is str else v for v in baris] if ilegal else list(baris)
-            if not isi and left == 1:
-                # a new row is its one write: the row and the write share one list (a province Rekap is
-                # 200,000 of them). A later write into the row changes that list too, which leaves the merged
-                # writes unchanged: the last write of each cell, that is the row as it now is, still wins.
-                lembar[r - 1] = baris
-            else:
-                kanan = left - 1 + len(baris)
-                if len(isi) < kanan:
-                    isi.extend([None] * (kanan - len(isi)))
-                isi[left - 1 : kanan] = baris
+            if lembar is not None:
+                _tempel(lembar, r, left, baris)
             ubah.setdefault(r, []).append((left, baris))
 
     def ingat(self, sheet: str) -> None:
@@ -223,7 +253,7 @@ class XmlBook:
             return kompres(teks, akhir=sampai is None), gaya.berubah
 
         # the values of a large sheet the action named (`ingat`) are written for `tembolok` on a core meanwhile
-        ukuran = {sheet: sum(map(len, self._nilai[sheet])) for sheet in self._diingat if sheet in self.perubahan}
+        ukuran = {sheet: sum(map(len, self._lembar(sheet))) for sheet in self._diingat if sheet in self.perubahan}
         diingat = [_Ingat(sheet) for sheet, n in ukuran.items() if n >= tembolok.SEL_MIN]
 
         def kerjakan(t: Potongan | _Ingat) -> tuple[BagianZip, bool] | Path | None:

@@ -75,6 +75,8 @@ blok = st.tuples(st.sampled_from(SHEET_UJI), st.integers(1, 80), st.integers(1, 
                   ("Log", 41, 30, [[None], [948552350593531.9]])])  # huge numbers in date-formatted cells
 @example(tulisan=[("Seksi Pemerintahan", 67, 34, [[datetime(2083, 6, 27, 18, 12, 50)]]),
                   ("Seksi Pemerintahan", 67, 34, [[9940]])])  # a number over a date written earlier in the action
+@example(tulisan=[("Log", 41, 1, [["a", "b"]]), ("Log", 41, 1, [["c", "d", "e"]]),
+                  ("Log", 41, 2, [["f"]])])  # a whole row written again, then part of it
 def test_same_writes_give_same_file_values_on_both_engines(tmp_path: Path, tulisan) -> None:
     cepat, lambat = tmp_path / "cepat.xlsx", tmp_path / "lambat.xlsx"
     for p in (cepat, lambat):

@@ -96,10 +96,10 @@ def _tempel(lembar: list[list[Any]], r: int, kiri: int, nilai: list[Any]) -> Non
     if len(lembar) < r:
         lembar.extend([] for _ in range(r - len(lembar)))
     isi = lembar[r - 1]
-    if not isi and kiri == 1:
-        # a new row is its one write: the row and the write share one list (a province Rekap is 200,000 of
-        # them). A later write into the row changes that list too, which leaves the merged writes unchanged:
-        # the last write of each cell, that is the row as it now is, still wins.
+    if kiri == 1 and len(nilai) >= len(isi):
+        # a write of the whole row (a new row, or a Rekap row collected again) is the row: they share one list
+        # (a province Rekap is 200,000 of them). A later write into the row changes that list too, which leaves
+        # the merged writes unchanged: the last write of each cell, that is the row as it now is, still wins.
         lembar[r - 1] = nilai
     else:
         kanan = kiri - 1 + len(nilai)

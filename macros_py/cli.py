@@ -213,7 +213,7 @@ def cmd_himpun(args: argparse.Namespace) -> int:
         print(json.dumps(hasil.json(), ensure_ascii=False, indent=2))
         return 0
     for k in hasil.diterima:
-        print(f"Diterima: {k.berkas} — bidang {k.kode_bidang}, {len(k.baris)} baris.")
+        print(f"Diterima: {k.berkas} — bidang {k.kode_bidang}, {k.jumlah_baris} baris.")
     for m in hasil.peringatan:
         print(f"  peringatan: {m}")
     if hasil.belum_mengirim:

@@ -542,7 +542,8 @@ def _rencana_bidang(bidang: dict[str, Any]) -> Rencana:
 
 
 def _lapor_himpun(hasil: Any) -> str:
-    baris = [f"Diterima: {k.sheet or k.berkas} — bidang {k.kode_bidang}, {len(k.baris)} baris." for k in hasil.diterima]
+    baris = [f"Diterima: {k.sheet or k.berkas} — bidang {k.kode_bidang}, {k.jumlah_baris} baris."
+             for k in hasil.diterima]
     baris += [f"  peringatan: {m}" for m in hasil.peringatan[:MAKS_MASALAH]]
     if len(hasil.peringatan) > MAKS_MASALAH:
         baris.append(f"  ... dan {len(hasil.peringatan) - MAKS_MASALAH} peringatan lain.")

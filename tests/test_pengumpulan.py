@@ -110,6 +110,15 @@ def test_round_trip_values_in_rekap_equal_what_was_typed(siap, master: Path, evk
     assert rekap["Persentase desa yang menyampaikan LPPDes tepat waktu"]["Realisasi TW III (K)"] == 81.8
     penerimaan = [r for r in load_workbook(master)["Penerimaan"].iter_rows(min_row=5, values_only=True) if r[0]]
     assert penerimaan[0][1] == "Seksi Pemerintahan" and penerimaan[0][3] == sha256(siap["PEM"])
+    # the rows are let go once written; the result still reports how many there were
+    assert f"bidang PEM, {len(rekap)} baris." in hasil.keluar
+
+
+def test_the_json_result_reports_each_file_s_rows(siap, master: Path, evkin) -> None:
+    _isi_pem(siap["PEM"])
+    hasil = _cli(evkin, master, "kasubag", "2026-10-06T09:00", "himpun", "--json", str(siap["PEM"]))
+    assert hasil.kode == 0, hasil.galat
+    assert [(k["bidang"], k["baris"]) for k in json.loads(hasil.keluar)["diterima"]] == [("PEM", 2)]
 
 
 def test_resubmission_replaces_rows_and_keeps_every_version(siap, master: Path, evkin) -> None:

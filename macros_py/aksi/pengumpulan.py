@@ -218,7 +218,7 @@ class HasilHimpun:
 
     def json(self) -> dict[str, Any]:
         def satu(k: Kiriman) -> dict[str, Any]:
-            return {"berkas": k.berkas, "sheet": k.sheet, "bidang": k.kode_bidang, "baris": len(k.baris),
+            return {"berkas": k.berkas, "sheet": k.sheet, "bidang": k.kode_bidang, "baris": k.jumlah_baris,
                     "galat": [m.__dict__ for m in k.galat], "peringatan": [m.__dict__ for m in k.peringatan]}
 
         return {"status": "ditolak" if self.ditolak else "diterima", "diterima": [satu(k) for k in self.diterima],
@@ -393,6 +393,8 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_buk
                                        + (", terlambat" if terlambat else ""))
             hasil.peringatan += k.peringatan
         _ganti_rekap(book, skema, rekap_baru, [x["nama"] for x in _bidang(konteks)])
+        for s in sumber:
+            s.kiriman.lepas_baris()  # written: the result reports their number, until the master is saved
         _tambah_baris(book, skema.tabel("penerimaan"), penerimaan)
         _ganti_bukti(book, skema, bukti_baru)
         if terlambat:

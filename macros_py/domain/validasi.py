@@ -69,10 +69,20 @@ class Kiriman:
     baris_excel: list[int] = field(default_factory=list)
     galat: list[Masalah] = field(default_factory=list)
     peringatan: list[Masalah] = field(default_factory=list)
+    _jumlah: int | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def diterima(self) -> bool:
         return not self.galat
+
+    @property
+    def jumlah_baris(self) -> int:
+        return len(self.baris) if self._jumlah is None else self._jumlah
+
+    def lepas_baris(self) -> None:
+        """Once the rows are in the master only their number is reported: a province's rows, held until the
+        master is saved, would cost hundreds of MB."""
+        self._jumlah, self.baris = self.jumlah_baris, []
 
 
 def huruf_kolom(indeks: int) -> str:

@@ -494,7 +494,8 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
 
     def semua_ditulis_ulang(isi: str) -> str | None:
         """The complete rows in `isi` when each is written again with a block over cells `sebaku` (the rows
-        checked together, none taken apart); None otherwise."""
+        checked together, none taken apart); None otherwise, "" when a row takes the general path anyway (then
+        checking halves of `isi` again would only repeat the work)."""
         nonlocal i
         n = isi.count("<row ")
         if n == 0 or i + n > len(urutan) or urutan[i + n - 1] - urutan[i] != n - 1:
@@ -510,7 +511,9 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
         if not sebaku(isi, kiri, lebar):
             return None
         sel = [tertulis.untuk(j) for j in range(i, i + n)]  # None: a row written more than once, or a date
-        if None in sel or any(perubahan[r][0][0] != kiri or len(perubahan[r][0][1]) != lebar for r in nomor):
+        if None in sel:
+            return ""
+        if any(perubahan[r][0][0] != kiri or len(perubahan[r][0][1]) != lebar for r in nomor):
             return None
         i += n
         return "".join([f'<row r="{r}">{s}</row>' for r, s in zip(nomor, sel, strict=True)])
@@ -518,9 +521,10 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
     def proses(isi: str) -> str:
         """Complete rows of the old part, with the written rows merged in and new rows inserted."""
         nonlocal i
-        if (ulang := semua_ditulis_ulang(isi)) is not None:
+        ulang = semua_ditulis_ulang(isi)
+        if ulang:
             return ulang
-        tengah = isi.find("<row ", len(isi) // 2) if len(isi) > _SEPARUH_MIN else -1
+        tengah = isi.find("<row ", len(isi) // 2) if ulang is None and len(isi) > _SEPARUH_MIN else -1
         if tengah > 0:  # the rows that cannot be checked together (a bidang sheet's styled input rows) are few
             return proses(isi[:tengah]) + proses(isi[tengah:])
         bagian = isi.split("<row ")

@@ -511,6 +511,14 @@ def test_the_last_row_is_found_wherever_the_part_is_cut_while_inflating(baris, b
             assert XmlBook(path).baris_terakhir("Log") == max((r for r, _ in baris), default=0)
 
 
+def test_an_unknown_sheet_is_named_the_same_way_by_both_engines() -> None:
+    for book in (XmlBook(KOSONG), OpenpyxlBook(load_workbook(KOSONG), KOSONG)):
+        for aksi in (lambda b: b.read_values("Tidak Ada"), lambda b: b.write("Tidak Ada", 1, 1, [[1]]),
+                     lambda b: b.baris_terakhir("Tidak Ada")):
+            with pytest.raises(KeyError, match="Worksheet Tidak Ada does not exist"):
+                aksi(book)
+
+
 def test_rows_without_numbers_are_counted_by_reading_the_sheet(tmp_path: Path) -> None:
     path = _master_dengan_log(tmp_path, '<row><c><v>1</v></c></row><row spans="1:1"><c><v>2</v></c></row>')
     assert XmlBook(path).baris_terakhir("Log") == 2

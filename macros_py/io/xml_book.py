@@ -128,6 +128,7 @@ class XmlBook:
         """The sheet's values as this action left them: read at the first need, with the writes made before
         laid over them."""
         if sheet not in self._nilai:
+            self._periksa(sheet)
             lembar = self._baca(sheet)
             for r, segmen in self.perubahan.get(sheet, {}).items():
                 for kiri, nilai in segmen:
@@ -154,17 +155,21 @@ class XmlBook:
         return [[v if type(v) is str and v else seperti_openpyxl(v) for v in b] for b in baris]
 
     def baris_terakhir(self, sheet: str) -> int:
-        """The last row of the sheet's part (or written since), found by inflating the part, not parsing it."""
+        """The last row of the sheet's part or written since, found by inflating the part, not parsing it; from
+        the values when they are read already (they hold the writes) or the part's rows carry no numbers."""
         self._periksa(sheet)
-        ditulis = max(self.perubahan.get(sheet, {}), default=0)
-        if sheet in self._nilai:
-            return max(len(self._nilai[sheet]), ditulis)
+        if sheet not in self._nilai and (terakhir := self._baris_terakhir_berkas(sheet)) is not None:
+            return max(terakhir, max(self.perubahan.get(sheet, {}), default=0))
+        return len(self._lembar(sheet))
+
+    def _baris_terakhir_berkas(self, sheet: str) -> int | None:
+        """Number of the part's last row tag (0 for none); None when a row has no number (placed by order)."""
         terakhir, sisa = 0, b""
         with zipfile.ZipFile(self.path) as z, z.open(self._bagian[sheet]) as f:
             for blok in iter(lambda: f.read(_BLOK_BACA), b""):
                 jendela = sisa + blok
                 if _BARIS_TANPA_NOMOR.search(jendela, 0, jendela.rfind(b">") + 1):  # whole tags only
-                    return max(len(self._lembar(sheet)), ditulis)  # rows placed by their order: read them
+                    return None
                 # rows are in order: the window's last row tag (not <rowBreaks>, nor one cut at the window's end,
                 # which is whole in the next window: it starts with this one's last bytes)
                 j = jendela.rfind(b"<row")
@@ -173,7 +178,7 @@ class XmlBook:
                 if j >= 0 and m is not None:
                     terakhir = max(terakhir, int(m.group(1)))
                 sisa = jendela[-_EKOR_JENDELA:]
-        return max(terakhir, ditulis)
+        return terakhir
 
     def _periksa(self, sheet: str) -> None:
         if sheet not in self._bagian:

@@ -170,6 +170,8 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
         "proyek_validasi", "proyek_paralel")}
     lain: dict[str, object] = {"berkas_mib": sum(p.stat().st_size for p in sk.berkas) / 2**20}
     nama = sk.skala.nama
+    terisi = sk.folder / "jalan" / "terisi.xlsx"  # for (b'): the master holding a collection, made by (a)
+    terisi.unlink(missing_ok=True)  # never one left by an earlier benchmark
 
     # (a) the product, as processes
     for i in range(ulang):
@@ -194,7 +196,6 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
             if kunci == "himpun":
                 lain["peringatan_himpun"] = u.keluar.count("peringatan:")
                 lain["master_sesudah_himpun_mib"] = master.stat().st_size / 2**20
-                terisi = sk.folder / "jalan" / "terisi.xlsx"  # for (b'): the master holding a collection
                 shutil.copyfile(master, terisi)
         if len(jumlah) < len(langkah):
             break
@@ -208,7 +209,6 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
     from macros_py.schema import muat_skema
 
     rekap = muat_skema(sk.skema).tabel("rekap")
-    terisi = sk.folder / "jalan" / "terisi.xlsx"
     for kunci, asal in (("naif", sk.master_1_4), ("naif_ulang", terisi)):
         if not asal.exists():
             hasil[kunci].catatan = "no master"

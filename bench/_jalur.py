@@ -44,7 +44,7 @@ def _pembaca(cara: str) -> Callable[[Path], int]:
 
         return baca_fx
     if cara == "proyek":
-        from macros_py.io.berkas_kiriman import baca_berkas_kiriman
+        from macros_py.io.kiriman.reader import baca_berkas_kiriman
 
         def baca_proyek(p: Path) -> int:
             return sum(len(lembar.baris) for lembar in baca_berkas_kiriman(p).lembar)
@@ -52,7 +52,7 @@ def _pembaca(cara: str) -> Callable[[Path], int]:
         return baca_proyek
     if cara == "proyek+validasi":
         from macros_py.domain.validasi import Harapan, baca_identitas, cari_identitas, validasi_lembar
-        from macros_py.io.berkas_kiriman import baca_berkas_kiriman
+        from macros_py.io.kiriman.reader import baca_berkas_kiriman
         from macros_py.schema import muat_skema
 
         kolom = muat_skema().tabel("bidang").kolom
@@ -80,7 +80,7 @@ def baca(cara: str, ulang: int, berkas: list[Path], pemanasan: bool = True) -> d
 
     def satu_putaran() -> int:
         if semua_core:
-            from macros_py.io.paralel import peta
+            from macros_py.io.parallel import peta
 
             return sum(peta(fungsi, berkas, bobot=[p.stat().st_size for p in berkas]))
         return sum(fungsi(p) for p in berkas)

@@ -13,8 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .domain.errors import EvkinError, InputDitolak, PenggunaanSalah
-from .io.master import MESIN_CEPAT, MESIN_OPENPYXL
+from macros_py.domain.errors import EvkinError, InputDitolak, PenggunaanSalah
+from macros_py.io.unit_of_work import MESIN_CEPAT, MESIN_OPENPYXL
 
 T = TypeVar("T")
 WORKBOOK_BAKU = Path("workbook/Evaluasi_Kinerja.xlsx")
@@ -39,8 +39,8 @@ def jalankan_aksi(args: argparse.Namespace, fungsi: Callable[..., T], mesin: str
     """Run one write action on the master in a unit of work: everything or nothing is saved.
 
     MESIN_OPENPYXL for the actions that lay out print sheets inside the master (document, letter, archive)."""
-    from .aksi.konteks import eksekusi
-    from .io.master import UnitKerja
+    from macros_py.aksi.konteks import eksekusi
+    from macros_py.io.unit_of_work import UnitKerja
 
     with UnitKerja(Path(args.workbook), tunggu=args.tunggu, info=_info, mesin=mesin) as uow:
         hasil = eksekusi(uow.book, fungsi, sebagai=args.sebagai, waktu=args.waktu, info=_info)
@@ -51,7 +51,7 @@ def jalankan_aksi(args: argparse.Namespace, fungsi: Callable[..., T], mesin: str
 def baca_master(path: Path):  # type: ignore[no-untyped-def]
     """Open the master for reading only (no lock: saves replace the file atomically). The fast engine reads
     just the sheets asked for, which keeps `status` quick on a large master and never imports openpyxl."""
-    from .io.master import UnitKerja, buka_book
+    from macros_py.io.unit_of_work import UnitKerja, buka_book
 
     if not path.exists():
         UnitKerja(path).__enter__()  # raises the friendly "not found" message
@@ -61,7 +61,7 @@ def baca_master(path: Path):  # type: ignore[no-untyped-def]
 # ---- commands -------------------------------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .aksi.inisialisasi import buat_master
+    from macros_py.aksi.inisialisasi import buat_master
 
     path = buat_master(Path(args.workbook), args.tahun, args.periode, sebagai=args.sebagai, timpa=args.timpa,
                        waktu=args.waktu, info=_info, tunggu=args.tunggu,
@@ -71,9 +71,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from .aksi.konteks import sekarang
-    from .aksi.sop import ringkasan_status
-    from .schema import muat_skema
+    from macros_py.aksi.konteks import sekarang
+    from macros_py.aksi.sop import ringkasan_status
+    from macros_py.schema import muat_skema
 
     data = ringkasan_status(baca_master(Path(args.workbook)), muat_skema(), args.waktu or sekarang())
     if args.json:
@@ -103,8 +103,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_langkah(args: argparse.Namespace) -> int:
-    from .aksi import laporan
-    from .aksi.sop import mulai_langkah, selesaikan_langkah
+    from macros_py.aksi import laporan
+    from macros_py.aksi.sop import mulai_langkah, selesaikan_langkah
 
     if args.perintah_langkah == "mulai":
         s = jalankan_aksi(args, lambda book, k: mulai_langkah(book, k, args.nomor))
@@ -116,7 +116,7 @@ def cmd_langkah(args: argparse.Namespace) -> int:
 
 
 def cmd_buka_ulang(args: argparse.Namespace) -> int:
-    from .aksi.sop import buka_ulang
+    from macros_py.aksi.sop import buka_ulang
 
     berubah = jalankan_aksi(args, lambda book, k: buka_ulang(book, k, args.nomor, args.alasan))
     ikut = ", ".join(str(s.no) for s in berubah[1:])
@@ -125,12 +125,12 @@ def cmd_buka_ulang(args: argparse.Namespace) -> int:
 
 
 def cmd_verifikasi(args: argparse.Namespace) -> int:
-    from .aksi.sop import verifikasi_log
-    from .schema import muat_skema
+    from macros_py.aksi.sop import verifikasi_log
+    from macros_py.schema import muat_skema
 
     path = Path(args.target) if args.target else Path(args.workbook)
     if path.is_dir():
-        from .aksi.penutupan import verifikasi_rekaman
+        from macros_py.aksi.penutupan import verifikasi_rekaman
 
         masalah_arsip = verifikasi_rekaman(path)
         for m in masalah_arsip:
@@ -149,7 +149,7 @@ def cmd_verifikasi(args: argparse.Namespace) -> int:
 
 
 def cmd_disposisi(args: argparse.Namespace) -> int:
-    from .aksi.pengumpulan import catat_disposisi
+    from macros_py.aksi.pengumpulan import catat_disposisi
 
     jalankan_aksi(args, lambda b, k: catat_disposisi(b, k, args.nomor, args.tanggal, args.dari, args.isi))
     print("Disposisi dicatat; langkah 1 selesai.")
@@ -157,8 +157,8 @@ def cmd_disposisi(args: argparse.Namespace) -> int:
 
 
 def cmd_format(args: argparse.Namespace) -> int:
-    from .aksi.laporan import format_dibuat
-    from .aksi.pengumpulan import buat_format
+    from macros_py.aksi.laporan import format_dibuat
+    from macros_py.aksi.pengumpulan import buat_format
 
     jumlah = jalankan_aksi(args, lambda b, k: buat_format(b, k, Path(args.dari) if args.dari else None))
     print(format_dibuat(jumlah))
@@ -166,7 +166,7 @@ def cmd_format(args: argparse.Namespace) -> int:
 
 
 def cmd_distribusi(args: argparse.Namespace) -> int:
-    from .aksi.pengumpulan import distribusi
+    from macros_py.aksi.pengumpulan import distribusi
 
     catatan = jalankan_aksi(args, lambda b, k: distribusi(b, k, Path(args.out)))
     for c in catatan:
@@ -186,7 +186,7 @@ def _peserta(teks: list[str]) -> dict[str, str]:
 
 
 def cmd_rapat(args: argparse.Namespace) -> int:
-    from .aksi.pengumpulan import catat_rapat
+    from macros_py.aksi.pengumpulan import catat_rapat
 
     peserta = _peserta(args.peserta)
     jalankan_aksi(args, lambda b, k: catat_rapat(b, k, args.tanggal, peserta, args.kesimpulan))
@@ -195,7 +195,7 @@ def cmd_rapat(args: argparse.Namespace) -> int:
 
 
 def cmd_himpun(args: argparse.Namespace) -> int:
-    from .aksi.pengumpulan import FOLDER_BUKTI, himpun
+    from macros_py.aksi.pengumpulan import FOLDER_BUKTI, himpun
 
     master = Path(args.workbook)
 
@@ -224,8 +224,8 @@ def cmd_himpun(args: argparse.Namespace) -> int:
 
 
 def cmd_analisa(args: argparse.Namespace) -> int:
-    from .aksi.analisis import analisa
-    from .aksi.laporan import ANALISA_SELESAI, ringkasan_analisa
+    from macros_py.aksi.analisis import analisa
+    from macros_py.aksi.laporan import ANALISA_SELESAI, ringkasan_analisa
 
     for baris in ringkasan_analisa(jalankan_aksi(args, analisa)):
         print(baris)
@@ -234,13 +234,13 @@ def cmd_analisa(args: argparse.Namespace) -> int:
 
 
 def _folder_dokumen(args: argparse.Namespace) -> Path:
-    from .aksi.dokumen import FOLDER_DOKUMEN
+    from macros_py.aksi.dokumen import FOLDER_DOKUMEN
 
     return Path(args.workbook).parent / FOLDER_DOKUMEN
 
 
 def cmd_konsep(args: argparse.Namespace) -> int:
-    from .aksi.dokumen import konsep
+    from macros_py.aksi.dokumen import konsep
 
     versi = jalankan_aksi(args, lambda b, k: konsep(b, k, _folder_dokumen(args), info=_info), MESIN_OPENPYXL)
     print(f"Konsep dokumen versi {versi['versi']}: {versi['berkas']}")
@@ -248,7 +248,7 @@ def cmd_konsep(args: argparse.Namespace) -> int:
 
 
 def cmd_koreksi(args: argparse.Namespace) -> int:
-    from .aksi.dokumen import koreksi
+    from macros_py.aksi.dokumen import koreksi
 
     versi = jalankan_aksi(args, lambda b, k: koreksi(b, k, _folder_dokumen(args), args.catatan, info=_info),
                           MESIN_OPENPYXL)
@@ -257,7 +257,7 @@ def cmd_koreksi(args: argparse.Namespace) -> int:
 
 
 def cmd_ajukan(args: argparse.Namespace) -> int:
-    from .aksi.dokumen import ajukan
+    from macros_py.aksi.dokumen import ajukan
 
     versi = jalankan_aksi(args, ajukan)
     print(f"Dokumen versi {versi['versi']} diajukan ke Kepala; data dibekukan sampai dikembalikan atau "
@@ -266,7 +266,7 @@ def cmd_ajukan(args: argparse.Namespace) -> int:
 
 
 def cmd_kembalikan(args: argparse.Namespace) -> int:
-    from .aksi.dokumen import kembalikan
+    from macros_py.aksi.dokumen import kembalikan
 
     versi = jalankan_aksi(args, lambda b, k: kembalikan(b, k, args.catatan))
     print(f"Dokumen versi {versi['versi']} dikembalikan untuk dikoreksi (langkah 7 dibuka kembali).")
@@ -274,7 +274,7 @@ def cmd_kembalikan(args: argparse.Namespace) -> int:
 
 
 def cmd_tandatangani(args: argparse.Namespace) -> int:
-    from .aksi.dokumen import tandatangani
+    from macros_py.aksi.dokumen import tandatangani
 
     versi = jalankan_aksi(args, tandatangani)
     print(f"Dokumen versi {versi['versi']} ditandatangani (sha256 {versi['sha256']}).")
@@ -282,7 +282,7 @@ def cmd_tandatangani(args: argparse.Namespace) -> int:
 
 
 def cmd_nomor(args: argparse.Namespace) -> int:
-    from .aksi.penutupan import batal_nomor, nomor
+    from macros_py.aksi.penutupan import batal_nomor, nomor
 
     if args.batal:
         if not args.alasan:
@@ -298,7 +298,7 @@ def cmd_nomor(args: argparse.Namespace) -> int:
 
 
 def cmd_surat(args: argparse.Namespace) -> int:
-    from .aksi.penutupan import surat
+    from macros_py.aksi.penutupan import surat
 
     hasil = jalankan_aksi(args, lambda b, k: surat(b, k, _folder_dokumen(args), args.tujuan, args.alamat_tujuan,
                                                      info=_info), MESIN_OPENPYXL)
@@ -307,7 +307,7 @@ def cmd_surat(args: argparse.Namespace) -> int:
 
 
 def cmd_arsip(args: argparse.Namespace) -> int:
-    from .aksi.penutupan import arsip
+    from macros_py.aksi.penutupan import arsip
 
     master = Path(args.workbook)
     folder = jalankan_aksi(args, lambda b, k: arsip(b, k, Path(args.out), master.parent, args.tujuan), MESIN_OPENPYXL)
@@ -316,7 +316,7 @@ def cmd_arsip(args: argparse.Namespace) -> int:
 
 
 def cmd_rollup(args: argparse.Namespace) -> int:
-    from .aksi.penutupan import rollup
+    from macros_py.aksi.penutupan import rollup
 
     hasil = rollup([Path(p) for p in args.rekaman], Path(args.out))
     print(f"Rollup {len(hasil['unit'])} unit, {hasil['baris']} indikator: {args.out}")
@@ -326,7 +326,7 @@ def cmd_rollup(args: argparse.Namespace) -> int:
 
 
 def cmd_periksa(args: argparse.Namespace) -> int:
-    from .aksi.periksa import periksa
+    from macros_py.aksi.periksa import periksa
 
     path = Path(args.target) if args.target else Path(args.workbook)
     if not path.exists():
@@ -342,14 +342,14 @@ def cmd_periksa(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .aksi.demo import jalankan_demo
+    from macros_py.aksi.demo import jalankan_demo
 
     jalankan_demo(Path(args.folder), info=_info)
     return 0
 
 
 def cmd_excel_siapkan(args: argparse.Namespace) -> int:
-    from .excel import siapkan_excel
+    from macros_py.excel import siapkan_excel
 
     hasil = siapkan_excel(Path(args.workbook), tulis=not args.cetak)
     print(f"Pengaturan xlwings{f' ditulis ke {hasil.berkas_conf}' if hasil.berkas_conf else ''}:")

@@ -26,11 +26,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .aksi import laporan
-from .aksi.konteks import Konfigurasi, Konteks, baca_konfigurasi, eksekusi, pengguna_os, sekarang
-from .domain.errors import EvkinError, InputDitolak, LangkahDitolak, PenggunaanSalah
-from .domain.hari_kerja import KalenderKerja
-from .domain.sop import (
+from macros_py.aksi import laporan
+from macros_py.aksi.konteks import Konfigurasi, Konteks, baca_konfigurasi, eksekusi, pengguna_os, sekarang
+from macros_py.domain.errors import EvkinError, InputDitolak, LangkahDitolak, PenggunaanSalah
+from macros_py.domain.hari_kerja import KalenderKerja
+from macros_py.domain.sop import (
     BELUM,
     BERJALAN,
     CATATAN_DIBUKA_ULANG,
@@ -40,10 +40,10 @@ from .domain.sop import (
     Pelaku,
     StatusLangkah,
 )
-from .domain.teks import teks_sel
-from .io.book import Book, baca_tabel, baca_tabel_mentah
-from .io.xlwings_book import XlwingsBook
-from .schema import Skema, Tabel, muat_skema
+from macros_py.domain.teks import teks_sel
+from macros_py.io.book import Book, baca_tabel, baca_tabel_mentah
+from macros_py.io.engines.xlwings_book import XlwingsBook
+from macros_py.schema import Skema, Tabel, muat_skema
 
 JUDUL = "Evaluasi Kinerja"
 LANGKAH_HIMPUN = 5
@@ -162,7 +162,7 @@ def _rencana(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, sheet: str) -> Re
     if sheet in bidang:
         return _rencana_bidang(bidang[sheet])
     if sheet in (skema.sheet("rekap").nama, skema.sheet("analisis").nama):
-        from .aksi.analisis import analisa
+        from macros_py.aksi.analisis import analisa
 
         return Rencana("Hitung ulang capaian dan predikat (langkah 6: analisa data)?", analisa, _lapor_analisa)
     return (f"Tombol Run main tidak berbuat apa-apa di sheet {sheet}.\n\n"
@@ -175,7 +175,7 @@ def _rencana(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, sheet: str) -> Re
 
 
 def _rencana_sop(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, baris: int | None) -> Rencana | str:
-    from .aksi.sop import baca_status, mulai_langkah, selesaikan_langkah
+    from macros_py.aksi.sop import baca_status, mulai_langkah, selesaikan_langkah
 
     tabel = skema.tabel("sop")
     status = {s.no: s for s in baca_status(xb, skema)}
@@ -207,7 +207,7 @@ def _rencana_sop(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, baris: int | 
         # Data arrive per bidang (Run main on its sheet, or evkin himpun with files). Collecting every bidang
         # sheet here would count sheets that only hold the format's prefilled indicators as sent; so this
         # finishes the step and says who has not sent.
-        from .aksi.pengumpulan import status_bidang
+        from macros_py.aksi.pengumpulan import status_bidang
 
         belum = [b["bidang"] for b in status_bidang(xb, skema, None, sekarang())
                  if not b["keadaan"].startswith("Diterima")]
@@ -226,12 +226,12 @@ def _rencana_aksi(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, status: dict
     if no == 1:
         return _rencana_disposisi(xb, skema)
     if no == 2:
-        from .aksi.pengumpulan import buat_format
+        from macros_py.aksi.pengumpulan import buat_format
 
         return Rencana("Buat format pengumpulan data per bidang dari sheet Daftar Indikator, lalu selesaikan "
                        "langkah 2?", lambda b, k: buat_format(b, k), laporan.format_dibuat)
     if no == 3:
-        from .aksi.pengumpulan import distribusi
+        from macros_py.aksi.pengumpulan import distribusi
 
         folder = _folder_workbook(xb, "Distribusi format (langkah 3)",
                                   f"distribusi --out {FOLDER_FORMAT}") / FOLDER_FORMAT
@@ -240,20 +240,20 @@ def _rencana_aksi(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, status: dict
     if no == 4:
         return _rencana_rapat(xb, skema, konf)
     if no == LANGKAH_ANALISA:
-        from .aksi.analisis import analisa
+        from macros_py.aksi.analisis import analisa
 
         return Rencana(f"Hitung capaian dan predikat, lalu selesaikan langkah {no}?", analisa, _lapor_analisa)
     if no == LANGKAH_KONSEP:
         return _rencana_dokumen(xb, skema, status[no], baris)
     if no == 8:
-        from .aksi.dokumen import ajukan
+        from macros_py.aksi.dokumen import ajukan
 
         return Rencana("Ajukan versi terakhir Dokumen Evaluasi Kinerja ke Kepala (langkah 8)? Langkah 7 ikut "
                        "diselesaikan; data dibekukan sampai dokumen dikembalikan atau ditandatangani.", ajukan,
                        lambda v: f"Dokumen versi {v['versi']} diajukan ke Kepala; langkah 8 selesai. Data dibekukan "
                                  "sampai dokumen dikembalikan atau ditandatangani.")
     if no == 9:
-        from .aksi.dokumen import tandatangani
+        from macros_py.aksi.dokumen import tandatangani
 
         return Rencana("Tandatangani versi terakhir Dokumen Evaluasi Kinerja (langkah 9, oleh Kepala)? Nama, NIP, "
                        "waktu dan SHA-256 versi itu dicatat di sheet Pengesahan.", tandatangani,
@@ -336,7 +336,7 @@ def _tanggal_sel(nilai: Any, tempat: str) -> date | None:
 
 def _rencana_disposisi(xb: XlwingsBook, skema: Skema) -> Rencana:
     """Step 1 from the row the user typed into sheet Disposisi (the last one not recorded yet)."""
-    from .aksi.pengumpulan import catat_disposisi
+    from macros_py.aksi.pengumpulan import catat_disposisi
 
     tabel = skema.tabel("disposisi")
     ketikan = _baris_ketikan(xb, tabel, ("nomor", "tanggal", "dari", "isi"))
@@ -369,7 +369,7 @@ def _rencana_disposisi(xb: XlwingsBook, skema: Skema) -> Rencana:
 
 def _rencana_rapat(xb: XlwingsBook, skema: Skema, konf: Konfigurasi) -> Rencana:
     """Step 4 from the rows the user typed into sheet Rapat: one per bidang present, one date, one conclusion."""
-    from .aksi.pengumpulan import catat_rapat
+    from macros_py.aksi.pengumpulan import catat_rapat
 
     tabel = skema.tabel("rapat")
     ketikan = _baris_ketikan(xb, tabel, ("tanggal", "bidang", "peserta", "kesimpulan"))
@@ -468,8 +468,8 @@ def _folder_workbook(xb: XlwingsBook, keperluan: str, perintah: str) -> Path:
 
 def _rencana_dokumen(xb: XlwingsBook, skema: Skema, s: StatusLangkah, baris: int) -> Rencana:
     """Step 7: the first version (konsep), or a correction (koreksi) with the Catatan typed in the step's row."""
-    from .aksi.dokumen import FOLDER_DOKUMEN, konsep, koreksi
-    from .aksi.sop import mulai_langkah
+    from macros_py.aksi.dokumen import FOLDER_DOKUMEN, konsep, koreksi
+    from macros_py.aksi.sop import mulai_langkah
 
     riwayat = baca_tabel(xb, skema.tabel("revisi"))
     sop = skema.tabel("sop")
@@ -504,8 +504,8 @@ _CATATAN_CETAK = ("Tampilan cetak ada di berkas itu; sheet Dokumen di workbook i
 
 
 def _rencana_surat(xb: XlwingsBook, konf: Konfigurasi) -> Rencana:
-    from .aksi.dokumen import FOLDER_DOKUMEN
-    from .aksi.penutupan import surat
+    from macros_py.aksi.dokumen import FOLDER_DOKUMEN
+    from macros_py.aksi.penutupan import surat
 
     tujuan = _isi(konf.pengaturan.get("tujuan_surat"))
     if not tujuan:
@@ -535,7 +535,7 @@ def _pesan_arsip(xb: XlwingsBook, konf: Konfigurasi, pengguna: str) -> str:
 
 
 def _rencana_bidang(bidang: dict[str, Any]) -> Rencana:
-    from .aksi.pengumpulan import himpun
+    from macros_py.aksi.pengumpulan import himpun
 
     return Rencana(f"Kirim data {bidang['nama']} (sheet {bidang['sheet']}) ke Rekap (langkah 5)?",
                    lambda b, k: himpun(b, k, hanya_sheet=bidang["sheet"]), _lapor_himpun)
@@ -617,7 +617,7 @@ def siapkan_excel(workbook: Path, tulis: bool = True) -> PersiapanExcel:
     """Write xlwings.conf beside the workbook, put the Run main module beside it, list the manual steps."""
     import importlib.util
 
-    from .domain.errors import PenggunaanSalah
+    from macros_py.domain.errors import PenggunaanSalah
 
     if not workbook.exists():
         raise PenggunaanSalah(f"Workbook {workbook} tidak ditemukan. Buat dulu dengan: evkin init --tahun 2026 "

@@ -12,7 +12,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from .domain.sop import Langkah, MutuBakuWaktu
+from macros_py.domain.sop import Langkah, MutuBakuWaktu
 
 PERIODE = ("TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN")
 

@@ -15,8 +15,7 @@ from openpyxl import load_workbook
 
 from macros_py.aksi.demo import data_contoh, jalankan_demo
 from macros_py.domain.angka import parse_angka
-
-from .conftest import sha256
+from tests.conftest import sha256
 
 TW = ("tw1_k", "tw1_rp", "tw2_k", "tw2_rp", "tw3_k", "tw3_rp")
 
@@ -192,7 +191,7 @@ def test_record_verifies_and_names_every_flipped_byte(demo: Path, tmp_path: Path
 
 
 def test_record_catches_an_edited_log_row_even_with_a_resealed_manifest(demo: Path, tmp_path: Path, evkin) -> None:
-    from macros_py.io.arsip import NAMA_HASH_MANIFEST, NAMA_MANIFEST, tulis_manifest
+    from macros_py.io.arsip.seal import NAMA_HASH_MANIFEST, NAMA_MANIFEST, tulis_manifest
 
     salinan = tmp_path / "r"
     shutil.copytree(_rekaman(demo), salinan)

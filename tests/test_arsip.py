@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
 
 from macros_py.domain.errors import PenggunaanSalah
-from macros_py.io.arsip import bekukan_workbook, tulis_manifest, verifikasi_arsip
+from macros_py.io.arsip.seal import bekukan_workbook, tulis_manifest, verifikasi_arsip
 
 BERKAS = ("Evaluasi_Kinerja_beku.xlsx", "laporan.pdf", "bukti/foto_kegiatan.jpg", "bukti/2026/daftar_hadir.pdf")
 INFO = {

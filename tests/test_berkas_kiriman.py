@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from macros_py.domain.validasi import huruf_kolom
-from macros_py.io import berkas_kiriman as bk
-from macros_py.io.berkas_kiriman import Batas, BerkasDitolak, BerkasKiriman, baca_berkas_kiriman
+from macros_py.io.kiriman import reader as bk
+from macros_py.io.kiriman.reader import Batas, BerkasDitolak, BerkasKiriman, baca_berkas_kiriman
 
 CEPAT = 2.0  # seconds: a hostile file must be refused well within this
 

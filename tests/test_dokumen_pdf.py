@@ -13,9 +13,9 @@ import pytest
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
-from macros_py.io import pdf
-from macros_py.io.dokumen import DataDokumen, DataSurat, Penanda, tulis_dokumen, tulis_surat_pengantar
-from macros_py.io.surat_docx import buat_template, tulis_surat_docx
+from macros_py.io.output import pdf
+from macros_py.io.output.print_layout import DataDokumen, DataSurat, Penanda, tulis_dokumen, tulis_surat_pengantar
+from macros_py.io.output.surat_docx import buat_template, tulis_surat_docx
 
 JAHAT = '=HYPERLINK("http://x")'
 JAHAT_DOCX = "=cmd|' /C calc'!A0 <w:t>x</w:t> & {{ nomor }}"

@@ -18,11 +18,10 @@ from openpyxl.utils import get_column_letter
 from macros_py.aksi import konteks as konteks_mod
 from macros_py.aksi.konteks import eksekusi
 from macros_py.excel import jalankan, main
-from macros_py.io.master import UnitKerja
-from macros_py.io.xlwings_book import XlwingsBook, teks_excel
+from macros_py.io.engines.xlwings_book import XlwingsBook, teks_excel
+from macros_py.io.unit_of_work import UnitKerja
 from macros_py.schema import muat_skema
-
-from .conftest import Hasil
+from tests.conftest import Hasil
 
 WAKTU = datetime(2026, 10, 6, 9, 0)
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from macros_py.domain.penomoran import periksa_register
-
-from . import kill_harness
+from tests import kill_harness
 
 
 def test_random_kills_leave_the_master_before_or_after_never_mixed() -> None:

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from macros_py.io.master import berkas_kunci
-
-from .conftest import sha256
+from macros_py.io.unit_of_work import berkas_kunci
+from tests.conftest import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +27,7 @@ def test_save_killed_midway_leaves_previous_workbook_intact(master: Path, evkin)
         """
         import os, signal, sys
         from pathlib import Path
-        from macros_py.io.master import simpan_atomik
+        from macros_py.io.unit_of_work import simpan_atomik
 
         def tulis(tmp):
             tmp.write_bytes(b"PK\\x03\\x04 setengah ditulis")

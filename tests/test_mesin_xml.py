@@ -17,12 +17,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from macros_py.io.lembar_xml import BentukTidakDikenal
-from macros_py.io.master import UnitKerja
-from macros_py.io.openpyxl_book import OpenpyxlBook
-from macros_py.io.xml_book import XmlBook
-
-from .conftest import tanpa_ekor_kosong
+from macros_py.io.engines.fast.sheet_xml import BentukTidakDikenal
+from macros_py.io.engines.fast.xml_book import XmlBook
+from macros_py.io.engines.openpyxl_book import OpenpyxlBook
+from macros_py.io.unit_of_work import UnitKerja
+from tests.conftest import tanpa_ekor_kosong
 
 ROOT = Path(__file__).resolve().parent.parent
 KOSONG = Path(ROOT / "workbook" / "Evaluasi_Kinerja.xlsx")
@@ -173,7 +172,7 @@ def test_overwriting_a_formula_cell_is_saved_through_openpyxl(tmp_path: Path) ->
 
 
 def test_master_saved_by_the_fast_engine_opens_in_libreoffice(tmp_path: Path) -> None:
-    from macros_py.io.pdf import ke_pdf, tersedia
+    from macros_py.io.output.pdf import ke_pdf, tersedia
 
     if not tersedia():
         pytest.skip("LibreOffice belum terpasang (bash scripts/setup.sh)")
@@ -277,7 +276,8 @@ def _sebanding(path: Path, folder: Path) -> dict[str, list[list[Any]]]:
 def test_fast_and_openpyxl_engines_leave_identical_workbooks(_langkah_4: Path, tmp_path: Path, evkin,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from macros_py.aksi import pengumpulan
-    from macros_py.io import tembolok, xml_book
+    from macros_py.io.engines.fast import cache as tembolok
+    from macros_py.io.engines.fast import xml_book
 
     # the fast run reads the files and writes the sheet parts in two processes, as at kabupaten scale, and
     # reads the Rekap it wrote from `tembolok` (the second himpun and the analysis)
@@ -333,8 +333,8 @@ def test_a_part_streamed_in_pieces_of_any_size_is_written_the_same(ukuran: int) 
     </sheetData>) must not change a byte of the result."""
     from xml.etree import ElementTree
 
-    from macros_py.io.format_sel import FORMAT_TANGGAL, FORMAT_WAKTU
-    from macros_py.io.lembar_xml import GayaXml, tulis_ke_lembar
+    from macros_py.io.cell_format import FORMAT_TANGGAL, FORMAT_WAKTU
+    from macros_py.io.engines.fast.sheet_xml import GayaXml, tulis_ke_lembar
 
     isi = _bagian(KOSONG)
     bagian = XmlBook(KOSONG)._bagian["Seksi Pemerintahan"]
@@ -358,8 +358,8 @@ def test_a_part_streamed_in_pieces_of_any_size_is_written_the_same(ukuran: int) 
 def test_a_part_written_in_row_ranges_joins_into_the_whole_part(batas: list[int], ukuran: int) -> None:
     """One large part is written in row ranges on several cores: the ranges, in order, are the whole part,
     wherever they are cut (inside existing rows, written rows, new rows) and however the old part streams."""
-    from macros_py.io.format_sel import FORMAT_TANGGAL, FORMAT_WAKTU
-    from macros_py.io.lembar_xml import GayaXml, tulis_ke_lembar
+    from macros_py.io.cell_format import FORMAT_TANGGAL, FORMAT_WAKTU
+    from macros_py.io.engines.fast.sheet_xml import GayaXml, tulis_ke_lembar
 
     isi = _bagian(KOSONG)
     xml = isi[XmlBook(KOSONG)._bagian["Seksi Pemerintahan"]].decode()
@@ -406,9 +406,9 @@ def test_rows_written_again_come_out_the_same_as_through_the_general_path(sheet:
     """Rows written over cells an earlier save wrote (collecting submissions again) skip taking the old cells
     apart when those cells are the ones a new block would write: byte for byte what the general path writes,
     whatever the old cells held (dates, formula-like text, blanks, cells outside the new columns)."""
-    from macros_py.io import lembar_xml
-    from macros_py.io.format_sel import FORMAT_TANGGAL, FORMAT_WAKTU
-    from macros_py.io.lembar_xml import GayaXml, tulis_ke_lembar
+    from macros_py.io.cell_format import FORMAT_TANGGAL, FORMAT_WAKTU
+    from macros_py.io.engines.fast import sheet_xml as lembar_xml
+    from macros_py.io.engines.fast.sheet_xml import GayaXml, tulis_ke_lembar
 
     isi = _bagian(KOSONG)
     gaya = GayaXml(isi["xl/styles.xml"].decode(), FORMAT_TANGGAL, FORMAT_WAKTU)
@@ -426,7 +426,7 @@ def test_rows_written_again_come_out_the_same_as_through_the_general_path(sheet:
 def test_collecting_again_rewrites_rows_without_taking_their_cells_apart(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """The same rows written in a second action (a second himpun) take the shortcut, and read back right."""
-    from macros_py.io import lembar_xml
+    from macros_py.io.engines.fast import sheet_xml as lembar_xml
 
     path = tmp_path / "m.xlsx"
     shutil.copyfile(KOSONG, path)
@@ -456,7 +456,7 @@ def test_collecting_again_rewrites_rows_without_taking_their_cells_apart(tmp_pat
 def test_pieces_deflated_apart_join_into_one_part_with_the_right_crc(potongan: list[list[str]]) -> None:
     import zlib
 
-    from macros_py.io.zip_bagian import kompres, sambung
+    from macros_py.io.engines.fast.zip_parts import kompres, sambung
 
     bagian = sambung([kompres(p, akhir=i == len(potongan) - 1) for i, p in enumerate(potongan)])
     utuh = "".join("".join(p) for p in potongan).encode()
@@ -467,7 +467,7 @@ def test_pieces_deflated_apart_join_into_one_part_with_the_right_crc(potongan: l
 
 def test_parts_written_in_parallel_equal_those_written_in_one_process(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from macros_py.io import xml_book
+    from macros_py.io.engines.fast import xml_book
 
     path = tmp_path / "m.xlsx"
     shutil.copyfile(KOSONG, path)
@@ -503,7 +503,7 @@ def test_the_last_row_is_found_wherever_the_part_is_cut_while_inflating(baris, b
     import tempfile
     from unittest import mock
 
-    from macros_py.io import xml_book
+    from macros_py.io.engines.fast import xml_book
 
     with tempfile.TemporaryDirectory() as folder:
         path = _master_dengan_log(Path(folder), "".join(_tag_baris(*b) for b in baris))
@@ -541,7 +541,7 @@ def test_collecting_again_blanks_the_old_bidang_rows_without_reading_them(_langk
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """A kabupaten's bidang sheets hold tens of thousands of rows: replacing them must not hold them all in
     memory (the shorter resubmission's leftover rows are still blanked: the engine comparison shows it)."""
-    from macros_py.io import xml_book
+    from macros_py.io.engines.fast import xml_book
     from macros_py.schema import muat_skema
 
     asli, dibaca = xml_book.XmlBook._baca, []
@@ -562,7 +562,7 @@ def _simpan_ulang_dengan_libreoffice(sumber: Path, folder: Path) -> Path:
     """The workbook as another office program writes it (shared strings, its own styles, row spans...)."""
     import subprocess
 
-    from macros_py.io.pdf import cari_soffice
+    from macros_py.io.output.pdf import cari_soffice
 
     program = cari_soffice()
     if program is None:

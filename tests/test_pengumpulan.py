@@ -16,8 +16,7 @@ from openpyxl import load_workbook
 
 from macros_py.aksi.demo import data_contoh, isi_format
 from macros_py.schema import muat_skema
-
-from .conftest import sha256
+from tests.conftest import sha256
 
 T0 = datetime(2026, 10, 5, 8, 0)
 PEM_INDIKATOR = "Jumlah desa yang mendapat pembinaan administrasi pemerintahan"

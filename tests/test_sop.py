@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from macros_py.domain.hari_kerja import KalenderKerja
-
-from .conftest import sha256
+from tests.conftest import sha256
 
 
 def _langkah(evkin, master: Path, aksi: str, no: int, waktu: datetime, sebagai: str = "kasubag"):

@@ -16,10 +16,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from macros_py.io import tembolok
-from macros_py.io.xml_book import XmlBook
-
-from .conftest import tanpa_ekor_kosong
+from macros_py.io.engines.fast import cache as tembolok
+from macros_py.io.engines.fast.xml_book import XmlBook
+from tests.conftest import tanpa_ekor_kosong
 
 KOSONG = Path(__file__).resolve().parent.parent / "workbook" / "Evaluasi_Kinerja.xlsx"
 

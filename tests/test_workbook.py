@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from macros_py.io.pembangun import nama_sheet_bidang
+from macros_py.io.output.builder import nama_sheet_bidang
 from macros_py.schema import muat_skema
-
-from .conftest import sha256
+from tests.conftest import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "workbook" / "Evaluasi_Kinerja.xlsx"

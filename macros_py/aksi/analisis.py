@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.capaian import TOTAL_UNIT, analisa_indikator, ringkasan
-from ..domain.errors import PenggunaanSalah
-from ..io.book import Book, baca_tabel, tulis_tabel
-from ..schema import Skema
-from .konteks import Konteks
-from .sop import jalankan_langkah
+from macros_py.aksi.konteks import Konteks
+from macros_py.aksi.sop import jalankan_langkah
+from macros_py.domain.capaian import TOTAL_UNIT, analisa_indikator, ringkasan
+from macros_py.domain.errors import PenggunaanSalah
+from macros_py.io.book import Book, baca_tabel, tulis_tabel
+from macros_py.schema import Skema
 
 
 def kolom_analisis(skema: Skema) -> tuple[str, ...]:
@@ -23,7 +23,7 @@ BARIS_PARALEL = 5_000  # Rekap rows from which the indicators are analysed on al
 
 def _analisa_semua(rekap: list[dict[str, Any]], periode: str) -> list[dict[str, Any]]:
     """`analisa_indikator` of every row, in order; a kabupaten's Rekap is split over the cores."""
-    from ..io.paralel import jumlah_pekerja, peta
+    from macros_py.io.parallel import jumlah_pekerja, peta
 
     n = max(1, -(-len(rekap) // jumlah_pekerja()))
     potongan = [rekap[i : i + n] for i in range(0, len(rekap), n)]

@@ -8,21 +8,21 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..domain.errors import InputDitolak
-from ..io.book import tulis_tabel
-from ..io.master import MESIN_CEPAT, MESIN_OPENPYXL, UnitKerja
-from ..schema import Skema, muat_skema
-from .analisis import analisa
-from .dokumen import FOLDER_DOKUMEN, ajukan, konsep, koreksi, tandatangani
-from .inisialisasi import buat_master
-from .konteks import eksekusi
-from .pengumpulan import FOLDER_BUKTI, buat_format, catat_disposisi, catat_rapat, distribusi, himpun
-from .penutupan import arsip, surat
-from .sop import ringkasan_status, selesaikan_langkah
+from macros_py.aksi.analisis import analisa
+from macros_py.aksi.dokumen import FOLDER_DOKUMEN, ajukan, konsep, koreksi, tandatangani
+from macros_py.aksi.inisialisasi import buat_master
+from macros_py.aksi.konteks import eksekusi
+from macros_py.aksi.pengumpulan import FOLDER_BUKTI, buat_format, catat_disposisi, catat_rapat, distribusi, himpun
+from macros_py.aksi.penutupan import arsip, surat
+from macros_py.aksi.sop import ringkasan_status, selesaikan_langkah
+from macros_py.domain.errors import InputDitolak
+from macros_py.io.book import tulis_tabel
+from macros_py.io.unit_of_work import MESIN_CEPAT, MESIN_OPENPYXL, UnitKerja
+from macros_py.schema import Skema, muat_skema
 
 AWAL_DEMO = datetime(2026, 10, 5, 8, 0)  # Monday after TW3 closes
 def data_contoh() -> dict[str, Any]:
-    from ..schema import _yaml, folder_data
+    from macros_py.schema import _yaml, folder_data
 
     return _yaml(folder_data("contoh") / "data_contoh.yaml")
 
@@ -163,7 +163,7 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     info(f"[langkah 11] dikirim dan diarsipkan; periode ditutup. Arsip tersegel: {rekaman.resolve()}")
     from openpyxl import load_workbook
 
-    from ..io.openpyxl_book import OpenpyxlBook
+    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
 
     data = ringkasan_status(OpenpyxlBook(load_workbook(master)), skema, waktu)
     info(f"Demo selesai. Workbook: {master.resolve()}")

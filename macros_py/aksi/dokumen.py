@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..domain.capaian import TOTAL_UNIT
-from ..domain.errors import LangkahDitolak, PenggunaanSalah
-from ..domain.sop import BERJALAN, SELESAI, Pelaku
-from ..io.arsip import sha256_berkas
-from ..io.book import Book, baca_tabel, baca_tabel_mentah, tulis_tabel
-from .konteks import Konteks
-from .sop import baca_status, buka_ulang, jalankan_langkah, selesaikan_langkah
+from macros_py.aksi.konteks import Konteks
+from macros_py.aksi.sop import baca_status, buka_ulang, jalankan_langkah, selesaikan_langkah
+from macros_py.domain.capaian import TOTAL_UNIT
+from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
+from macros_py.domain.sop import BERJALAN, SELESAI, Pelaku
+from macros_py.io.arsip.seal import sha256_berkas
+from macros_py.io.book import Book, baca_tabel, baca_tabel_mentah, tulis_tabel
 
 FOLDER_DOKUMEN = "dokumen"
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -63,7 +63,7 @@ def _daftar(rekap: list[dict[str, Any]], key: str) -> list[str]:
 
 def data_dokumen(book: Book, konteks: Konteks, versi: int, catatan: str = ""):  # type: ignore[no-untyped-def]
     """Everything printed on the document, read from Rekap and Analisis (values, not formulas)."""
-    from ..io.dokumen import DataDokumen, Penanda
+    from macros_py.io.output.print_layout import DataDokumen, Penanda
 
     skema = konteks.skema
     konf = konteks.konfigurasi
@@ -99,9 +99,9 @@ def _terbitkan(book: Book, konteks: Konteks, folder: Path, catatan: str,
     """Write version N: the Dokumen sheet in the master, a one-sheet .xlsx and its PDF beside the master."""
     from openpyxl import Workbook
 
-    from ..io.dokumen import tulis_dokumen
-    from ..io.master import simpan_atomik
-    from ..io.pdf import ke_pdf, tersedia
+    from macros_py.io.output.pdf import ke_pdf, tersedia
+    from macros_py.io.output.print_layout import tulis_dokumen
+    from macros_py.io.unit_of_work import simpan_atomik
 
     skema = konteks.skema
     tabel = skema.tabel("revisi")

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from ..domain.errors import PenggunaanSalah
-from ..io.master import kunci_master, simpan_atomik
-from ..schema import PERIODE, Skema, muat_skema
-from .konteks import eksekusi
+from macros_py.aksi.konteks import eksekusi
+from macros_py.domain.errors import PenggunaanSalah
+from macros_py.io.unit_of_work import kunci_master, simpan_atomik
+from macros_py.schema import PERIODE, Skema, muat_skema
 
 
 def buat_master(
@@ -24,8 +24,8 @@ def buat_master(
     skema: Skema | None = None,
     lanjut: Path | None = None,
 ) -> Path:
-    from ..io.openpyxl_book import OpenpyxlBook
-    from ..io.pembangun import bangun_workbook
+    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
+    from macros_py.io.output.builder import bangun_workbook
 
     periode = periode.upper()
     if periode not in PERIODE:
@@ -57,8 +57,8 @@ def bawa_dari_periode_lalu(book, konteks, lama: Path, tahun: int) -> None:  # ty
     """Carry over the indicator list and, within the same year, the letter register (the counter continues)."""
     from openpyxl import load_workbook
 
-    from ..io.book import baca_tabel, tulis_tabel
-    from ..io.openpyxl_book import OpenpyxlBook
+    from macros_py.io.book import baca_tabel, tulis_tabel
+    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
 
     if not lama.exists():
         raise PenggunaanSalah(f"Workbook periode lalu {lama} tidak ditemukan.")

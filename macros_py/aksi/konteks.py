@@ -14,13 +14,13 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from ..domain.errors import LangkahDitolak, PenggunaanSalah
-from ..domain.hari_kerja import KalenderKerja
-from ..domain.log import BarisLog, sambung
-from ..domain.sop import MesinSop, Pelaku
-from ..domain.teks import teks_sel
-from ..io.book import Book, baca_tabel, baca_tabel_mentah
-from ..schema import Skema, muat_skema
+from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
+from macros_py.domain.hari_kerja import KalenderKerja
+from macros_py.domain.log import BarisLog, sambung
+from macros_py.domain.sop import MesinSop, Pelaku
+from macros_py.domain.teks import teks_sel
+from macros_py.io.book import Book, baca_tabel, baca_tabel_mentah
+from macros_py.schema import Skema, muat_skema
 
 ZONA_WAKTU = ZoneInfo("Asia/Makassar")  # WITA: Luwu Timur, Sulawesi Selatan
 T = TypeVar("T")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.sop import StatusLangkah
+from macros_py.domain.sop import StatusLangkah
 
 
 def langkah_dimulai(s: StatusLangkah) -> str:

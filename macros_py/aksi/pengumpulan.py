@@ -10,13 +10,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..domain.errors import InputDitolak, PenggunaanSalah
-from ..domain.validasi import Harapan, Kiriman, Masalah, cari_identitas, validasi_lembar
-from ..io.arsip import sha256_berkas
-from ..io.book import Book, baca_tabel, baca_tabel_mentah, baris_kosong, tulis_tabel
-from ..schema import Skema, Tabel
-from .konteks import Konteks, tulis_pengaturan
-from .sop import baca_status, jalankan_langkah
+from macros_py.aksi.konteks import Konteks, tulis_pengaturan
+from macros_py.aksi.sop import baca_status, jalankan_langkah
+from macros_py.domain.errors import InputDitolak, PenggunaanSalah
+from macros_py.domain.validasi import Harapan, Kiriman, Masalah, cari_identitas, validasi_lembar
+from macros_py.io.arsip.seal import sha256_berkas
+from macros_py.io.book import Book, baca_tabel, baca_tabel_mentah, baris_kosong, tulis_tabel
+from macros_py.schema import Skema, Tabel
 
 EKSTENSI_KIRIMAN = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods", ".csv")
 FOLDER_BUKTI = "bukti_dukung"
@@ -119,7 +119,7 @@ def buat_format(book: Book, konteks: Konteks, dari_workbook: Path | None = None)
         kepala = skema.sheet("bidang").ekstra["kepala"]
         baris_identitas = kepala["baris_awal"] + [f["key"] for f in kepala["isian"]].index("identitas")
         jumlah: dict[str, int] = {}
-        from ..io.pembangun import identitas_template
+        from macros_py.io.output.builder import identitas_template
 
         for b in _bidang(konteks):
             tabel = skema.tabel_bidang(b["sheet"])
@@ -140,7 +140,7 @@ def bawa_indikator(book: Book, konteks: Konteks, workbook_lama: Path) -> int:
     """Carry the indicator list over from a previous period's master (its Daftar Indikator)."""
     from openpyxl import load_workbook
 
-    from ..io.openpyxl_book import OpenpyxlBook
+    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
 
     if not workbook_lama.exists():
         raise PenggunaanSalah(f"Workbook periode lalu {workbook_lama} tidak ditemukan.")
@@ -156,8 +156,8 @@ def bawa_indikator(book: Book, konteks: Konteks, workbook_lama: Path) -> int:
 
 def distribusi(book: Book, konteks: Konteks, folder: Path) -> list[dict[str, Any]]:
     """Step 3: one standalone template per bidang in `folder`, logged with its SHA-256; finishes the step."""
-    from ..io.master import simpan_atomik
-    from ..io.pembangun import bangun_format_bidang
+    from macros_py.io.output.builder import bangun_format_bidang
+    from macros_py.io.unit_of_work import simpan_atomik
 
     skema = konteks.skema
     konf = konteks.konfigurasi
@@ -250,7 +250,7 @@ def _baca_berkas(path: Path, harapan: Harapan, kolom: Sequence[Any], eksplisit: 
     """Read and validate one file: its submissions, and a note for the user when the file was skipped.
 
     Runs in a worker process when there are many files, hence plain arguments and a returned note."""
-    from ..io.berkas_kiriman import BerkasDitolak, baca_berkas_kiriman
+    from macros_py.io.kiriman.reader import BerkasDitolak, baca_berkas_kiriman
 
     try:
         berkas = baca_berkas_kiriman(path)
@@ -276,7 +276,7 @@ def _baca_berkas(path: Path, harapan: Harapan, kolom: Sequence[Any], eksplisit: 
 
 def _baca_semua_berkas(berkas: Sequence[Path], konteks: Konteks, info: Callable[[str], None]) -> list[_Sumber]:
     """Every file read and validated (in parallel when there are many), in the order given."""
-    from ..io.paralel import peta
+    from macros_py.io.parallel import peta
 
     harapan, kolom = _harapan(konteks), konteks.skema.tabel("bidang").kolom
     daftar = kumpulkan_berkas(berkas)
@@ -472,7 +472,7 @@ def _simpan_bukti(k: Kiriman, folder_kiriman: Path | None, folder_bukti: Path | 
 
 def status_bidang(book: Book, skema: Skema, batas: date | None, sekarang: datetime) -> list[dict[str, Any]]:
     """Per bidang: last accepted submission, rows, and whether it is missing or late against step 5."""
-    from .konteks import baca_konfigurasi
+    from macros_py.aksi.konteks import baca_konfigurasi
 
     terakhir: dict[str, dict[str, Any]] = {}
     for r in baca_tabel(book, skema.tabel("penerimaan")):

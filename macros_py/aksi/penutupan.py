@@ -7,12 +7,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..domain import penomoran
-from ..domain.errors import InputDitolak, LangkahDitolak, PenggunaanSalah
-from ..io.book import Book, baca_tabel, baca_tabel_mentah, tulis_tabel
-from .dokumen import FOLDER_DOKUMEN, NAMA_PERIODE, STATUS_DITANDATANGANI, _pejabat, tanggal_id
-from .konteks import Konteks, _teks, tulis_log, tulis_pengaturan
-from .sop import jalankan_langkah
+from macros_py.aksi.dokumen import FOLDER_DOKUMEN, NAMA_PERIODE, STATUS_DITANDATANGANI, _pejabat, tanggal_id
+from macros_py.aksi.konteks import Konteks, _teks, tulis_log, tulis_pengaturan
+from macros_py.aksi.sop import jalankan_langkah
+from macros_py.domain import penomoran
+from macros_py.domain.errors import InputDitolak, LangkahDitolak, PenggunaanSalah
+from macros_py.io.book import Book, baca_tabel, baca_tabel_mentah, tulis_tabel
 
 PERAN_PENOMORAN = ("kasubag_perencanaan", "sekretaris", "kepala")
 FOLDER_ARSIP_BUKTI = "bukti_dukung"
@@ -57,7 +57,7 @@ def _versi_ditandatangani(book: Book, konteks: Konteks) -> dict[str, Any]:
 
 
 def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alamat_tujuan: str):  # type: ignore[no-untyped-def]
-    from ..io.dokumen import DataSurat
+    from macros_py.io.output.print_layout import DataSurat
 
     konf = konteks.konfigurasi
     p = konf.pengaturan
@@ -79,10 +79,10 @@ def surat(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None,
     """Step 10: number the cover letter and write it as a printable sheet, PDF and editable .docx."""
     from openpyxl import Workbook
 
-    from ..io.dokumen import tulis_surat_pengantar
-    from ..io.master import simpan_atomik
-    from ..io.pdf import ke_pdf, tersedia
-    from ..io.surat_docx import tulis_surat_docx
+    from macros_py.io.output.pdf import ke_pdf, tersedia
+    from macros_py.io.output.print_layout import tulis_surat_pengantar
+    from macros_py.io.output.surat_docx import tulis_surat_docx
+    from macros_py.io.unit_of_work import simpan_atomik
 
     p = konteks.konfigurasi.pengaturan
     tujuan = (tujuan or _teks(p.get("tujuan_surat"))).strip()
@@ -125,8 +125,8 @@ def arsip(book: Book, konteks: Konteks, folder: Path, folder_master: Path, tujua
     the Log's last hash — so anyone can verify it later with `evkin verifikasi DIR`. It is built in a staging
     folder and renamed into place whole, so a killed run never leaves a half-sealed record.
     """
-    from ..io.arsip import bekukan_workbook, tulis_manifest, verifikasi_arsip
-    from ..io.master import simpan_atomik
+    from macros_py.io.arsip.seal import bekukan_workbook, tulis_manifest, verifikasi_arsip
+    from macros_py.io.unit_of_work import simpan_atomik
 
     if not hasattr(book, "wb"):
         raise PenggunaanSalah("Arsip dibuat dari baris perintah (evkin arsip), bukan dari Excel.")
@@ -193,10 +193,10 @@ def verifikasi_rekaman(folder: Path) -> list[str]:
 
     from openpyxl import load_workbook
 
-    from ..io.arsip import NAMA_MANIFEST, verifikasi_arsip
-    from ..io.openpyxl_book import OpenpyxlBook
-    from ..schema import muat_skema
-    from .sop import verifikasi_log
+    from macros_py.aksi.sop import verifikasi_log
+    from macros_py.io.arsip.seal import NAMA_MANIFEST, verifikasi_arsip
+    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
+    from macros_py.schema import muat_skema
 
     masalah = verifikasi_arsip(folder)
     if masalah:
@@ -216,11 +216,11 @@ def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
     """Verify each record, then consolidate their Rekap into one summary workbook with the same analysis."""
     from openpyxl import Workbook, load_workbook
 
-    from ..io.arsip import NAMA_HASH_MANIFEST
-    from ..io.master import simpan_atomik
-    from ..io.openpyxl_book import OpenpyxlBook
-    from ..schema import muat_skema
-    from .analisis import hitung
+    from macros_py.aksi.analisis import hitung
+    from macros_py.io.arsip.seal import NAMA_HASH_MANIFEST
+    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
+    from macros_py.io.unit_of_work import simpan_atomik
+    from macros_py.schema import muat_skema
 
     skema = muat_skema()
     semua: list[dict[str, Any]] = []

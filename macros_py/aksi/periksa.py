@@ -7,12 +7,12 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from ..domain.penomoran import periksa_register
-from ..domain.sop import BELUM, SELESAI
-from ..io.book import baca_tabel
-from ..schema import Skema, Tabel, muat_skema
-from .konteks import _teks, baca_konfigurasi
-from .sop import baca_status, verifikasi_log
+from macros_py.aksi.konteks import _teks, baca_konfigurasi
+from macros_py.aksi.sop import baca_status, verifikasi_log
+from macros_py.domain.penomoran import periksa_register
+from macros_py.domain.sop import BELUM, SELESAI
+from macros_py.io.book import baca_tabel
+from macros_py.schema import Skema, Tabel, muat_skema
 
 JENIS_DATA = ("sop", "rekap", "analisis", "penomoran", "log", "penerimaan", "distribusi", "revisi", "pengesahan")
 
@@ -25,8 +25,8 @@ def _tabel_data(skema: Skema, bidang_sheet: list[str]) -> list[Tabel]:
 def periksa(path: Path, skema: Skema | None = None) -> list[str]:
     from openpyxl import load_workbook
 
-    from ..io.isi_asing import _inventaris
-    from ..io.openpyxl_book import OpenpyxlBook
+    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
+    from macros_py.io.preserve import _inventaris
 
     skema = skema or muat_skema()
     masalah: list[str] = []
@@ -53,7 +53,7 @@ def periksa(path: Path, skema: Skema | None = None) -> list[str]:
         judul = book.read(t.sheet, t.header_row, t.kolom_awal, len(t.kolom), 1)[0]
         for j, (k, ada) in enumerate(zip(t.kolom, judul, strict=True)):
             if _teks(ada) != k.judul:
-                from ..domain.validasi import huruf_kolom
+                from macros_py.domain.validasi import huruf_kolom
 
                 masalah.append(f"Sheet '{t.sheet}' sel {huruf_kolom(t.kolom_awal + j)}{t.header_row}: judul kolom "
                                f"'{_teks(ada)}' seharusnya '{k.judul}'.")

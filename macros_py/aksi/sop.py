@@ -6,12 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from ..domain.hari_kerja import KalenderKerja
-from ..domain.log import MasalahLog, verifikasi_rantai
-from ..domain.sop import BELUM, BERJALAN, SELESAI, MesinSop, StatusLangkah
-from ..io.book import Book, baca_tabel, baca_tabel_mentah
-from ..schema import Skema
-from .konteks import Konteks, _teks, baca_konfigurasi
+from macros_py.aksi.konteks import Konteks, _teks, baca_konfigurasi
+from macros_py.domain.hari_kerja import KalenderKerja
+from macros_py.domain.log import MasalahLog, verifikasi_rantai
+from macros_py.domain.sop import BELUM, BERJALAN, SELESAI, MesinSop, StatusLangkah
+from macros_py.io.book import Book, baca_tabel, baca_tabel_mentah
+from macros_py.schema import Skema
 
 T = TypeVar("T")
 LANGKAH_TANDA_TANGAN = 9
@@ -71,7 +71,7 @@ def buka_ulang(book: Book, konteks: Konteks, no: int, alasan: str) -> list[Statu
     berubah = konteks.mesin.buka_ulang(sebelum, no, konteks.pelaku, konteks.waktu, alasan)
     tulis_status(book, konteks.skema, berubah)
     if no <= LANGKAH_TANDA_TANGAN and {s.no: s for s in sebelum}[LANGKAH_TANDA_TANGAN].status == SELESAI:
-        from .dokumen import batalkan_tanda_tangan
+        from macros_py.aksi.dokumen import batalkan_tanda_tangan
 
         batalkan_tanda_tangan(book, konteks, f"langkah {no} dibuka ulang: {alasan.strip()}")
     ikut = [str(s.no) for s in berubah[1:]]
@@ -111,7 +111,7 @@ def ringkasan_status(book: Book, skema: Skema, waktu: datetime) -> dict[str, Any
             "durasi": s.durasi, "sesuai_mutu_baku": s.sesuai_mutu_baku, "oleh": s.oleh,
             "terlambat": terlambat.get(s.no), "catatan": s.catatan,
         })
-    from .pengumpulan import status_bidang
+    from macros_py.aksi.pengumpulan import status_bidang
 
     mulai5 = {x.no: x for x in status}[5].mulai
     batas = mesin.kalender.batas_waktu(mulai5.date(), mesin.langkah[5].waktu.nilai) if mulai5 else None

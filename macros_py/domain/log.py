@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .teks import teks_sel
+from macros_py.domain.teks import teks_sel
 
 HASH_AWAL = "0" * 64
 

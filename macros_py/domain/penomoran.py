@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from itertools import pairwise
 
-from ..domain.errors import InputDitolak, PenggunaanSalah
+from macros_py.domain.errors import InputDitolak, PenggunaanSalah
 
 FORMAT_BAKU = "{kode}/{urut:03d}/{unit}/{tahun}"
 """Common pattern kode klasifikasi / nomor urut / kode unit / tahun, e.g. 000.7.5/012/Kec-Mkt/2026."""

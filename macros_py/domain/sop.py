@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from .errors import LangkahDitolak
-from .hari_kerja import KalenderKerja
+from macros_py.domain.errors import LangkahDitolak
+from macros_py.domain.hari_kerja import KalenderKerja
 
 BELUM = "Belum"
 BERJALAN = "Berjalan"

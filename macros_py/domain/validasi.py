@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .angka import AngkaTidakValid, format_angka_id, parse_angka
-from .teks import teks_sel
+from macros_py.domain.angka import AngkaTidakValid, format_angka_id, parse_angka
+from macros_py.domain.teks import teks_sel
 
 AWALAN_IDENTITAS = "EVKIN-"
 BARIS_CARI_KEPALA = 12

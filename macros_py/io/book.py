@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from ..schema import Tabel
+from macros_py.schema import Tabel
 
 
 class Book(Protocol):

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..domain.errors import PenggunaanSalah
+from macros_py.domain.errors import PenggunaanSalah
 
 TANDA_TEKS = "'"  # Excel's text marker: a leading apostrophe is not part of the value
 _KATA_LOGIKA = {"TRUE", "FALSE", "BENAR", "SALAH"}

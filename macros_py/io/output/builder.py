@@ -11,9 +11,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..domain.sop import BELUM
-from ..schema import Skema, SpecSheet, Tabel
-from .format_sel import FORMAT_ANGKA, FORMAT_TANGGAL, FORMAT_WAKTU
+from macros_py.domain.sop import BELUM
+from macros_py.io.cell_format import FORMAT_ANGKA, FORMAT_TANGGAL, FORMAT_WAKTU
+from macros_py.schema import Skema, SpecSheet, Tabel
 
 TANDA_PELAKSANA = "●"
 
@@ -77,7 +77,7 @@ def _tulis_baris(ws: Worksheet, tabel: Tabel, baris: list[dict[str, Any]]) -> No
 
 
 def _panduan(ws: Worksheet, skema: Skema, tahun: int, periode: str, gaya: _Gaya) -> None:
-    from ..schema import _yaml
+    from macros_py.schema import _yaml
 
     teks = _yaml(skema.folder / "panduan.yaml")
     isian = {"unit": skema.organisasi["unit"], "tahun": tahun, "periode": periode}

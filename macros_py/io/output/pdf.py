@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..domain.errors import PenggunaanSalah
+from macros_py.domain.errors import PenggunaanSalah
 
 NAMA_PROGRAM = ("soffice", "libreoffice", "soffice.exe")
 LOKASI_UMUM = (

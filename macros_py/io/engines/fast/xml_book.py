@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from ..domain.teks import ada_karakter_ilegal, tanpa_karakter_ilegal
-from . import tembolok
-from .format_sel import FORMAT_TANGGAL, FORMAT_WAKTU
-from .lembar_xml import BentukTidakDikenal, GayaXml, Segmen, seperti_openpyxl, tulis_ke_lembar
-from .zip_bagian import BagianZip, data_mentah, kompres, salin_dengan_ganti, sambung
+from macros_py.domain.teks import ada_karakter_ilegal, tanpa_karakter_ilegal
+from macros_py.io.cell_format import FORMAT_TANGGAL, FORMAT_WAKTU
+from macros_py.io.engines.fast import cache as tembolok
+from macros_py.io.engines.fast.sheet_xml import BentukTidakDikenal, GayaXml, Segmen, seperti_openpyxl, tulis_ke_lembar
+from macros_py.io.engines.fast.zip_parts import BagianZip, data_mentah, kompres, salin_dengan_ganti, sambung
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -238,7 +238,7 @@ class XmlBook:
         Each written sheet's part is streamed from the old file through the writer into a compressor, in
         parallel when there is much to write.
         """
-        from .paralel import jumlah_pekerja, peta
+        from macros_py.io.parallel import jumlah_pekerja, peta
 
         if self._calamine is not None:  # no handle may stay open on the master when it is replaced (Windows)
             getattr(self._calamine, "close", lambda: None)()  # close() exists from python-calamine 0.3
@@ -304,7 +304,7 @@ class XmlBook:
         """The same changes applied to the master loaded with openpyxl: the fallback for unusual files."""
         from openpyxl import load_workbook
 
-        from .openpyxl_book import OpenpyxlBook
+        from macros_py.io.engines.openpyxl_book import OpenpyxlBook
 
         book = OpenpyxlBook(load_workbook(self.path), self.path)
         for sheet, ubah in self.perubahan.items():

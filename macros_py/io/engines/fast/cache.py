@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .lembar_xml import BATAS_INT, seperti_openpyxl
+from macros_py.io.engines.fast.sheet_xml import BATAS_INT, seperti_openpyxl
 
 VERSI = 2
 SEL_MIN = 50_000  # cells of a written sheet from which its values are kept

@@ -25,10 +25,10 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 
-from ..domain.angka import format_angka_id
-from ..domain.errors import PenggunaanSalah
-from ..domain.teks import tanpa_karakter_ilegal
-from .dokumen import DataSurat
+from macros_py.domain.angka import format_angka_id
+from macros_py.domain.errors import PenggunaanSalah
+from macros_py.domain.teks import tanpa_karakter_ilegal
+from macros_py.io.output.print_layout import DataSurat
 
 HURUF = "Arial"
 INDENT_KANAN = Cm(8.5)

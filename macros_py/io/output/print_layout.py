@@ -31,8 +31,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..domain.angka import format_angka_id
-from .openpyxl_book import nilai_aman
+from macros_py.domain.angka import format_angka_id
+from macros_py.io.engines.openpyxl_book import nilai_aman
 
 HURUF = "Arial"
 UKURAN = 10

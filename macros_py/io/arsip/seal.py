@@ -14,7 +14,7 @@ import tempfile
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
-from ..domain.errors import PenggunaanSalah
+from macros_py.domain.errors import PenggunaanSalah
 
 NAMA_MANIFEST = "MANIFEST.json"
 NAMA_HASH_MANIFEST = "MANIFEST.sha256"

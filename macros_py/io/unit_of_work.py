@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..domain.errors import InputDitolak, PenggunaanSalah, WorkbookSibuk
+from macros_py.domain.errors import InputDitolak, PenggunaanSalah, WorkbookSibuk
 
 AWALAN_SEMENTARA = ".evkin-tmp-"
 TUNGGU_BAKU = 30.0
@@ -134,7 +134,7 @@ def buka_book(path: Path, mesin: str = MESIN_CEPAT):  # type: ignore[no-untyped-
     """The book for one action: the XML engine (fast), or openpyxl when asked for or when the file is one the
     XML engine cannot read."""
     if mesin_dipilih(mesin) == MESIN_CEPAT:
-        from .xml_book import XmlBook
+        from macros_py.io.engines.fast.xml_book import XmlBook
 
         try:
             return XmlBook(path)
@@ -142,7 +142,7 @@ def buka_book(path: Path, mesin: str = MESIN_CEPAT):  # type: ignore[no-untyped-
             pass
     from openpyxl import load_workbook
 
-    from .openpyxl_book import OpenpyxlBook
+    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
 
     return OpenpyxlBook(load_workbook(path), path)
 
@@ -181,7 +181,7 @@ class UnitKerja:
         return self
 
     def simpan(self) -> None:
-        from .lembar_xml import BentukTidakDikenal
+        from macros_py.io.engines.fast.sheet_xml import BentukTidakDikenal
 
         periksa_excel(self.path)
         assert self.book is not None
@@ -192,7 +192,7 @@ class UnitKerja:
             simpan_atomik(self.path, self.book.simpan_ke, periksa=self._tolak_bila_ada_yang_hilang)
 
     def _tolak_bila_ada_yang_hilang(self, baru: Path) -> None:
-        from .isi_asing import yang_hilang
+        from macros_py.io.preserve import yang_hilang
 
         hilang = yang_hilang(self.path, baru)
         if hilang:

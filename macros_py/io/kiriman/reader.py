@@ -44,7 +44,7 @@ from xml.parsers import expat
 
 import python_calamine
 
-from ..domain.validasi import huruf_kolom, nomor_kolom
+from macros_py.domain.validasi import huruf_kolom, nomor_kolom
 
 __all__ = [
     "BATAS_BAKU",

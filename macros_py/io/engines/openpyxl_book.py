@@ -8,7 +8,7 @@ from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
 
-from ..domain.teks import tanpa_karakter_ilegal
+from macros_py.domain.teks import tanpa_karakter_ilegal
 
 
 def nilai_aman(nilai: Any) -> Any:

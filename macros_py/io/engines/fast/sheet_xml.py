@@ -18,8 +18,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from xml.sax.saxutils import escape, unescape
 
-from ..domain.teks import tanpa_karakter_ilegal
-from ..domain.validasi import huruf_kolom, nomor_kolom
+from macros_py.domain.teks import tanpa_karakter_ilegal
+from macros_py.domain.validasi import huruf_kolom, nomor_kolom
 
 Segmen = tuple[int, Sequence[Any]]  # one write into a row: (first column, values)
 

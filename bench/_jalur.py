@@ -44,22 +44,22 @@ def _pembaca(cara: str) -> Callable[[Path], int]:
 
         return baca_fx
     if cara == "proyek":
-        from macros_py.io.kiriman.reader import baca_berkas_kiriman
+        from macros_py.io.kiriman.reader import read_kiriman
 
         def baca_proyek(p: Path) -> int:
-            return sum(len(lembar.baris) for lembar in baca_berkas_kiriman(p).lembar)
+            return sum(len(lembar.baris) for lembar in read_kiriman(p).lembar)
 
         return baca_proyek
     if cara == "proyek+validasi":
         from macros_py.domain.validasi import Harapan, baca_identitas, cari_identitas, validasi_lembar
-        from macros_py.io.kiriman.reader import baca_berkas_kiriman
+        from macros_py.io.kiriman.reader import read_kiriman
         from macros_py.schema import muat_skema
 
         kolom = muat_skema().tabel("bidang").kolom
 
         def baca_validasi(p: Path) -> int:
             n = 0
-            for lembar in baca_berkas_kiriman(p).lembar:
+            for lembar in read_kiriman(p).lembar:
                 ketemu = cari_identitas(lembar.baris)
                 assert ketemu is not None, p
                 tahun, periode, kode, versi = baca_identitas(ketemu[0])  # type: ignore[misc]
@@ -80,9 +80,9 @@ def baca(cara: str, ulang: int, berkas: list[Path], pemanasan: bool = True) -> d
 
     def satu_putaran() -> int:
         if semua_core:
-            from macros_py.io.parallel import peta
+            from macros_py.io.parallel import parallel_map
 
-            return sum(peta(fungsi, berkas, bobot=[p.stat().st_size for p in berkas]))
+            return sum(parallel_map(fungsi, berkas, bobot=[p.stat().st_size for p in berkas]))
         return sum(fungsi(p) for p in berkas)
 
     baris = satu_putaran() if pemanasan else None  # warm-up (lazy imports, page cache)

@@ -76,9 +76,9 @@ class Skenario:
 
     def env(self) -> dict[str, str]:
         """The product as users run it, with this scenario's schema, and the values `himpun` keeps for
-        `analisa` (io.tembolok) in the scenario's folder rather than the user's cache."""
+        `analisa` (io.cache) in the scenario's folder rather than the user's cache."""
         return dict(os.environ, EVKIN_SCHEMA=str(self.skema), EVKIN_TUNGGU="5",
-                    EVKIN_TEMBOLOK=str(self.folder / "tembolok"))
+                    EVKIN_TEMBOLOK=str(self.folder / "cache"))
 
 
 def perintah_evkin() -> list[str]:
@@ -155,7 +155,7 @@ def isi_berkas(args: tuple[str, str, int]) -> str:
     return path
 
 
-def siapkan(skala: Skala, folder: Path, info=print) -> Skenario:  # type: ignore[no-untyped-def]
+def prepare(skala: Skala, folder: Path, info=print) -> Skenario:  # type: ignore[no-untyped-def]
     sk = Skenario(skala, folder)
     tanda = folder / "siap.json"
     if tanda.exists() and json.loads(tanda.read_text()) == {"berkas": skala.berkas, "baris": skala.baris} \

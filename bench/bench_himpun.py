@@ -18,7 +18,7 @@ product accepts. Then, side by side (medians of --ulang runs):
   (b') the same naive path over the master holding the first collection (the master the performance issue
       measured: its bidang sheets and a full Rekap make openpyxl's load and save the bulk of the time);
   (c) the read floor: python-calamine, and fastexcel when installed, reading the same files (in-process);
-  (d) the product's submission reading alone: baca_berkas_kiriman over all files (in-process), and the same
+  (d) the product's submission reading alone: read_kiriman over all files (in-process), and the same
       plus validasi_lembar.
 
 The package is byte-compiled first, as scripts/setup.sh does on a user's machine. Subprocess times are
@@ -367,7 +367,7 @@ def profil(sk: Skenario, sk_a: Skenario, master_a: Path, n: int = 15) -> list[st
     st, _ = _jalankan_profil(f"[{sk.skala.nama}] read+validate", [str(JALUR), "baca", "proyek+validasi", "--ulang",
                                                                   "1", "--tanpa-pemanasan",
                                                                   *map(str, sk.berkas)], sk.env(), folder / "baca.prof")
-    keluaran += ["", f"cProfile, scale {sk.skala.nama}: baca_berkas_kiriman + validasi_lembar over all files, "
+    keluaran += ["", f"cProfile, scale {sk.skala.nama}: read_kiriman + validasi_lembar over all files, "
                      f"{st.total_tt:.2f} s profiled; top 12 by own time:",  # type: ignore[attr-defined]
                  *_tabel_profil(st, "tottime", 12), "where the time goes:", *_pos_profil(st, _POS_BACA)]
 
@@ -381,29 +381,29 @@ def profil(sk: Skenario, sk_a: Skenario, master_a: Path, n: int = 15) -> list[st
 _PEMBUNGKUS = ("builtins.exec", "<string>:1(", "runpy", "__main__.py", "cli.py", "<frozen importlib")
 _POS_HIMPUN = (
     ("imports (all)", "<frozen importlib._bootstrap>", "_find_and_load"),
-    ("master open: UnitKerja.__enter__ (lock + fast engine)", "macros_py/io/master.py", "__enter__"),
+    ("master open: FileUnitOfWork.__enter__ (lock + fast engine)", "macros_py/io/master.py", "__enter__"),
     ("himpun() total", "macros_py/aksi/pengumpulan.py", "himpun"),
     ("  read every submission: _baca_berkas", "macros_py/aksi/pengumpulan.py", "_baca_berkas"),
-    ("    baca_berkas_kiriman (zip checks + calamine)", "macros_py/io/berkas_kiriman.py", "baca_berkas_kiriman"),
+    ("    read_kiriman (zip checks + calamine)", "macros_py/io/berkas_kiriman.py", "read_kiriman"),
     ("    validasi_lembar", "macros_py/domain/validasi.py", "validasi_lembar"),
     ("  write phase: himpun.kerja", "macros_py/aksi/pengumpulan.py", "kerja"),
     ("    _ganti_rekap (once per command: read whole Rekap, rewrite it)", "macros_py/aksi/pengumpulan.py",
      "_ganti_rekap"),
     ("    _ganti_bukti", "macros_py/aksi/pengumpulan.py", "_ganti_bukti"),
     ("    _simpan_bukti", "macros_py/aksi/pengumpulan.py", "_simpan_bukti"),
-    ("    baca_tabel (all callers)", "macros_py/io/book.py", "baca_tabel"),
-    ("    baca_tabel_mentah (all callers)", "macros_py/io/book.py", "baca_tabel_mentah"),
-    ("    tulis_tabel (all callers)", "macros_py/io/book.py", "tulis_tabel"),
+    ("    read_table (all callers)", "macros_py/io/book.py", "read_table"),
+    ("    read_table_rows (all callers)", "macros_py/io/book.py", "read_table_rows"),
+    ("    write_table (all callers)", "macros_py/io/book.py", "write_table"),
     ("    XmlBook.read (calamine, per sheet once)", "macros_py/io/xml_book.py", "read"),
     ("    XmlBook.write", "macros_py/io/xml_book.py", "write"),
     ("    Konteks.catat (Log rows, hash chain)", "macros_py/aksi/konteks.py", "catat"),
-    ("master save: UnitKerja.simpan (atomic)", "macros_py/io/master.py", "simpan"),
-    ("  XmlBook.simpan_ke (written sheet parts + raw copy)", "macros_py/io/xml_book.py", "simpan_ke"),
-    ("    tulis_ke_lembar (cell XML)", "macros_py/io/lembar_xml.py", "tulis_ke_lembar"),
-    ("    kompres (deflate)", "macros_py/io/zip_bagian.py", "kompres"),
+    ("master save: FileUnitOfWork.simpan (atomic)", "macros_py/io/master.py", "simpan"),
+    ("  XmlBook.save_to (written sheet parts + raw copy)", "macros_py/io/xml_book.py", "save_to"),
+    ("    write_sheet (cell XML)", "macros_py/io/lembar_xml.py", "write_sheet"),
+    ("    compress (deflate)", "macros_py/io/zip_bagian.py", "compress"),
 )
 _POS_BACA = (
-    ("baca_berkas_kiriman (all of it)", "macros_py/io/berkas_kiriman.py", "baca_berkas_kiriman"),
+    ("read_kiriman (all of it)", "macros_py/io/berkas_kiriman.py", "read_kiriman"),
     ("  _read_bytes + sha256", "macros_py/io/berkas_kiriman.py", "_read_bytes"),
     ("  _open_package (zip checks, inflate, XML pre-scan)", "macros_py/io/berkas_kiriman.py", "_open_package"),
     ("    _scan_sheet (worksheet pre-scan: positions, hidden rows)", "macros_py/io/berkas_kiriman.py", "_scan_sheet"),
@@ -499,7 +499,7 @@ def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[
         ("naif_ulang_master", "    of which master load + write Rekap + save"),
         ("calamine", "(c) floor python-calamine           (in-proc)"),
         ("fastexcel", "(c) floor fastexcel                 (in-proc)"),
-        ("proyek_baca", "(d) baca_berkas_kiriman x files     (in-proc)"),
+        ("proyek_baca", "(d) read_kiriman x files     (in-proc)"),
         ("proyek_validasi", "(d) ... + validasi_lembar           (in-proc)"),
         ("proyek_paralel", "(d) ... on all cores, as himpun does (in-proc)"),
     ]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from macros_py.domain.errors import EvkinError, InputDitolak, PenggunaanSalah
-from macros_py.io.unit_of_work import MESIN_CEPAT, MESIN_OPENPYXL
+from macros_py.io.unit_of_work import ENGINE_FAST, ENGINE_OPENPYXL
 
 T = TypeVar("T")
 WORKBOOK_BAKU = Path("workbook/Evaluasi_Kinerja.xlsx")
@@ -35,14 +35,14 @@ def _tunggu_baku() -> float:
     return float(os.environ.get("EVKIN_TUNGGU", "30"))
 
 
-def jalankan_aksi(args: argparse.Namespace, fungsi: Callable[..., T], mesin: str = MESIN_CEPAT) -> T:
+def jalankan_aksi(args: argparse.Namespace, fungsi: Callable[..., T], mesin: str = ENGINE_FAST) -> T:
     """Run one write action on the master in a unit of work: everything or nothing is saved.
 
-    MESIN_OPENPYXL for the actions that lay out print sheets inside the master (document, letter, archive)."""
+    ENGINE_OPENPYXL for the actions that lay out print sheets inside the master (document, letter, archive)."""
     from macros_py.aksi.konteks import eksekusi
-    from macros_py.io.unit_of_work import UnitKerja
+    from macros_py.io.unit_of_work import FileUnitOfWork
 
-    with UnitKerja(Path(args.workbook), tunggu=args.tunggu, info=_info, mesin=mesin) as uow:
+    with FileUnitOfWork(Path(args.workbook), tunggu=args.tunggu, info=_info, mesin=mesin) as uow:
         hasil = eksekusi(uow.book, fungsi, sebagai=args.sebagai, waktu=args.waktu, info=_info)
         uow.simpan()
     return hasil
@@ -51,11 +51,11 @@ def jalankan_aksi(args: argparse.Namespace, fungsi: Callable[..., T], mesin: str
 def baca_master(path: Path):  # type: ignore[no-untyped-def]
     """Open the master for reading only (no lock: saves replace the file atomically). The fast engine reads
     just the sheets asked for, which keeps `status` quick on a large master and never imports openpyxl."""
-    from macros_py.io.unit_of_work import UnitKerja, buka_book
+    from macros_py.io.unit_of_work import FileUnitOfWork, open_book
 
     if not path.exists():
-        UnitKerja(path).__enter__()  # raises the friendly "not found" message
-    return buka_book(path)
+        FileUnitOfWork(path).__enter__()  # raises the friendly "not found" message
+    return open_book(path)
 
 
 # ---- commands -------------------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def _folder_dokumen(args: argparse.Namespace) -> Path:
 def cmd_konsep(args: argparse.Namespace) -> int:
     from macros_py.aksi.dokumen import konsep
 
-    versi = jalankan_aksi(args, lambda b, k: konsep(b, k, _folder_dokumen(args), info=_info), MESIN_OPENPYXL)
+    versi = jalankan_aksi(args, lambda b, k: konsep(b, k, _folder_dokumen(args), info=_info), ENGINE_OPENPYXL)
     print(f"Konsep dokumen versi {versi['versi']}: {versi['berkas']}")
     return 0
 
@@ -251,7 +251,7 @@ def cmd_koreksi(args: argparse.Namespace) -> int:
     from macros_py.aksi.dokumen import koreksi
 
     versi = jalankan_aksi(args, lambda b, k: koreksi(b, k, _folder_dokumen(args), args.catatan, info=_info),
-                          MESIN_OPENPYXL)
+                          ENGINE_OPENPYXL)
     print(f"Koreksi dicatat; dokumen versi {versi['versi']}: {versi['berkas']}")
     return 0
 
@@ -301,7 +301,7 @@ def cmd_surat(args: argparse.Namespace) -> int:
     from macros_py.aksi.penutupan import surat
 
     hasil = jalankan_aksi(args, lambda b, k: surat(b, k, _folder_dokumen(args), args.tujuan, args.alamat_tujuan,
-                                                     info=_info), MESIN_OPENPYXL)
+                                                     info=_info), ENGINE_OPENPYXL)
     print(f"Surat pengantar nomor {hasil['nomor']}: {hasil['pdf'] or hasil['xlsx']} (Word: {hasil['docx']})")
     return 0
 
@@ -310,7 +310,7 @@ def cmd_arsip(args: argparse.Namespace) -> int:
     from macros_py.aksi.penutupan import arsip
 
     master = Path(args.workbook)
-    folder = jalankan_aksi(args, lambda b, k: arsip(b, k, Path(args.out), master.parent, args.tujuan), MESIN_OPENPYXL)
+    folder = jalankan_aksi(args, lambda b, k: arsip(b, k, Path(args.out), master.parent, args.tujuan), ENGINE_OPENPYXL)
     print(f"Arsip tersegel di {folder}. Periksa kapan saja dengan: evkin verifikasi {folder}")
     return 0
 

@@ -41,7 +41,7 @@ from macros_py.domain.sop import (
     StatusLangkah,
 )
 from macros_py.domain.teks import teks_sel
-from macros_py.io.book import Book, baca_tabel, baca_tabel_mentah
+from macros_py.io.book import Book, read_table, read_table_rows
 from macros_py.io.engines.xlwings_book import XlwingsBook
 from macros_py.schema import Skema, Tabel, muat_skema
 
@@ -300,7 +300,7 @@ def _judul(tabel: Tabel, *keys: str) -> str:
 def _baris_ketikan(xb: XlwingsBook, tabel: Tabel, isian: tuple[str, ...]) -> list[tuple[int, dict[str, Any]]]:
     """Rows the user typed and no action has recorded yet: some input filled, "Dicatat Oleh" empty."""
     hasil = []
-    for i, b in enumerate(baca_tabel_mentah(xb, tabel)):
+    for i, b in enumerate(read_table_rows(xb, tabel)):
         d = dict(zip(tabel.keys, b, strict=True))
         if not _isi(d["dicatat_oleh"]) and any(_isi(d[k]) for k in isian):
             hasil.append((tabel.baris_data + i, d))
@@ -308,7 +308,7 @@ def _baris_ketikan(xb: XlwingsBook, tabel: Tabel, isian: tuple[str, ...]) -> lis
 
 
 def _baris_kosong_pertama(xb: XlwingsBook, tabel: Tabel) -> int:
-    return tabel.baris_data + len(baca_tabel_mentah(xb, tabel))
+    return tabel.baris_data + len(read_table_rows(xb, tabel))
 
 
 def _kosongkan(book: Book, tabel: Tabel, baris: list[int]) -> None:
@@ -471,7 +471,7 @@ def _rencana_dokumen(xb: XlwingsBook, skema: Skema, s: StatusLangkah, baris: int
     from macros_py.aksi.dokumen import FOLDER_DOKUMEN, konsep, koreksi
     from macros_py.aksi.sop import mulai_langkah
 
-    riwayat = baca_tabel(xb, skema.tabel("revisi"))
+    riwayat = read_table(xb, skema.tabel("revisi"))
     sop = skema.tabel("sop")
     sel = _sel(sop, "catatan", baris)
     if riwayat and s.status == BELUM:  # reopened work: start the step, then a correction needs a catatan

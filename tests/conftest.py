@@ -24,9 +24,9 @@ class Hasil:
 
 
 @pytest.fixture(autouse=True)
-def _tembolok_sendiri(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test keeps sheet values (`io.tembolok`) in its own folder, never in the user's cache."""
-    monkeypatch.setenv("EVKIN_TEMBOLOK", str(tmp_path_factory.mktemp("tembolok")))
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test keeps sheet values (`io.cache`) in its own folder, never in the user's cache."""
+    monkeypatch.setenv("EVKIN_TEMBOLOK", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture

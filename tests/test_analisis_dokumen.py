@@ -191,7 +191,7 @@ def test_record_verifies_and_names_every_flipped_byte(demo: Path, tmp_path: Path
 
 
 def test_record_catches_an_edited_log_row_even_with_a_resealed_manifest(demo: Path, tmp_path: Path, evkin) -> None:
-    from macros_py.io.arsip.seal import NAMA_HASH_MANIFEST, NAMA_MANIFEST, tulis_manifest
+    from macros_py.io.arsip.seal import MANIFEST_HASH_NAME, MANIFEST_NAME, write_manifest
 
     salinan = tmp_path / "r"
     shutil.copytree(_rekaman(demo), salinan)
@@ -200,10 +200,10 @@ def test_record_catches_an_edited_log_row_even_with_a_resealed_manifest(demo: Pa
     wb = load_workbook(xlsx)
     wb["Log"]["G6"] = "baris diubah"
     wb.save(xlsx)
-    info = json.loads((salinan / NAMA_MANIFEST).read_text())["info"]
-    (salinan / NAMA_MANIFEST).unlink()
-    (salinan / NAMA_HASH_MANIFEST).unlink()
-    tulis_manifest(salinan, info)
+    info = json.loads((salinan / MANIFEST_NAME).read_text())["info"]
+    (salinan / MANIFEST_NAME).unlink()
+    (salinan / MANIFEST_HASH_NAME).unlink()
+    write_manifest(salinan, info)
     hasil = evkin("verifikasi", salinan)
     assert hasil.kode == 3 and "Log baris 6" in hasil.keluar
 

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
 
 from macros_py.domain.errors import PenggunaanSalah
-from macros_py.io.arsip.seal import bekukan_workbook, tulis_manifest, verifikasi_arsip
+from macros_py.io.arsip.seal import freeze_workbook, verify_seal, write_manifest
 
 BERKAS = ("Evaluasi_Kinerja_beku.xlsx", "laporan.pdf", "bukti/foto_kegiatan.jpg", "bukti/2026/daftar_hadir.pdf")
 INFO = {
@@ -71,11 +71,11 @@ def sumber(tmp_path: Path) -> Path:
 def arsip(tmp_path: Path, sumber: Path) -> Path:
     folder = tmp_path / "arsip_2026_TW3"
     (folder / "bukti" / "2026").mkdir(parents=True)
-    bekukan_workbook(sumber, folder / BERKAS[0])
+    freeze_workbook(sumber, folder / BERKAS[0])
     (folder / "laporan.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
     (folder / "bukti" / "foto_kegiatan.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) + b"\xff\xd9")
     (folder / "bukti" / "2026" / "daftar_hadir.pdf").write_bytes(b"%PDF-1.7\nDaftar hadir rapat evaluasi\n%%EOF\n")
-    tulis_manifest(folder, INFO)
+    write_manifest(folder, INFO)
     return folder
 
 
@@ -106,13 +106,13 @@ def test_frozen_copy_protected_and_read_only(arsip: Path) -> None:
 
 def test_frozen_copy_refuses_overwrite_and_macro_name(tmp_path: Path, sumber: Path) -> None:
     tujuan = tmp_path / "beku.xlsx"
-    bekukan_workbook(sumber, tujuan)
+    freeze_workbook(sumber, tujuan)
     with pytest.raises(PenggunaanSalah, match="sudah ada"):
-        bekukan_workbook(sumber, tujuan)
+        freeze_workbook(sumber, tujuan)
     with pytest.raises(PenggunaanSalah, match=r"berakhiran \.xlsx"):
-        bekukan_workbook(sumber, tmp_path / "beku.xlsm")
+        freeze_workbook(sumber, tmp_path / "beku.xlsm")
     with pytest.raises(PenggunaanSalah, match="tidak ditemukan"):
-        bekukan_workbook(tmp_path / "tidak_ada.xlsx", tmp_path / "lain.xlsx")
+        freeze_workbook(tmp_path / "tidak_ada.xlsx", tmp_path / "lain.xlsx")
 
 
 # --- manifest ---------------------------------------------------------------------------------------------------
@@ -131,15 +131,15 @@ def test_manifest_lists_every_file_sorted_with_info(arsip: Path) -> None:
 
 
 def test_intact_archive_verifies(arsip: Path) -> None:
-    assert verifikasi_arsip(arsip) == []
+    assert verify_seal(arsip) == []
 
 
 def test_reseal_refused_unless_asked(arsip: Path) -> None:
     with pytest.raises(PenggunaanSalah, match="sudah disegel"):
-        tulis_manifest(arsip, INFO)
+        write_manifest(arsip, INFO)
     (arsip / "tambahan.txt").write_text("catatan")
-    tulis_manifest(arsip, INFO, timpa=True)
-    assert verifikasi_arsip(arsip) == []
+    write_manifest(arsip, INFO, timpa=True)
+    assert verify_seal(arsip) == []
 
 
 def test_unserialisable_info_and_symlink_refused(tmp_path: Path) -> None:
@@ -147,10 +147,10 @@ def test_unserialisable_info_and_symlink_refused(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "x.txt").write_text("x")
     with pytest.raises(PenggunaanSalah, match="Keterangan manifest"):
-        tulis_manifest(folder, {"objek": object()})
+        write_manifest(folder, {"objek": object()})
     (folder / "tautan").symlink_to(folder / "x.txt")
     with pytest.raises(PenggunaanSalah, match="tautan simbolik"):
-        tulis_manifest(folder, INFO)
+        write_manifest(folder, INFO)
 
 
 # --- tampering --------------------------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def test_one_flipped_byte_names_exactly_that_file(arsip: Path, relatif: str) -> 
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
-    masalah = verifikasi_arsip(arsip)
+    masalah = verify_seal(arsip)
     assert len(masalah) == 1
     assert masalah[0] == f"Berkas berubah: {relatif} (sha256 tidak cocok dengan manifest)."
     assert not [lain for lain in BERKAS if lain != relatif and lain in masalah[0]]
@@ -172,14 +172,14 @@ def test_one_flipped_byte_names_exactly_that_file(arsip: Path, relatif: str) -> 
 @pytest.mark.parametrize("relatif", BERKAS)
 def test_deleted_file_is_named(arsip: Path, relatif: str) -> None:
     (arsip / relatif).unlink()
-    assert verifikasi_arsip(arsip) == [f"Berkas hilang: {relatif} tercantum di manifest tetapi tidak ada di folder."]
+    assert verify_seal(arsip) == [f"Berkas hilang: {relatif} tercantum di manifest tetapi tidak ada di folder."]
 
 
 @pytest.mark.parametrize("relatif", ["baru.docx", "bukti/baru.jpg", "bukti/2027/x.pdf", ".tersembunyi"])
 def test_added_file_is_named(arsip: Path, relatif: str) -> None:
     (arsip / relatif).parent.mkdir(parents=True, exist_ok=True)
     (arsip / relatif).write_bytes(b"sisipan")
-    assert verifikasi_arsip(arsip) == [f"Berkas tambahan: {relatif} tidak tercantum di manifest."]
+    assert verify_seal(arsip) == [f"Berkas tambahan: {relatif} tidak tercantum di manifest."]
 
 
 def test_edited_manifest_is_detected(arsip: Path) -> None:
@@ -187,7 +187,7 @@ def test_edited_manifest_is_detected(arsip: Path) -> None:
     isi = json.loads(manifest.read_text())
     isi["info"]["periode"] = "2026-TW2"
     manifest.write_text(json.dumps(isi, ensure_ascii=False, indent=2) + "\n")
-    masalah = verifikasi_arsip(arsip)
+    masalah = verify_seal(arsip)
     assert len(masalah) == 1 and "MANIFEST.json telah diubah" in masalah[0]
 
 
@@ -202,20 +202,20 @@ def test_changed_file_blessed_in_manifest_still_detected(arsip: Path) -> None:
             b["sha256"] = hashlib.sha256(pdf.read_bytes()).hexdigest()
             b["ukuran"] = pdf.stat().st_size
     manifest.write_text(json.dumps(isi, ensure_ascii=False, indent=2) + "\n")
-    masalah = verifikasi_arsip(arsip)
+    masalah = verify_seal(arsip)
     assert len(masalah) == 1 and "MANIFEST.json telah diubah" in masalah[0]
 
 
 def test_missing_or_broken_seal_files(arsip: Path) -> None:
     (arsip / "MANIFEST.sha256").unlink()
-    assert verifikasi_arsip(arsip) == [
+    assert verify_seal(arsip) == [
         "MANIFEST.sha256 tidak ada: keutuhan MANIFEST.json sendiri tidak dapat diperiksa."
     ]
     (arsip / "MANIFEST.json").write_text("{bukan json")
-    masalah = verifikasi_arsip(arsip)
+    masalah = verify_seal(arsip)
     assert any("rusak" in m for m in masalah)
     (arsip / "MANIFEST.json").unlink()
-    assert len(verifikasi_arsip(arsip)) == 1 and "belum disegel" in verifikasi_arsip(arsip)[0]
+    assert len(verify_seal(arsip)) == 1 and "belum disegel" in verify_seal(arsip)[0]
 
 
 def test_manifest_entry_escaping_folder_is_rejected(arsip: Path) -> None:
@@ -225,5 +225,5 @@ def test_manifest_entry_escaping_folder_is_rejected(arsip: Path) -> None:
     data = (json.dumps(isi) + "\n").encode()
     manifest.write_bytes(data)
     (arsip / "MANIFEST.sha256").write_text(f"{hashlib.sha256(data).hexdigest()}  MANIFEST.json\n")
-    masalah = verifikasi_arsip(arsip)
+    masalah = verify_seal(arsip)
     assert len(masalah) == 1 and "entri berkas ke-5 tidak sah" in masalah[0]

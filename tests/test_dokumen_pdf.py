@@ -14,8 +14,8 @@ from docx import Document
 from openpyxl import Workbook, load_workbook
 
 from macros_py.io.output import pdf
-from macros_py.io.output.print_layout import DataDokumen, DataSurat, Penanda, tulis_dokumen, tulis_surat_pengantar
-from macros_py.io.output.surat_docx import buat_template, tulis_surat_docx
+from macros_py.io.output.print_layout import DataDokumen, DataSurat, Penanda, write_dokumen_sheet, write_surat_sheet
+from macros_py.io.output.surat_docx import buat_template, write_surat_docx
 
 JAHAT = '=HYPERLINK("http://x")'
 JAHAT_DOCX = "=cmd|' /C calc'!A0 <w:t>x</w:t> & {{ nomor }}"
@@ -145,8 +145,8 @@ def workbook_dokumen(tmp_path: Path) -> Path:
     ws = wb.active
     ws.title = "Dokumen"
     ws["A1"] = "=SUM(1,2)"  # an old formula must not survive: the sheet is cleared first
-    tulis_dokumen(ws, data_dokumen())
-    tulis_surat_pengantar(wb.create_sheet("Surat Pengantar"), data_surat())
+    write_dokumen_sheet(ws, data_dokumen())
+    write_surat_sheet(wb.create_sheet("Surat Pengantar"), data_surat())
     path = tmp_path / "Dokumen_Evaluasi.xlsx"
     wb.save(path)
     return path
@@ -163,7 +163,7 @@ def _satu_sheet(path: Path, sheet: str, tujuan: Path) -> Path:
 
 
 def _butuh_libreoffice() -> None:
-    if not pdf.tersedia() or shutil.which("pdftotext") is None:
+    if not pdf.available() or shutil.which("pdftotext") is None:
         if os.environ.get("CI"):
             pytest.fail("LibreOffice/poppler-utils harus terpasang di CI (jalankan bash scripts/setup.sh)")
         pytest.skip("LibreOffice atau poppler-utils tidak terpasang")
@@ -215,11 +215,11 @@ def test_tulis_ulang_mengosongkan_sheet() -> None:
     wb = Workbook()
     ws = wb.active
     data = data_dokumen()
-    tulis_dokumen(ws, data)
+    write_dokumen_sheet(ws, data)
     baris_pertama = ws.max_row
     data.tabel_baris = data.tabel_baris[:3]
     data.catatan_revisi = ""
-    tulis_dokumen(ws, data)
+    write_dokumen_sheet(ws, data)
     assert ws.max_row < baris_pertama
     assert not any(c == data_dokumen().tabel_baris[10][3] for row in ws.iter_rows(values_only=True) for c in row)
 
@@ -228,7 +228,7 @@ def test_tulis_ulang_mengosongkan_sheet() -> None:
 def test_pdf_dokumen_evaluasi(workbook_dokumen: Path, tmp_path: Path) -> None:
     _butuh_libreoffice()
     sumber = _satu_sheet(workbook_dokumen, "Dokumen", tmp_path / "Evaluasi_TW3_2026.xlsx")
-    hasil = pdf.ke_pdf(sumber, tmp_path / "pdf")
+    hasil = pdf.to_pdf(sumber, tmp_path / "pdf")
     assert hasil == tmp_path / "pdf" / "Evaluasi_TW3_2026.pdf"
     teks = _teks_pdf(hasil)
     assert JUDUL in teks
@@ -247,9 +247,9 @@ def test_pdf_panjang_judul_berulang_tanda_tangan_utuh(tmp_path: Path, jumlah: in
     data = data_dokumen()
     data.tabel_baris = [[i, *b[1:]] for i, b in enumerate((data.tabel_baris * 3)[:jumlah], start=1)]
     wb = Workbook()
-    tulis_dokumen(wb.active, data)
+    write_dokumen_sheet(wb.active, data)
     wb.save(tmp_path / "panjang.xlsx")
-    hasil = pdf.ke_pdf(tmp_path / "panjang.xlsx", tmp_path)
+    hasil = pdf.to_pdf(tmp_path / "panjang.xlsx", tmp_path)
     halaman = _teks_pdf(hasil).split("\f")
     halaman = [h for h in halaman if h.strip()]
     assert len(halaman) == _halaman(hasil) >= 2
@@ -263,7 +263,7 @@ def test_pdf_panjang_judul_berulang_tanda_tangan_utuh(tmp_path: Path, jumlah: in
 def test_pdf_surat_pengantar(workbook_dokumen: Path, tmp_path: Path) -> None:
     _butuh_libreoffice()
     sumber = _satu_sheet(workbook_dokumen, "Surat Pengantar", tmp_path / "Surat_Pengantar.xlsx")
-    hasil = pdf.ke_pdf(sumber, tmp_path)
+    hasil = pdf.to_pdf(sumber, tmp_path)
     teks = _teks_pdf(hasil)
     assert "SURAT PENGANTAR" in teks
     assert f"Nomor: {NOMOR}" in teks
@@ -275,11 +275,11 @@ def test_pdf_surat_pengantar(workbook_dokumen: Path, tmp_path: Path) -> None:
 def test_pdf_tanpa_libreoffice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     sumber = tmp_path / "a.xlsx"
     Workbook().save(sumber)
-    monkeypatch.setattr(pdf, "cari_soffice", lambda: None)
-    assert not pdf.tersedia()
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    assert not pdf.available()
     pesan = re.escape("LibreOffice tidak ditemukan; jalankan bash scripts/setup.sh")
     with pytest.raises(pdf.PenggunaanSalah, match=pesan):
-        pdf.ke_pdf(sumber, tmp_path)
+        pdf.to_pdf(sumber, tmp_path)
 
 
 def test_pdf_waktu_habis(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -290,9 +290,9 @@ def test_pdf_waktu_habis(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
     palsu.chmod(0o755)
     sumber = tmp_path / "a.xlsx"
     Workbook().save(sumber)
-    monkeypatch.setattr(pdf, "cari_soffice", lambda: palsu)
+    monkeypatch.setattr(pdf, "find_soffice", lambda: palsu)
     with pytest.raises(pdf.PenggunaanSalah, match=re.escape("dalam 0.5 detik")):
-        pdf.ke_pdf(sumber, tmp_path / "keluar", timeout=0.5)
+        pdf.to_pdf(sumber, tmp_path / "keluar", timeout=0.5)
     assert not list((tmp_path / "keluar").iterdir())
 
 
@@ -304,14 +304,14 @@ def test_pdf_tidak_menghasilkan_berkas(monkeypatch: pytest.MonkeyPatch, tmp_path
     palsu.chmod(0o755)
     sumber = tmp_path / "a.xlsx"
     Workbook().save(sumber)
-    monkeypatch.setattr(pdf, "cari_soffice", lambda: palsu)
+    monkeypatch.setattr(pdf, "find_soffice", lambda: palsu)
     with pytest.raises(pdf.PenggunaanSalah, match=r"tidak menghasilkan PDF.*could not be loaded"):
-        pdf.ke_pdf(sumber, tmp_path)
+        pdf.to_pdf(sumber, tmp_path)
 
 
 def test_surat_docx(tmp_path: Path) -> None:
     data = data_surat()
-    hasil = tulis_surat_docx(data, tmp_path / "Surat_Pengantar.docx")
+    hasil = write_surat_docx(data, tmp_path / "Surat_Pengantar.docx")
     assert hasil.is_file()
     doc = Document(str(hasil))
     teks_paragraf = "\n".join(p.text for p in doc.paragraphs)

@@ -19,7 +19,7 @@ from macros_py.aksi import konteks as konteks_mod
 from macros_py.aksi.konteks import eksekusi
 from macros_py.excel import jalankan, main
 from macros_py.io.engines.xlwings_book import XlwingsBook, teks_excel
-from macros_py.io.unit_of_work import UnitKerja
+from macros_py.io.unit_of_work import FileUnitOfWork
 from macros_py.schema import muat_skema
 from tests.conftest import Hasil
 
@@ -151,7 +151,7 @@ def sampai(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     """Masters made by the CLI after step 1 (disposisi), step 2 (format) and step 3 (distribusi)."""
     from macros_py.aksi.demo import data_contoh
     from macros_py.cli import main as cli
-    from macros_py.io.book import tulis_tabel
+    from macros_py.io.book import write_table
 
     folder = tmp_path_factory.mktemp("cli")
     path = folder / "Evaluasi_Kinerja.xlsx"
@@ -160,8 +160,8 @@ def sampai(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
         assert cli(["--workbook", str(path), "--sebagai", "kasubag", "--waktu", waktu, *args]) == 0
 
     evkin("2026-10-05T07:30", "init", "--tahun", "2026", "--periode", "TW3")
-    with UnitKerja(path) as uow:  # the Kasubag types the indicator list (no action, no log)
-        tulis_tabel(uow.book, muat_skema().tabel("indikator"), data_contoh()["indikator"])
+    with FileUnitOfWork(path) as uow:  # the Kasubag types the indicator list (no action, no log)
+        write_table(uow.book, muat_skema().tabel("indikator"), data_contoh()["indikator"])
         uow.simpan()
     hasil = {}
     evkin("2026-10-05T08:00", "disposisi", "--nomor", "005/112", "--isi", "Susun evaluasi kinerja TW III")
@@ -398,7 +398,7 @@ def test_send_data_from_a_bidang_sheet_writes_what_the_openpyxl_route_writes(
     shutil.copyfile(master, salinan)
     from macros_py.aksi.pengumpulan import himpun
 
-    with UnitKerja(salinan) as uow:
+    with FileUnitOfWork(salinan) as uow:
         eksekusi(uow.book, lambda b, k: himpun(b, k, hanya_sheet="Seksi Trantibum"), sebagai="kasi_trantib",
                  info=lambda _: None)
         uow.simpan()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from macros_py.io.unit_of_work import berkas_kunci
+from macros_py.io.unit_of_work import lock_file
 from tests.conftest import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,13 +27,13 @@ def test_save_killed_midway_leaves_previous_workbook_intact(master: Path, evkin)
         """
         import os, signal, sys
         from pathlib import Path
-        from macros_py.io.unit_of_work import simpan_atomik
+        from macros_py.io.unit_of_work import save_atomic
 
         def tulis(tmp):
             tmp.write_bytes(b"PK\\x03\\x04 setengah ditulis")
             os.kill(os.getpid(), signal.SIGKILL)
 
-        simpan_atomik(Path(sys.argv[1]), tulis)
+        save_atomic(Path(sys.argv[1]), tulis)
         """,
         str(master),
     )
@@ -67,7 +67,7 @@ def test_waits_for_the_lock_then_gives_up_with_exit_5(master: Path, evkin) -> No
             print("terkunci", flush=True)
             time.sleep(30)
         """,
-        str(berkas_kunci(master)),
+        str(lock_file(master)),
     )
     try:
         assert pemegang.stdout.readline().strip() == "terkunci"

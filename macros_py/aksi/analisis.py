@@ -8,7 +8,7 @@ from macros_py.aksi.konteks import Konteks
 from macros_py.aksi.sop import jalankan_langkah
 from macros_py.domain.capaian import TOTAL_UNIT, analisa_indikator, ringkasan
 from macros_py.domain.errors import PenggunaanSalah
-from macros_py.io.book import Book, baca_tabel, tulis_tabel
+from macros_py.io.book import Book, read_table, write_table
 from macros_py.schema import Skema
 
 
@@ -23,11 +23,11 @@ BARIS_PARALEL = 5_000  # Rekap rows from which the indicators are analysed on al
 
 def _analisa_semua(rekap: list[dict[str, Any]], periode: str) -> list[dict[str, Any]]:
     """`analisa_indikator` of every row, in order; a kabupaten's Rekap is split over the cores."""
-    from macros_py.io.parallel import jumlah_pekerja, peta
+    from macros_py.io.parallel import parallel_map, worker_count
 
-    n = max(1, -(-len(rekap) // jumlah_pekerja()))
+    n = max(1, -(-len(rekap) // worker_count()))
     potongan = [rekap[i : i + n] for i in range(0, len(rekap), n)]
-    hasil = peta(lambda p: [analisa_indikator(r, periode) for r in p], potongan, bobot=list(map(len, potongan)),
+    hasil = parallel_map(lambda p: [analisa_indikator(r, periode) for r in p], potongan, bobot=list(map(len, potongan)),
                  cukup=BARIS_PARALEL)
     return [dict(r, **a) for r, a in zip(rekap, (a for p in hasil for a in p), strict=True)]
 
@@ -49,7 +49,7 @@ def analisa(book: Book, konteks: Konteks) -> list[dict[str, Any]]:
 
     def kerja() -> list[dict[str, Any]]:
         tabel = skema.tabel("rekap")
-        rekap = baca_tabel(book, tabel)
+        rekap = read_table(book, tabel)
         if not rekap:
             raise PenggunaanSalah("Rekap masih kosong: himpun data bidang dulu (langkah 5).")
         nama = [b["nama"] for b in konteks.konfigurasi.bidang]
@@ -57,7 +57,7 @@ def analisa(book: Book, konteks: Konteks) -> list[dict[str, Any]]:
         kolom = kolom_analisis(skema)
         book.write(tabel.sheet, tabel.baris_data, tabel.kolom_awal + tabel.indeks(kolom[0]),
                    [[b[k] for k in kolom] for b in baris])
-        tulis_tabel(book, skema.tabel("analisis"), ringkas)
+        write_table(book, skema.tabel("analisis"), ringkas)
         total = ringkas[-1]
         konteks.catat(6, "analisa", f"{len(baris)} indikator; rata-rata capaian kinerja unit "
                                     f"{total.get('rata_capaian_kinerja')}% ({total.get('predikat') or '-'})")

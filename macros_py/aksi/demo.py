@@ -16,8 +16,8 @@ from macros_py.aksi.pengumpulan import FOLDER_BUKTI, buat_format, catat_disposis
 from macros_py.aksi.penutupan import arsip, surat
 from macros_py.aksi.sop import ringkasan_status, selesaikan_langkah
 from macros_py.domain.errors import InputDitolak
-from macros_py.io.book import tulis_tabel
-from macros_py.io.unit_of_work import MESIN_CEPAT, MESIN_OPENPYXL, UnitKerja
+from macros_py.io.book import write_table
+from macros_py.io.unit_of_work import ENGINE_FAST, ENGINE_OPENPYXL, FileUnitOfWork
 from macros_py.schema import Skema, muat_skema
 
 AWAL_DEMO = datetime(2026, 10, 5, 8, 0)  # Monday after TW3 closes
@@ -60,15 +60,15 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
                 info=info)
     info(f"[init] workbook dibuat: {master}")
 
-    def aksi(sebagai: str, waktu: datetime, fungsi: Callable[..., Any], mesin: str = MESIN_CEPAT) -> Any:
-        with UnitKerja(master, info=info, mesin=mesin) as uow:
+    def aksi(sebagai: str, waktu: datetime, fungsi: Callable[..., Any], mesin: str = ENGINE_FAST) -> Any:
+        with FileUnitOfWork(master, info=info, mesin=mesin) as uow:
             hasil = eksekusi(uow.book, fungsi, sebagai=sebagai, waktu=waktu, info=info)
             uow.simpan()
         return hasil
 
     # The Kasubag types the indicator list into the Daftar Indikator sheet (as in Excel: no action, no log).
-    with UnitKerja(master, info=info) as uow:
-        tulis_tabel(uow.book, skema.tabel("indikator"), contoh["indikator"])
+    with FileUnitOfWork(master, info=info) as uow:
+        write_table(uow.book, skema.tabel("indikator"), contoh["indikator"])
         uow.simpan()
 
     t = AWAL_DEMO
@@ -132,10 +132,10 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     info(f"[langkah 6] analisa: rata-rata capaian kinerja unit {total['rata_capaian_kinerja']}% "
          f"({total['predikat']})")
     waktu += timedelta(days=1)
-    v1 = aksi("kasubag", waktu, lambda b, k: konsep(b, k, folder_dokumen, info=info), MESIN_OPENPYXL)
+    v1 = aksi("kasubag", waktu, lambda b, k: konsep(b, k, folder_dokumen, info=info), ENGINE_OPENPYXL)
     info(f"[langkah 7] konsep v{v1['versi']}: {v1['berkas']}")
     v2 = aksi("sekcam", waktu + timedelta(hours=3), lambda b, k: koreksi(
-        b, k, folder_dokumen, "Perbaiki uraian faktor penghambat Seksi Trantibum", info=info), MESIN_OPENPYXL)
+        b, k, folder_dokumen, "Perbaiki uraian faktor penghambat Seksi Trantibum", info=info), ENGINE_OPENPYXL)
     info(f"[langkah 7] koreksi Sekretaris -> v{v2['versi']}: {v2['berkas']}")
     waktu += timedelta(hours=4)
     aksi("sekcam", waktu, ajukan)
@@ -151,7 +151,7 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     if sampai <= 9:
         return master
     waktu += timedelta(minutes=15)
-    surat_ = aksi("kasubag", waktu, lambda b, k: surat(b, k, folder_dokumen, info=info), MESIN_OPENPYXL)
+    surat_ = aksi("kasubag", waktu, lambda b, k: surat(b, k, folder_dokumen, info=info), ENGINE_OPENPYXL)
     info(f"[langkah 10] surat pengantar nomor {surat_['nomor']}: {surat_['pdf'] or surat_['xlsx']}")
     if sampai <= 10:
         return master
@@ -159,7 +159,7 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     rekaman = folder / "arsip" / "2026-TW3"
     if rekaman.exists():
         shutil.rmtree(rekaman)
-    aksi("kasubag", waktu, lambda b, k: arsip(b, k, rekaman, master.parent), MESIN_OPENPYXL)
+    aksi("kasubag", waktu, lambda b, k: arsip(b, k, rekaman, master.parent), ENGINE_OPENPYXL)
     info(f"[langkah 11] dikirim dan diarsipkan; periode ditutup. Arsip tersegel: {rekaman.resolve()}")
     from openpyxl import load_workbook
 

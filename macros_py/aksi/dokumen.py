@@ -13,8 +13,8 @@ from macros_py.aksi.sop import baca_status, buka_ulang, jalankan_langkah, selesa
 from macros_py.domain.capaian import TOTAL_UNIT
 from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
 from macros_py.domain.sop import BERJALAN, SELESAI, Pelaku
-from macros_py.io.arsip.seal import sha256_berkas
-from macros_py.io.book import Book, baca_tabel, baca_tabel_mentah, tulis_tabel
+from macros_py.io.arsip.seal import sha256_file
+from macros_py.io.book import Book, read_table, read_table_rows, write_table
 
 FOLDER_DOKUMEN = "dokumen"
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -67,8 +67,8 @@ def data_dokumen(book: Book, konteks: Konteks, versi: int, catatan: str = ""):  
 
     skema = konteks.skema
     konf = konteks.konfigurasi
-    rekap = baca_tabel(book, skema.tabel("rekap"))
-    total = next((r for r in baca_tabel(book, skema.tabel("analisis")) if r["bidang"] == TOTAL_UNIT), {})
+    rekap = read_table(book, skema.tabel("rekap"))
+    total = next((r for r in read_table(book, skema.tabel("analisis")) if r["bidang"] == TOTAL_UNIT), {})
     baris = []
     for i, r in enumerate(rekap, 1):
         r = dict(r, no=i, program_kegiatan=" / ".join(str(r.get(k)) for k in ("program", "kegiatan", "sub_kegiatan")
@@ -99,34 +99,34 @@ def _terbitkan(book: Book, konteks: Konteks, folder: Path, catatan: str,
     """Write version N: the Dokumen sheet in the master, a one-sheet .xlsx and its PDF beside the master."""
     from openpyxl import Workbook
 
-    from macros_py.io.output.pdf import ke_pdf, tersedia
-    from macros_py.io.output.print_layout import tulis_dokumen
-    from macros_py.io.unit_of_work import simpan_atomik
+    from macros_py.io.output.pdf import available, to_pdf
+    from macros_py.io.output.print_layout import write_dokumen_sheet
+    from macros_py.io.unit_of_work import save_atomic
 
     skema = konteks.skema
     tabel = skema.tabel("revisi")
-    riwayat = baca_tabel(book, tabel)
+    riwayat = read_table(book, tabel)
     versi = len(riwayat) + 1
     data = data_dokumen(book, konteks, versi, catatan)
     nama_sheet = skema.sheet("dokumen").nama
     if hasattr(book, "wb"):  # the headless engine lays out the print-ready sheet inside the master too
-        tulis_dokumen(book.wb[nama_sheet], data)
+        write_dokumen_sheet(book.wb[nama_sheet], data)
     folder.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     wb.active.title = nama_sheet
-    tulis_dokumen(wb.active, data)
+    write_dokumen_sheet(wb.active, data)
     konf = konteks.konfigurasi
     xlsx = folder / f"Dokumen_Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_v{versi}.xlsx"
-    simpan_atomik(xlsx, wb.save, cadangan=False)
+    save_atomic(xlsx, wb.save, cadangan=False)
     berkas = xlsx
-    if tersedia():
-        berkas = ke_pdf(xlsx, folder)
+    if available():
+        berkas = to_pdf(xlsx, folder)
     else:
         info("Perhatian: LibreOffice tidak ditemukan; PDF belum dibuat (jalankan bash scripts/setup.sh).")
     baris = {"versi": versi, "waktu": konteks.waktu, "oleh": konteks.pelaku.label(),
-             "catatan": catatan or "konsep awal", "berkas": str(berkas), "sha256": sha256_berkas(berkas),
+             "catatan": catatan or "konsep awal", "berkas": str(berkas), "sha256": sha256_file(berkas),
              "status": STATUS_KONSEP}
-    tulis_tabel(book, tabel, [baris], mulai=len(baca_tabel_mentah(book, tabel)))
+    write_table(book, tabel, [baris], mulai=len(read_table_rows(book, tabel)))
     konteks.catat(7, "konsep" if versi == 1 else "koreksi",
                   f"versi {versi}: {berkas.name} (sha256 {baris['sha256'][:12]})" + (f"; {catatan}" if catatan else ""))
     return baris
@@ -135,7 +135,7 @@ def _terbitkan(book: Book, konteks: Konteks, folder: Path, catatan: str,
 def konsep(book: Book, konteks: Konteks, folder: Path, info: Callable[[str], None] = print) -> dict[str, Any]:
     """Step 7: the first version of the document (the step stays open for corrections)."""
     def kerja() -> dict[str, Any]:
-        if baca_tabel(book, konteks.skema.tabel("revisi")):
+        if read_table(book, konteks.skema.tabel("revisi")):
             raise LangkahDitolak("Konsep dokumen sudah ada; gunakan: evkin koreksi --catatan \"...\" untuk versi "
                                  "berikutnya.")
         return _terbitkan(book, konteks, folder, "", info)
@@ -150,7 +150,7 @@ def koreksi(book: Book, konteks: Konteks, folder: Path, catatan: str,
         raise PenggunaanSalah("Catatan koreksi wajib diisi (--catatan).")
 
     def kerja() -> dict[str, Any]:
-        if not baca_tabel(book, konteks.skema.tabel("revisi")):
+        if not read_table(book, konteks.skema.tabel("revisi")):
             raise LangkahDitolak("Belum ada konsep dokumen; jalankan dulu: evkin konsep")
         return _terbitkan(book, konteks, folder, catatan.strip(), info)
 
@@ -162,7 +162,7 @@ def koreksi(book: Book, konteks: Konteks, folder: Path, catatan: str,
 
 
 def _versi_terakhir(book: Book, konteks: Konteks) -> dict[str, Any]:
-    riwayat = baca_tabel(book, konteks.skema.tabel("revisi"))
+    riwayat = read_table(book, konteks.skema.tabel("revisi"))
     if not riwayat:
         raise LangkahDitolak("Belum ada dokumen; jalankan dulu: evkin konsep")
     return riwayat[-1]
@@ -170,9 +170,9 @@ def _versi_terakhir(book: Book, konteks: Konteks) -> dict[str, Any]:
 
 def _ubah_status_versi(book: Book, konteks: Konteks, status: str) -> None:
     tabel = konteks.skema.tabel("revisi")
-    riwayat = baca_tabel(book, tabel)
+    riwayat = read_table(book, tabel)
     riwayat[-1]["status"] = status
-    tulis_tabel(book, tabel, riwayat)
+    write_table(book, tabel, riwayat)
 
 
 def _catat_pengesahan(book: Book, konteks: Konteks, aksi: str, versi: dict[str, Any], status: str) -> None:
@@ -180,7 +180,7 @@ def _catat_pengesahan(book: Book, konteks: Konteks, aksi: str, versi: dict[str, 
     p = konteks.pelaku
     baris = {"waktu": konteks.waktu, "aksi": aksi, "versi": versi["versi"], "nama": p.nama, "nip": p.nip,
              "jabatan": p.jabatan, "sha256": versi["sha256"], "status": status}
-    tulis_tabel(book, tabel, [baris], mulai=len(baca_tabel_mentah(book, tabel)))
+    write_table(book, tabel, [baris], mulai=len(read_table_rows(book, tabel)))
 
 
 def ajukan(book: Book, konteks: Konteks) -> dict[str, Any]:
@@ -218,7 +218,7 @@ def tandatangani(book: Book, konteks: Konteks) -> dict[str, Any]:
     """Step 9 (the Kepala only): name, NIP, time and the SHA-256 of the exact version signed."""
     versi = _versi_terakhir(book, konteks)
     folder_ok = Path(str(versi["berkas"]))
-    if folder_ok.exists() and sha256_berkas(folder_ok) != versi["sha256"]:
+    if folder_ok.exists() and sha256_file(folder_ok) != versi["sha256"]:
         raise LangkahDitolak(f"Berkas versi {versi['versi']} ({folder_ok.name}) berubah sejak diajukan; "
                              "tidak dapat ditandatangani. Kembalikan dan terbitkan versi baru.")
 
@@ -235,16 +235,16 @@ def tandatangani(book: Book, konteks: Konteks) -> dict[str, Any]:
 def batalkan_tanda_tangan(book: Book, konteks: Konteks, alasan: str) -> int:
     """Reopening signed work voids the signature visibly (status BATAL in Pengesahan); returns rows voided."""
     tabel = konteks.skema.tabel("pengesahan")
-    baris = baca_tabel(book, tabel)
+    baris = read_table(book, tabel)
     batal = 0
     for b in baris:
         if b["aksi"] == "ditandatangani" and b["status"] == SAH:
             b["status"] = f"BATAL: {alasan}"
             batal += 1
     if batal:
-        tulis_tabel(book, tabel, baris)
-        riwayat = baca_tabel(book, konteks.skema.tabel("revisi"))
-        tulis_tabel(book, konteks.skema.tabel("revisi"),
+        write_table(book, tabel, baris)
+        riwayat = read_table(book, konteks.skema.tabel("revisi"))
+        write_table(book, konteks.skema.tabel("revisi"),
                     [dict(r, status=f"{STATUS_DITANDATANGANI} (batal)") if r["status"] == STATUS_DITANDATANGANI
                      else r for r in riwayat])
         konteks.catat(9, "tanda-tangan-batal", alasan)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from macros_py.aksi.konteks import eksekusi
 from macros_py.domain.errors import PenggunaanSalah
-from macros_py.io.unit_of_work import kunci_master, simpan_atomik
+from macros_py.io.unit_of_work import lock_master, save_atomic
 from macros_py.schema import PERIODE, Skema, muat_skema
 
 
@@ -25,7 +25,7 @@ def buat_master(
     lanjut: Path | None = None,
 ) -> Path:
     from macros_py.io.engines.openpyxl_book import OpenpyxlBook
-    from macros_py.io.output.builder import bangun_workbook
+    from macros_py.io.output.builder import build_workbook
 
     periode = periode.upper()
     if periode not in PERIODE:
@@ -39,7 +39,7 @@ def buat_master(
         )
     skema = skema or muat_skema()
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = OpenpyxlBook(bangun_workbook(skema, tahun, periode))
+    book = OpenpyxlBook(build_workbook(skema, tahun, periode))
 
     def catat_init(_book: object, konteks) -> None:  # type: ignore[no-untyped-def]
         konteks.catat(0, "init", f"Workbook dibuat untuk {skema.organisasi['unit']} periode {periode} {tahun} "
@@ -48,8 +48,8 @@ def buat_master(
             bawa_dari_periode_lalu(book, konteks, lanjut, tahun)
 
     eksekusi(book, catat_init, sebagai=sebagai, waktu=waktu, info=info, skema=skema, wajib_terdaftar=False)
-    with kunci_master(path, tunggu, info):
-        simpan_atomik(path, book.wb.save)
+    with lock_master(path, tunggu, info):
+        save_atomic(path, book.wb.save)
     return path
 
 
@@ -57,16 +57,16 @@ def bawa_dari_periode_lalu(book, konteks, lama: Path, tahun: int) -> None:  # ty
     """Carry over the indicator list and, within the same year, the letter register (the counter continues)."""
     from openpyxl import load_workbook
 
-    from macros_py.io.book import baca_tabel, tulis_tabel
+    from macros_py.io.book import read_table, write_table
     from macros_py.io.engines.openpyxl_book import OpenpyxlBook
 
     if not lama.exists():
         raise PenggunaanSalah(f"Workbook periode lalu {lama} tidak ditemukan.")
     sumber = OpenpyxlBook(load_workbook(lama, data_only=True))
     skema = konteks.skema
-    indikator = baca_tabel(sumber, skema.tabel("indikator"))
-    tulis_tabel(book, skema.tabel("indikator"), indikator)
-    register = [r for r in baca_tabel(sumber, skema.tabel("penomoran"))
+    indikator = read_table(sumber, skema.tabel("indikator"))
+    write_table(book, skema.tabel("indikator"), indikator)
+    register = [r for r in read_table(sumber, skema.tabel("penomoran"))
                 if isinstance(r["tanggal"], datetime) and r["tanggal"].year == tahun]
-    tulis_tabel(book, skema.tabel("penomoran"), register)
+    write_table(book, skema.tabel("penomoran"), register)
     konteks.catat(0, "lanjut", f"dari {lama.name}: {len(indikator)} indikator, {len(register)} nomor surat {tahun}")

@@ -19,7 +19,7 @@ from macros_py.domain.hari_kerja import KalenderKerja
 from macros_py.domain.log import BarisLog, sambung
 from macros_py.domain.sop import MesinSop, Pelaku
 from macros_py.domain.teks import teks_sel
-from macros_py.io.book import Book, baca_tabel, baca_tabel_mentah
+from macros_py.io.book import Book, read_table, read_table_rows
 from macros_py.schema import Skema, muat_skema
 
 ZONA_WAKTU = ZoneInfo("Asia/Makassar")  # WITA: Luwu Timur, Sulawesi Selatan
@@ -70,16 +70,16 @@ def _teks(v: Any) -> str:
 
 def baca_konfigurasi(book: Book, skema: Skema) -> Konfigurasi:
     spec = skema.sheet("konfigurasi")
-    pengaturan = {_teks(b["kunci"]): b["nilai"] for b in baca_tabel(book, spec.tabel_("pengaturan"))}
+    pengaturan = {_teks(b["kunci"]): b["nilai"] for b in read_table(book, spec.tabel_("pengaturan"))}
     pejabat = [
         Pelaku(pengguna=_teks(b["pengguna"]), nama=_teks(b["nama"]), peran=_teks(b["peran"]),
                jabatan=_teks(b["jabatan"]), nip=_teks(b["nip"]), bidang=_teks(b["bidang"]))
-        for b in baca_tabel(book, spec.tabel_("pejabat"))
+        for b in read_table(book, spec.tabel_("pejabat"))
         if _teks(b["pengguna"]) or _teks(b["nama"])
     ]
-    bidang = [{k: _teks(v) for k, v in b.items()} for b in baca_tabel(book, spec.tabel_("bidang"))]
+    bidang = [{k: _teks(v) for k, v in b.items()} for b in read_table(book, spec.tabel_("bidang"))]
     libur: list[date] = []
-    for b in baca_tabel(book, spec.tabel_("hari_libur")):
+    for b in read_table(book, spec.tabel_("hari_libur")):
         t = b["tanggal"]
         if isinstance(t, datetime):
             libur.append(t.date())
@@ -121,7 +121,7 @@ def tulis_log(book: Book, konteks: Konteks) -> None:
         return
     skema = konteks.skema
     tabel = skema.tabel("log")
-    ada = baca_tabel_mentah(book, tabel)
+    ada = read_table_rows(book, tabel)
     terakhir = BarisLog(int(float(ada[-1][0])), *(_teks(v) for v in ada[-1][1:9])) if ada else None
     waktu = konteks.waktu.isoformat(sep=" ")
     baru: list[BarisLog] = []
@@ -143,7 +143,7 @@ def tulis_log(book: Book, konteks: Konteks) -> None:
 def tulis_pengaturan(book: Book, skema: Skema, nilai: dict[str, Any]) -> None:
     """Update values of the Pengaturan table (one block write)."""
     tabel = skema.sheet("konfigurasi").tabel_("pengaturan")
-    baris = baca_tabel_mentah(book, tabel)
+    baris = read_table_rows(book, tabel)
     kolom = [[b[1]] for b in baris]
     for i, b in enumerate(baris):
         if _teks(b[0]) in nilai:

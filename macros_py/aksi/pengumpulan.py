@@ -14,8 +14,8 @@ from macros_py.aksi.konteks import Konteks, tulis_pengaturan
 from macros_py.aksi.sop import baca_status, jalankan_langkah
 from macros_py.domain.errors import InputDitolak, PenggunaanSalah
 from macros_py.domain.validasi import Harapan, Kiriman, Masalah, cari_identitas, validasi_lembar
-from macros_py.io.arsip.seal import sha256_berkas
-from macros_py.io.book import Book, baca_tabel, baca_tabel_mentah, baris_kosong, tulis_tabel
+from macros_py.io.arsip.seal import sha256_file
+from macros_py.io.book import Book, is_blank_row, read_table, read_table_rows, write_table
 from macros_py.schema import Skema, Tabel
 
 EKSTENSI_KIRIMAN = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods", ".csv")
@@ -26,7 +26,7 @@ BERKAS_PARALEL = 2_000_000  # bytes of submissions from which reading is spread 
 
 
 def _tambah_baris(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]]) -> None:
-    tulis_tabel(book, tabel, baris, mulai=len(baca_tabel_mentah(book, tabel)))
+    write_table(book, tabel, baris, mulai=len(read_table_rows(book, tabel)))
 
 
 def _tanggal(teks: str | date | None, konteks: Konteks) -> date:
@@ -126,8 +126,8 @@ def buat_format(book: Book, konteks: Konteks, dari_workbook: Path | None = None)
             book.write(b["sheet"], baris_identitas, kepala["kolom_nilai"],
                        [[identitas_template(konteks.konfigurasi.tahun, konteks.konfigurasi.periode, b["kode"], versi)]])
             milik = [dict(d, no=i) for i, d in enumerate((d for d in indikator if d["kode_bidang"] == b["kode"]), 1)]
-            lama = len(baca_tabel_mentah(book, tabel))
-            tulis_tabel(book, tabel, milik, hapus_sisa=max(0, lama - len(milik)))
+            lama = len(read_table_rows(book, tabel))
+            write_table(book, tabel, milik, hapus_sisa=max(0, lama - len(milik)))
             jumlah[b["kode"]] = len(milik)
         konteks.catat(2, "format", f"format v{versi} untuk {len(jumlah)} bidang; indikator terisi: "
                                    + ", ".join(f"{k} {n}" for k, n in jumlah.items()))
@@ -146,8 +146,8 @@ def bawa_indikator(book: Book, konteks: Konteks, workbook_lama: Path) -> int:
         raise PenggunaanSalah(f"Workbook periode lalu {workbook_lama} tidak ditemukan.")
     lama = OpenpyxlBook(load_workbook(workbook_lama, data_only=True, read_only=True))
     tabel = konteks.skema.tabel("indikator")
-    baris = baca_tabel(lama, tabel)
-    tulis_tabel(book, tabel, baris, hapus_sisa=max(0, len(baca_tabel_mentah(book, tabel)) - len(baris)))
+    baris = read_table(lama, tabel)
+    write_table(book, tabel, baris, hapus_sisa=max(0, len(read_table_rows(book, tabel)) - len(baris)))
     konteks.catat(2, "bawa-indikator", f"{len(baris)} indikator dari {workbook_lama.name}")
     return len(baris)
 
@@ -156,8 +156,8 @@ def bawa_indikator(book: Book, konteks: Konteks, workbook_lama: Path) -> int:
 
 def distribusi(book: Book, konteks: Konteks, folder: Path) -> list[dict[str, Any]]:
     """Step 3: one standalone template per bidang in `folder`, logged with its SHA-256; finishes the step."""
-    from macros_py.io.output.builder import bangun_format_bidang
-    from macros_py.io.unit_of_work import simpan_atomik
+    from macros_py.io.output.builder import build_format_bidang
+    from macros_py.io.unit_of_work import save_atomic
 
     skema = konteks.skema
     konf = konteks.konfigurasi
@@ -168,12 +168,12 @@ def distribusi(book: Book, konteks: Konteks, folder: Path) -> list[dict[str, Any
         for b in _bidang(konteks):
             tabel = skema.tabel_bidang(b["sheet"])
             versi = int(float(konf.pengaturan["versi_template"]))
-            wb = bangun_format_bidang(skema, konf.tahun, konf.periode, versi, b, baca_tabel_mentah(book, tabel))
+            wb = build_format_bidang(skema, konf.tahun, konf.periode, versi, b, read_table_rows(book, tabel))
             path = folder / f"Format_EvKin_{konf.tahun}_{konf.periode}_{b['kode']}.xlsx"
-            simpan_atomik(path, wb.save, cadangan=False)
+            save_atomic(path, wb.save, cadangan=False)
             identitas = cari_identitas(book.read(b["sheet"], 1, 1, 6, 12))
             catatan.append({"bidang": b["nama"], "berkas": str(path), "waktu": konteks.waktu,
-                            "sha256": sha256_berkas(path), "identitas": identitas[0] if identitas else ""})
+                            "sha256": sha256_file(path), "identitas": identitas[0] if identitas else ""})
         _tambah_baris(book, skema.tabel("distribusi"), catatan)
         konteks.catat(3, "distribusi", f"{len(catatan)} berkas format ke {folder}")
         return catatan
@@ -250,11 +250,11 @@ def _baca_berkas(path: Path, harapan: Harapan, kolom: Sequence[Any], eksplisit: 
     """Read and validate one file: its submissions, and a note for the user when the file was skipped.
 
     Runs in a worker process when there are many files, hence plain arguments and a returned note."""
-    from macros_py.io.kiriman.reader import BerkasDitolak, baca_berkas_kiriman
+    from macros_py.io.kiriman.reader import FileRejected, read_kiriman
 
     try:
-        berkas = baca_berkas_kiriman(path)
-    except BerkasDitolak as e:
+        berkas = read_kiriman(path)
+    except FileRejected as e:
         return [_Sumber(Kiriman(path.name, "", galat=[Masalah(path.name, "", "", e.pesan)]), "", None)], ""
     hasil = []
     for lembar in berkas.lembar:
@@ -276,11 +276,11 @@ def _baca_berkas(path: Path, harapan: Harapan, kolom: Sequence[Any], eksplisit: 
 
 def _baca_semua_berkas(berkas: Sequence[Path], konteks: Konteks, info: Callable[[str], None]) -> list[_Sumber]:
     """Every file read and validated (in parallel when there are many), in the order given."""
-    from macros_py.io.parallel import peta
+    from macros_py.io.parallel import parallel_map
 
     harapan, kolom = _harapan(konteks), konteks.skema.tabel("bidang").kolom
     daftar = kumpulkan_berkas(berkas)
-    hasil = peta(lambda x: _baca_berkas(x[0], harapan, kolom, x[1]), daftar,
+    hasil = parallel_map(lambda x: _baca_berkas(x[0], harapan, kolom, x[1]), daftar,
                  bobot=[p.stat().st_size if p.is_file() else 0 for p, _ in daftar], cukup=BERKAS_PARALEL)
     sumber = []
     for s, pesan in hasil:
@@ -375,8 +375,8 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_buk
             if s.folder is not None:  # a file: its rows become the bidang sheet's rows in the master
                 tabel = skema.tabel_bidang(b["sheet"])
                 # the old rows are blanked without being read (a kabupaten's sheets hold 30,000 of them)
-                lama = book.baris_terakhir(tabel.sheet) - tabel.baris_data + 1
-                tulis_tabel(book, tabel, k.baris, hapus_sisa=max(0, lama - len(k.baris)))
+                lama = book.last_row(tabel.sheet) - tabel.baris_data + 1
+                write_table(book, tabel, k.baris, hapus_sisa=max(0, lama - len(k.baris)))
             rekap_baru[b["nama"]] = k.baris
             bukti = _simpan_bukti(k, s.folder, folder_bukti, konteks, b)
             bukti_baru.append((b["nama"], bukti))
@@ -399,7 +399,7 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_buk
         _ganti_bukti(book, skema, bukti_baru)
         if terlambat:
             info(f"Perhatian: kiriman diterima setelah batas {batas:%d-%m-%Y} (2 hari kerja langkah 5).")
-        sudah = {r["bidang"] for r in baca_tabel(book, skema.tabel("penerimaan"))}
+        sudah = {r["bidang"] for r in read_table(book, skema.tabel("penerimaan"))}
         hasil.belum_mengirim = [n for n in nama_bidang.values() if n not in sudah]
         return hasil
 
@@ -416,8 +416,8 @@ def _ganti_rekap(book: Book, skema: Skema, baru_per_bidang: dict[str, list[dict[
     """
     tabel = skema.tabel("rekap")
     i_bidang, i_no = tabel.indeks("bidang"), tabel.indeks("no")
-    mentah = baca_tabel_mentah(book, tabel)
-    lama = [b for b in mentah if not baris_kosong(b)]
+    mentah = read_table_rows(book, tabel)
+    lama = [b for b in mentah if not is_blank_row(b)]
     baru = [b for b in lama if b[i_bidang] not in baru_per_bidang]
     for nama, baris in baru_per_bidang.items():
         for r in baris:
@@ -429,16 +429,16 @@ def _ganti_rekap(book: Book, skema: Skema, baru_per_bidang: dict[str, list[dict[
     kosong = [[None] * len(tabel.keys) for _ in range(max(0, len(mentah) - len(baru)))]
     if baru or kosong:
         book.write(tabel.sheet, tabel.baris_data, tabel.kolom_awal, baru + kosong)
-    book.ingat(tabel.sheet)  # the analysis (step 6) reads the whole Rekap next
+    book.keep_for_next(tabel.sheet)  # the analysis (step 6) reads the whole Rekap next
 
 
 def _ganti_bukti(book: Book, skema: Skema, bukti_baru: list[tuple[str, list[dict[str, Any]]]]) -> None:
     tabel = skema.tabel("bukti")
-    lama = baca_tabel(book, tabel)
+    lama = read_table(book, tabel)
     diganti = {nama for nama, _ in bukti_baru}
     baru = [r for r in lama if r["bidang"] not in diganti] + [dict(x, bidang=nama) for nama, xs in bukti_baru
                                                               for x in xs]
-    tulis_tabel(book, tabel, baru, hapus_sisa=max(0, len(lama) - len(baru)))
+    write_table(book, tabel, baru, hapus_sisa=max(0, len(lama) - len(baru)))
 
 
 def _simpan_bukti(k: Kiriman, folder_kiriman: Path | None, folder_bukti: Path | None, konteks: Konteks,
@@ -458,7 +458,7 @@ def _simpan_bukti(k: Kiriman, folder_kiriman: Path | None, folder_bukti: Path | 
                 catatan["status"] = "tautan"
             elif folder_kiriman is not None and (folder_kiriman / Path(nama).name).is_file() and folder_bukti:
                 asal = folder_kiriman / Path(nama).name
-                sha = sha256_berkas(asal)
+                sha = sha256_file(asal)
                 tujuan = folder_bukti / bidang["kode"] / f"{sha[:12]}_{asal.name}"
                 tujuan.parent.mkdir(parents=True, exist_ok=True)
                 if not tujuan.exists():
@@ -475,7 +475,7 @@ def status_bidang(book: Book, skema: Skema, batas: date | None, sekarang: dateti
     from macros_py.aksi.konteks import baca_konfigurasi
 
     terakhir: dict[str, dict[str, Any]] = {}
-    for r in baca_tabel(book, skema.tabel("penerimaan")):
+    for r in read_table(book, skema.tabel("penerimaan")):
         terakhir[r["bidang"]] = r
     hasil = []
     for b in baca_konfigurasi(book, skema).bidang:

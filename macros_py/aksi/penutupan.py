@@ -12,7 +12,7 @@ from macros_py.aksi.konteks import Konteks, _teks, tulis_log, tulis_pengaturan
 from macros_py.aksi.sop import jalankan_langkah
 from macros_py.domain import penomoran
 from macros_py.domain.errors import InputDitolak, LangkahDitolak, PenggunaanSalah
-from macros_py.io.book import Book, baca_tabel, baca_tabel_mentah, tulis_tabel
+from macros_py.io.book import Book, read_table, read_table_rows, write_table
 
 PERAN_PENOMORAN = ("kasubag_perencanaan", "sekretaris", "kepala")
 FOLDER_ARSIP_BUKTI = "bukti_dukung"
@@ -28,11 +28,11 @@ def nomor(book: Book, konteks: Konteks, perihal: str, tujuan: str) -> dict[str, 
     _periksa_peran_nomor(konteks)
     p = konteks.konfigurasi.pengaturan
     tabel = konteks.skema.tabel("penomoran")
-    register = baca_tabel(book, tabel)
+    register = read_table(book, tabel)
     baris = penomoran.alokasi(register, konteks.waktu, perihal, tujuan, konteks.pelaku.label(),
                               _teks(p.get("format_nomor")) or penomoran.FORMAT_BAKU,
                               _teks(p.get("kode_klasifikasi")), _teks(p.get("kode_unit")))
-    tulis_tabel(book, tabel, [baris], mulai=len(baca_tabel_mentah(book, tabel)))
+    write_table(book, tabel, [baris], mulai=len(read_table_rows(book, tabel)))
     konteks.catat("", "nomor", f"{baris['nomor_surat']}: {perihal} — kepada {tujuan}")
     return baris
 
@@ -41,16 +41,16 @@ def batal_nomor(book: Book, konteks: Konteks, nomor_surat: str, alasan: str) -> 
     """Cancel a number: it stays in the register as "batal" and is never reused."""
     _periksa_peran_nomor(konteks)
     tabel = konteks.skema.tabel("penomoran")
-    register = baca_tabel(book, tabel)
+    register = read_table(book, tabel)
     baru = penomoran.batalkan(register, nomor_surat, alasan)
     register = [baru if r["nomor_surat"] == baru["nomor_surat"] else r for r in register]
-    tulis_tabel(book, tabel, register)
+    write_table(book, tabel, register)
     konteks.catat("", "nomor-batal", f"{baru['nomor_surat']} dibatalkan: {alasan}")
     return baru
 
 
 def _versi_ditandatangani(book: Book, konteks: Konteks) -> dict[str, Any]:
-    riwayat = [r for r in baca_tabel(book, konteks.skema.tabel("revisi")) if r["status"] == STATUS_DITANDATANGANI]
+    riwayat = [r for r in read_table(book, konteks.skema.tabel("revisi")) if r["status"] == STATUS_DITANDATANGANI]
     if not riwayat:
         raise LangkahDitolak("Belum ada dokumen yang ditandatangani Kepala (langkah 9).")
     return riwayat[-1]
@@ -79,10 +79,10 @@ def surat(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None,
     """Step 10: number the cover letter and write it as a printable sheet, PDF and editable .docx."""
     from openpyxl import Workbook
 
-    from macros_py.io.output.pdf import ke_pdf, tersedia
-    from macros_py.io.output.print_layout import tulis_surat_pengantar
-    from macros_py.io.output.surat_docx import tulis_surat_docx
-    from macros_py.io.unit_of_work import simpan_atomik
+    from macros_py.io.output.pdf import available, to_pdf
+    from macros_py.io.output.print_layout import write_surat_sheet
+    from macros_py.io.output.surat_docx import write_surat_docx
+    from macros_py.io.unit_of_work import save_atomic
 
     p = konteks.konfigurasi.pengaturan
     tujuan = (tujuan or _teks(p.get("tujuan_surat"))).strip()
@@ -97,18 +97,18 @@ def surat(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None,
         data = data_surat(book, konteks, baris["nomor_surat"], tujuan, alamat_tujuan)
         nama_sheet = konteks.skema.sheet("surat").nama
         if hasattr(book, "wb"):
-            tulis_surat_pengantar(book.wb[nama_sheet], data)
+            write_surat_sheet(book.wb[nama_sheet], data)
         folder.mkdir(parents=True, exist_ok=True)
         dasar = f"Surat_Pengantar_{konf.tahun}_{konf.periode}"
         wb = Workbook()
         wb.active.title = nama_sheet
-        tulis_surat_pengantar(wb.active, data)
+        write_surat_sheet(wb.active, data)
         xlsx = folder / f"{dasar}.xlsx"
-        simpan_atomik(xlsx, wb.save, cadangan=False)
-        docx = tulis_surat_docx(data, folder / f"{dasar}.docx")
+        save_atomic(xlsx, wb.save, cadangan=False)
+        docx = write_surat_docx(data, folder / f"{dasar}.docx")
         hasil = {"nomor": baris["nomor_surat"], "xlsx": str(xlsx), "docx": str(docx), "pdf": None}
-        if tersedia():
-            hasil["pdf"] = str(ke_pdf(xlsx, folder))
+        if available():
+            hasil["pdf"] = str(to_pdf(xlsx, folder))
         else:
             info("Perhatian: LibreOffice tidak ditemukan; PDF surat pengantar belum dibuat.")
         konteks.catat(10, "surat", f"surat pengantar {baris['nomor_surat']} kepada {tujuan}")
@@ -125,8 +125,8 @@ def arsip(book: Book, konteks: Konteks, folder: Path, folder_master: Path, tujua
     the Log's last hash — so anyone can verify it later with `evkin verifikasi DIR`. It is built in a staging
     folder and renamed into place whole, so a killed run never leaves a half-sealed record.
     """
-    from macros_py.io.arsip.seal import bekukan_workbook, tulis_manifest, verifikasi_arsip
-    from macros_py.io.unit_of_work import simpan_atomik
+    from macros_py.io.arsip.seal import freeze_workbook, verify_seal, write_manifest
+    from macros_py.io.unit_of_work import save_atomic
 
     if not hasattr(book, "wb"):
         raise PenggunaanSalah("Arsip dibuat dari baris perintah (evkin arsip), bukan dari Excel.")
@@ -135,7 +135,7 @@ def arsip(book: Book, konteks: Konteks, folder: Path, folder_master: Path, tujua
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise PenggunaanSalah(f"Folder arsip {folder} sudah berisi berkas; pilih folder baru yang kosong.")
     tujuan = (tujuan or _teks(p.get("tujuan_surat"))).strip()
-    register = [r for r in baca_tabel(book, konteks.skema.tabel("penomoran")) if r["status"] != penomoran.STATUS_BATAL]
+    register = [r for r in read_table(book, konteks.skema.tabel("penomoran")) if r["status"] != penomoran.STATUS_BATAL]
     nomor_surat = register[-1]["nomor_surat"] if register else ""
     panggung = folder.with_name(f".{folder.name}.sementara")
     if panggung.exists():
@@ -150,16 +150,16 @@ def arsip(book: Book, konteks: Konteks, folder: Path, folder_master: Path, tujua
         for asal in salin:
             if asal.exists():
                 shutil.copyfile(asal, panggung / asal.name)
-        for b in baca_tabel(book, konteks.skema.tabel("bukti")):
+        for b in read_table(book, konteks.skema.tabel("bukti")):
             asal = Path(_teks(b["lokasi"]))
             if b["status"] == "disimpan" and asal.is_file():
                 tujuan_bukti = panggung / FOLDER_ARSIP_BUKTI / asal.parent.name / asal.name
                 tujuan_bukti.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(asal, tujuan_bukti)
         tabel = konteks.skema.tabel("pengiriman")
-        tulis_tabel(book, tabel, [{"waktu": konteks.waktu, "tujuan": tujuan, "nomor_surat": nomor_surat,
+        write_table(book, tabel, [{"waktu": konteks.waktu, "tujuan": tujuan, "nomor_surat": nomor_surat,
                                    "arsip": str(folder), "oleh": konteks.pelaku.label()}],
-                    mulai=len(baca_tabel_mentah(book, tabel)))
+                    mulai=len(read_table_rows(book, tabel)))
         tulis_pengaturan(book, konteks.skema, {"periode_ditutup": konteks.waktu.isoformat(sep=" ")})
         konteks.catat(11, "arsip", f"dikirim kepada {tujuan} dengan surat {nomor_surat}; arsip di {folder}")
         return folder
@@ -167,18 +167,18 @@ def arsip(book: Book, konteks: Konteks, folder: Path, folder_master: Path, tujua
     hasil = jalankan_langkah(book, konteks, 11, kerja)
     tulis_log(book, konteks)  # the sealed copy must carry the final log rows
     sementara = panggung / ".workbook-sementara.xlsx"
-    simpan_atomik(sementara, book.wb.save, cadangan=False)
-    bekukan_workbook(sementara, panggung / f"Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_ARSIP.xlsx")
+    save_atomic(sementara, book.wb.save, cadangan=False)
+    freeze_workbook(sementara, panggung / f"Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_ARSIP.xlsx")
     sementara.unlink()
-    pengaturan = {_teks(r["kunci"]): r["nilai"] for r in baca_tabel(book, konteks.skema.sheet("konfigurasi")
+    pengaturan = {_teks(r["kunci"]): r["nilai"] for r in read_table(book, konteks.skema.sheet("konfigurasi")
                                                                          .tabel_("pengaturan"))}
-    tulis_manifest(panggung, {
+    write_manifest(panggung, {
         "unit": _teks(p.get("unit")), "tahun": konf.tahun, "periode": konf.periode,
         "log_jumlah": pengaturan.get("log_jumlah"), "log_hash_terakhir": pengaturan.get("log_hash_terakhir"),
         "dibuat_oleh": konteks.pelaku.label(), "waktu": konteks.waktu.isoformat(sep=" "), "tujuan": tujuan,
         "nomor_surat": nomor_surat,
     })
-    masalah = verifikasi_arsip(panggung)
+    masalah = verify_seal(panggung)
     if masalah:
         raise InputDitolak("Arsip yang baru dibuat tidak lolos verifikasi.", masalah)
     if folder.exists():
@@ -194,18 +194,18 @@ def verifikasi_rekaman(folder: Path) -> list[str]:
     from openpyxl import load_workbook
 
     from macros_py.aksi.sop import verifikasi_log
-    from macros_py.io.arsip.seal import NAMA_MANIFEST, verifikasi_arsip
+    from macros_py.io.arsip.seal import MANIFEST_NAME, verify_seal
     from macros_py.io.engines.openpyxl_book import OpenpyxlBook
     from macros_py.schema import muat_skema
 
-    masalah = verifikasi_arsip(folder)
+    masalah = verify_seal(folder)
     if masalah:
         return masalah
-    info = json.loads((folder / NAMA_MANIFEST).read_text(encoding="utf-8"))["info"]
+    info = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))["info"]
     for wb_path in sorted(folder.glob("*_ARSIP.xlsx")):
         book = OpenpyxlBook(load_workbook(wb_path, read_only=False))
         masalah += [f"{wb_path.name}: {m.pesan}" for m in verifikasi_log(book, muat_skema())]
-        konf = {_teks(r["kunci"]): _teks(r["nilai"]) for r in baca_tabel(
+        konf = {_teks(r["kunci"]): _teks(r["nilai"]) for r in read_table(
             book, muat_skema().sheet("konfigurasi").tabel_("pengaturan"))}
         if konf.get("log_hash_terakhir") != _teks(info.get("log_hash_terakhir")):
             masalah.append(f"{wb_path.name}: hash Log terakhir tidak sama dengan yang tercatat di manifest.")
@@ -217,9 +217,9 @@ def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
     from openpyxl import Workbook, load_workbook
 
     from macros_py.aksi.analisis import hitung
-    from macros_py.io.arsip.seal import NAMA_HASH_MANIFEST
+    from macros_py.io.arsip.seal import MANIFEST_HASH_NAME
     from macros_py.io.engines.openpyxl_book import OpenpyxlBook
-    from macros_py.io.unit_of_work import simpan_atomik
+    from macros_py.io.unit_of_work import save_atomic
     from macros_py.schema import muat_skema
 
     skema = muat_skema()
@@ -230,19 +230,19 @@ def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
         masalah = verifikasi_rekaman(folder)
         if masalah:
             raise InputDitolak(f"Arsip {folder} tidak utuh; rollup dibatalkan.", masalah)
-        cap = (folder / NAMA_HASH_MANIFEST).read_bytes()
+        cap = (folder / MANIFEST_HASH_NAME).read_bytes()
         if cap in segel:
             raise InputDitolak(f"Arsip {folder} diberikan dua kali; datanya tidak boleh terhitung ganda.")
         segel.add(cap)
         wb_path = next(folder.glob("*_ARSIP.xlsx"))
         book = OpenpyxlBook(load_workbook(wb_path, read_only=False))
-        pengaturan = {_teks(r["kunci"]): r["nilai"] for r in baca_tabel(book, skema.sheet("konfigurasi")
+        pengaturan = {_teks(r["kunci"]): r["nilai"] for r in read_table(book, skema.sheet("konfigurasi")
                                                                           .tabel_("pengaturan"))}
         nama = f"{_teks(pengaturan.get('unit'))} ({_teks(pengaturan.get('periode'))} {_teks(pengaturan.get('tahun'))})"
         if nama in unit:  # the same unit twice (e.g. two demo records) stays apart
             nama = f"{nama} #{sum(u.startswith(nama) for u in unit) + 1}"
         unit.append(nama)
-        semua += [dict(r, unit=nama) for r in baca_tabel(book, skema.tabel("rekap"))]
+        semua += [dict(r, unit=nama) for r in read_table(book, skema.tabel("rekap"))]
         periode = _teks(pengaturan.get("periode"))
     # the same analysis, with each unit in the place of a bidang
     baris, ringkas = hitung([dict(r, bidang_asal=r["bidang"], bidang=r["unit"]) for r in semua], periode, unit)
@@ -260,5 +260,5 @@ def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
     for r in ringkas:
         ws2.append([r.get(k.key) for k in kolom2])
     keluar.parent.mkdir(parents=True, exist_ok=True)
-    simpan_atomik(keluar, wb.save, cadangan=False)
+    save_atomic(keluar, wb.save, cadangan=False)
     return {"unit": unit, "baris": len(baris), "ringkasan": ringkas}

@@ -11,7 +11,7 @@ from macros_py.aksi.konteks import _teks, baca_konfigurasi
 from macros_py.aksi.sop import baca_status, verifikasi_log
 from macros_py.domain.penomoran import periksa_register
 from macros_py.domain.sop import BELUM, SELESAI
-from macros_py.io.book import baca_tabel
+from macros_py.io.book import read_table
 from macros_py.schema import Skema, Tabel, muat_skema
 
 JENIS_DATA = ("sop", "rekap", "analisis", "penomoran", "log", "penerimaan", "distribusi", "revisi", "pengesahan")
@@ -26,7 +26,7 @@ def periksa(path: Path, skema: Skema | None = None) -> list[str]:
     from openpyxl import load_workbook
 
     from macros_py.io.engines.openpyxl_book import OpenpyxlBook
-    from macros_py.io.preserve import _inventaris
+    from macros_py.io.preserve import inventory
 
     skema = skema or muat_skema()
     masalah: list[str] = []
@@ -73,8 +73,8 @@ def periksa(path: Path, skema: Skema | None = None) -> list[str]:
     if "Log" in wb.sheetnames:
         masalah += [m.pesan for m in verifikasi_log(book, skema)]
     if "Penomoran" in wb.sheetnames:
-        masalah += [f"Penomoran: {m}" for m in periksa_register(baca_tabel(book, skema.tabel("penomoran")))]
-    asing = {k: v for k, v in _inventaris(path).items() if k not in ("grafik", "gambar", "komentar", "tabel")}
+        masalah += [f"Penomoran: {m}" for m in periksa_register(read_table(book, skema.tabel("penomoran")))]
+    asing = {k: v for k, v in inventory(path).items() if k not in ("grafik", "gambar", "komentar", "tabel")}
     for kategori, bagian in asing.items():
         masalah.append(f"Workbook berisi {kategori} ({', '.join(sorted(set(bagian))[:3])}): simpan tanpa Excel "
                        "akan ditolak agar isi itu tidak hilang.")

@@ -10,7 +10,7 @@ from macros_py.aksi.konteks import Konteks, _teks, baca_konfigurasi
 from macros_py.domain.hari_kerja import KalenderKerja
 from macros_py.domain.log import MasalahLog, verifikasi_rantai
 from macros_py.domain.sop import BELUM, BERJALAN, SELESAI, MesinSop, StatusLangkah
-from macros_py.io.book import Book, baca_tabel, baca_tabel_mentah
+from macros_py.io.book import Book, read_table, read_table_rows
 from macros_py.schema import Skema
 
 T = TypeVar("T")
@@ -32,7 +32,7 @@ def baca_status(book: Book, skema: Skema) -> list[StatusLangkah]:
                       selesai=_waktu(b["selesai"]), durasi=_teks(b["durasi"]),
                       sesuai_mutu_baku=_teks(b["sesuai_mutu_baku"]), oleh=_teks(b["oleh"]),
                       catatan=_teks(b["catatan"]))
-        for b in baca_tabel(book, skema.tabel("sop"))
+        for b in read_table(book, skema.tabel("sop"))
     ]
 
 
@@ -131,4 +131,4 @@ def verifikasi_log(book: Book, skema: Skema) -> list[MasalahLog]:
         jangkar = (int(float(konf.pengaturan.get("log_jumlah") or 0)), _teks(konf.pengaturan.get("log_hash_terakhir")))
     except ValueError:
         jangkar = (-1, "")
-    return verifikasi_rantai(baca_tabel_mentah(book, tabel), tabel.baris_data, jangkar)
+    return verifikasi_rantai(read_table_rows(book, tabel), tabel.baris_data, jangkar)

@@ -30,38 +30,38 @@ class Book(Protocol):
         """A whole sheet as displayed: formula cells give their result, never their formula text."""
         ...
 
-    def baris_terakhir(self, sheet: str) -> int:
+    def last_row(self, sheet: str) -> int:
         """A row number no value of the sheet lies below (the last row holding anything, a value or only a
         format): how far a table's old rows may reach, known without reading every value where possible."""
         ...
 
-    def ingat(self, sheet: str) -> None:
+    def keep_for_next(self, sheet: str) -> None:
         """A hint: the next command reads this (large) sheet whole; an engine that can keep its values for it
         does so. Others ignore it."""
         ...
 
 
-def baris_kosong(baris: Sequence[Any]) -> bool:
+def is_blank_row(baris: Sequence[Any]) -> bool:
     """No value in the row (blank text counts as none)."""
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in baris)
 
 
-def baca_tabel_mentah(book: Book, tabel: Tabel) -> list[list[Any]]:
+def read_table_rows(book: Book, tabel: Tabel) -> list[list[Any]]:
     """Data rows of a table as lists, trailing empty rows dropped."""
     baris = book.read(tabel.sheet, tabel.baris_data, tabel.kolom_awal, len(tabel.kolom))
-    while baris and baris_kosong(baris[-1]):
+    while baris and is_blank_row(baris[-1]):
         baris.pop()
     n = len(tabel.kolom)
     return [b if len(b) == n and type(b) is list else list(b) + [None] * (n - len(b)) for b in baris]
 
 
-def baca_tabel(book: Book, tabel: Tabel) -> list[dict[str, Any]]:
+def read_table(book: Book, tabel: Tabel) -> list[dict[str, Any]]:
     """Data rows of a table as dicts keyed by the schema's column keys (blank rows inside are skipped)."""
     keys = tabel.keys
-    return [dict(zip(keys, b, strict=True)) for b in baca_tabel_mentah(book, tabel) if not baris_kosong(b)]
+    return [dict(zip(keys, b, strict=True)) for b in read_table_rows(book, tabel) if not is_blank_row(b)]
 
 
-def tulis_tabel(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]], mulai: int = 0, hapus_sisa: int = 0) -> None:
+def write_table(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]], mulai: int = 0, hapus_sisa: int = 0) -> None:
     """Write rows (dicts) starting at data row index `mulai`; blank `hapus_sisa` rows after them."""
     nilai = [list(map(b.get, tabel.keys)) for b in baris]
     nilai += [[None] * len(tabel.keys) for _ in range(hapus_sisa)]

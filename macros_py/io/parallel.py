@@ -21,17 +21,17 @@ R = TypeVar("R")
 _TUGAS: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
-PEKERJA_MAKS = 8
+MAX_WORKERS = 8
 
 
-def jumlah_pekerja() -> int:
+def worker_count() -> int:
     """How many processes to use: EVKIN_PROSES if set (1 turns this off), else the cores this process may run
-    on (its CPU affinity, not every core of the host), at most PEKERJA_MAKS."""
+    on (its CPU affinity, not every core of the host), at most MAX_WORKERS."""
     if not sys.platform.startswith("linux"):
         return 1
     try:
         diminta = os.environ.get("EVKIN_PROSES")
-        return max(1, int(diminta) if diminta else min(len(os.sched_getaffinity(0)), PEKERJA_MAKS))
+        return max(1, int(diminta) if diminta else min(len(os.sched_getaffinity(0)), MAX_WORKERS))
     except ValueError:
         return 1
 
@@ -42,7 +42,7 @@ def _kerjakan(indeks: list[int]) -> list[Any]:
     return [fungsi(daftar[i]) for i in indeks]
 
 
-def peta(fungsi: Callable[[T], R], daftar: Sequence[T], bobot: Sequence[float] | None = None,
+def parallel_map(fungsi: Callable[[T], R], daftar: Sequence[T], bobot: Sequence[float] | None = None,
          cukup: float = 0) -> list[R]:
     """`[fungsi(x) for x in daftar]`, in parallel when the total `bobot` (default: 1 per item) reaches `cukup`.
 
@@ -51,7 +51,7 @@ def peta(fungsi: Callable[[T], R], daftar: Sequence[T], bobot: Sequence[float] |
     """
     global _TUGAS
     bobot = list(bobot) if bobot is not None else [1.0] * len(daftar)
-    pekerja = min(jumlah_pekerja(), len(daftar))
+    pekerja = min(worker_count(), len(daftar))
     if pekerja < 2 or sum(bobot) < cukup:
         return [fungsi(x) for x in daftar]
     keranjang: list[list[int]] = [[] for _ in range(pekerja)]

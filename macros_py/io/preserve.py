@@ -31,7 +31,7 @@ DITANGANI = re.compile(
 BENTUK = re.compile(rb"<(?:\w+:)?(sp|grpSp|cxnSp|graphicFrame|pic)[\s>]")
 
 
-def _inventaris(path: Path) -> dict[str, list[str]]:
+def inventory(path: Path) -> dict[str, list[str]]:
     """Category -> parts (or drawing objects) present in a workbook file."""
     isi: dict[str, list[str]] = defaultdict(list)
     with zipfile.ZipFile(path) as z:
@@ -55,11 +55,11 @@ def _inventaris(path: Path) -> dict[str, list[str]]:
     return isi
 
 
-def yang_hilang(asli: Path, baru: Path) -> list[str]:
+def what_would_be_lost(asli: Path, baru: Path) -> list[str]:
     """What `baru` would lose compared with `asli`, in Indonesian, one line per kind."""
     if not asli.exists():
         return []
-    lama, kini = _inventaris(asli), _inventaris(baru)
+    lama, kini = inventory(asli), inventory(baru)
     hilang = []
     for kategori, bagian in lama.items():
         if kategori == "bagian tidak dikenal":

@@ -17,19 +17,19 @@ from pathlib import Path
 
 from macros_py.domain.errors import InputDitolak, PenggunaanSalah, WorkbookSibuk
 
-AWALAN_SEMENTARA = ".evkin-tmp-"
-TUNGGU_BAKU = 30.0
+TEMP_PREFIX = ".evkin-tmp-"
+WAIT_DEFAULT = 30.0
 
 
-def berkas_kunci(path: Path) -> Path:
+def lock_file(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-def berkas_cadangan(path: Path) -> Path:
+def backup_file(path: Path) -> Path:
     return path.with_name(f"{path.name}.bak")
 
 
-def pemilik_excel(path: Path) -> str | None:
+def excel_owner(path: Path) -> str | None:
     """The user name in Excel's owner file when the workbook is open in Excel, else None."""
     calon = [path.with_name("~$" + path.name)]
     if len(path.stem) > 6:  # Excel replaces the first two characters of longer names
@@ -46,9 +46,9 @@ def pemilik_excel(path: Path) -> str | None:
     return None
 
 
-def bersihkan_sisa(path: Path, info: Callable[[str], None]) -> None:
+def remove_leftovers(path: Path, info: Callable[[str], None]) -> None:
     """Remove temporary files a killed run left beside the master; the master itself is always whole."""
-    for sisa in path.parent.glob(f"{AWALAN_SEMENTARA}{path.name}*"):
+    for sisa in path.parent.glob(f"{TEMP_PREFIX}{path.name}*"):
         with contextlib.suppress(OSError):
             sisa.unlink()
             info(f"Berkas sementara sisa proses yang terhenti dihapus: {sisa.name} (workbook utama utuh).")
@@ -63,13 +63,13 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def simpan_atomik(path: Path, tulis: Callable[[Path], None], cadangan: bool = True,
+def save_atomic(path: Path, tulis: Callable[[Path], None], cadangan: bool = True,
                   periksa: Callable[[Path], None] | None = None) -> None:
     """Write through `tulis(tmp)` then atomically replace `path`; the old version is kept as `.bak`.
 
     `periksa(tmp)` may refuse (raise) after writing and before anything is replaced.
     """
-    fd, nama = tempfile.mkstemp(prefix=f"{AWALAN_SEMENTARA}{path.name}", dir=path.parent)
+    fd, nama = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}", dir=path.parent)
     os.close(fd)
     tmp = Path(nama)
     try:
@@ -79,7 +79,7 @@ def simpan_atomik(path: Path, tulis: Callable[[Path], None], cadangan: bool = Tr
         with tmp.open("rb+") as f:
             os.fsync(f.fileno())
         if cadangan and path.exists():
-            bak = berkas_cadangan(path)
+            bak = backup_file(path)
             shutil.copyfile(path, tmp.with_suffix(".bak-tmp"))
             os.replace(tmp.with_suffix(".bak-tmp"), bak)
         os.replace(tmp, path)
@@ -91,11 +91,11 @@ def simpan_atomik(path: Path, tulis: Callable[[Path], None], cadangan: bool = Tr
 
 
 @contextlib.contextmanager
-def kunci_master(path: Path, tunggu: float, info: Callable[[str], None]) -> Iterator[None]:
+def lock_master(path: Path, tunggu: float, info: Callable[[str], None]) -> Iterator[None]:
     """Serialize writers of one master across processes; say so when waiting, give up after `tunggu` s."""
     from filelock import FileLock, Timeout
 
-    kunci = FileLock(str(berkas_kunci(path)))
+    kunci = FileLock(str(lock_file(path)))
     try:
         kunci.acquire(timeout=0)
     except Timeout:
@@ -112,8 +112,8 @@ def kunci_master(path: Path, tunggu: float, info: Callable[[str], None]) -> Iter
         kunci.release()
 
 
-def periksa_excel(path: Path) -> None:
-    pemilik = pemilik_excel(path)
+def refuse_if_open_in_excel(path: Path) -> None:
+    pemilik = excel_owner(path)
     if pemilik is not None:
         raise WorkbookSibuk(
             f"Workbook {path.name} sedang dibuka di Excel oleh {pemilik}. Tutup workbook di Excel "
@@ -121,19 +121,19 @@ def periksa_excel(path: Path) -> None:
         )
 
 
-MESIN_CEPAT = "xml"
-MESIN_OPENPYXL = "openpyxl"
+ENGINE_FAST = "xml"
+ENGINE_OPENPYXL = "openpyxl"
 
 
-def mesin_dipilih(mesin: str) -> str:
+def chosen_engine(mesin: str) -> str:
     """EVKIN_MESIN=openpyxl forces the slow, general engine everywhere (a switch for support and for tests)."""
-    return MESIN_OPENPYXL if os.environ.get("EVKIN_MESIN") == MESIN_OPENPYXL else mesin
+    return ENGINE_OPENPYXL if os.environ.get("EVKIN_MESIN") == ENGINE_OPENPYXL else mesin
 
 
-def buka_book(path: Path, mesin: str = MESIN_CEPAT):  # type: ignore[no-untyped-def]
+def open_book(path: Path, mesin: str = ENGINE_FAST):  # type: ignore[no-untyped-def]
     """The book for one action: the XML engine (fast), or openpyxl when asked for or when the file is one the
     XML engine cannot read."""
-    if mesin_dipilih(mesin) == MESIN_CEPAT:
+    if chosen_engine(mesin) == ENGINE_FAST:
         from macros_py.io.engines.fast.xml_book import XmlBook
 
         try:
@@ -147,15 +147,15 @@ def buka_book(path: Path, mesin: str = MESIN_CEPAT):  # type: ignore[no-untyped-
     return OpenpyxlBook(load_workbook(path), path)
 
 
-class UnitKerja:
+class FileUnitOfWork:
     """One action on the master: lock, load, hand out a book, save atomically only on `simpan()`.
 
     `mesin`: "xml" (default; reads with calamine, rewrites only the sheets written) or "openpyxl" (actions
     that lay out sheets with openpyxl styles: the document, the letter, the archive).
     """
 
-    def __init__(self, path: Path, tunggu: float = TUNGGU_BAKU, info: Callable[[str], None] = print,
-                 mesin: str = MESIN_CEPAT) -> None:
+    def __init__(self, path: Path, tunggu: float = WAIT_DEFAULT, info: Callable[[str], None] = print,
+                 mesin: str = ENGINE_FAST) -> None:
         self.path = path
         self.tunggu = tunggu
         self.info = info
@@ -163,38 +163,38 @@ class UnitKerja:
         self._kunci: contextlib.ExitStack | None = None
         self.book = None
 
-    def __enter__(self) -> UnitKerja:
+    def __enter__(self) -> FileUnitOfWork:
         if not self.path.exists():
             raise PenggunaanSalah(
                 f"Workbook {self.path} tidak ditemukan. Buat dulu dengan: evkin init --tahun 2026 --periode TW3"
             )
-        periksa_excel(self.path)
+        refuse_if_open_in_excel(self.path)
         stack = contextlib.ExitStack()
-        stack.enter_context(kunci_master(self.path, self.tunggu, self.info))
+        stack.enter_context(lock_master(self.path, self.tunggu, self.info))
         self._kunci = stack
         try:
-            bersihkan_sisa(self.path, self.info)
-            self.book = buka_book(self.path, self.mesin)
+            remove_leftovers(self.path, self.info)
+            self.book = open_book(self.path, self.mesin)
         except BaseException:
             stack.close()
             raise
         return self
 
     def simpan(self) -> None:
-        from macros_py.io.engines.fast.sheet_xml import BentukTidakDikenal
+        from macros_py.io.engines.fast.sheet_xml import UnsupportedXml
 
-        periksa_excel(self.path)
+        refuse_if_open_in_excel(self.path)
         assert self.book is not None
         try:
-            simpan_atomik(self.path, self.book.simpan_ke, periksa=self._tolak_bila_ada_yang_hilang)
-        except BentukTidakDikenal:
-            self.book = self.book.ke_openpyxl()
-            simpan_atomik(self.path, self.book.simpan_ke, periksa=self._tolak_bila_ada_yang_hilang)
+            save_atomic(self.path, self.book.save_to, periksa=self._tolak_bila_ada_yang_hilang)
+        except UnsupportedXml:
+            self.book = self.book.to_openpyxl()
+            save_atomic(self.path, self.book.save_to, periksa=self._tolak_bila_ada_yang_hilang)
 
     def _tolak_bila_ada_yang_hilang(self, baru: Path) -> None:
-        from macros_py.io.preserve import yang_hilang
+        from macros_py.io.preserve import what_would_be_lost
 
-        hilang = yang_hilang(self.path, baru)
+        hilang = what_would_be_lost(self.path, baru)
         if hilang:
             raise InputDitolak(
                 f"Simpan dibatalkan: workbook {self.path.name} berisi hal yang akan hilang bila disimpan tanpa "

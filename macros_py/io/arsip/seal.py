@@ -16,13 +16,13 @@ from pathlib import Path, PurePosixPath
 
 from macros_py.domain.errors import PenggunaanSalah
 
-NAMA_MANIFEST = "MANIFEST.json"
-NAMA_HASH_MANIFEST = "MANIFEST.sha256"
+MANIFEST_NAME = "MANIFEST.json"
+MANIFEST_HASH_NAME = "MANIFEST.sha256"
 FORMAT_MANIFEST = "evkin-manifest/1"
-_BERKAS_SEGEL = (NAMA_MANIFEST, NAMA_HASH_MANIFEST)
+_BERKAS_SEGEL = (MANIFEST_NAME, MANIFEST_HASH_NAME)
 
 
-def sha256_berkas(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     """SHA-256 of a file, read in blocks (records and submissions can be large)."""
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -31,7 +31,7 @@ def sha256_berkas(path: Path) -> str:
     return h.hexdigest()
 
 
-def bekukan_workbook(sumber: Path, tujuan: Path) -> None:
+def freeze_workbook(sumber: Path, tujuan: Path) -> None:
     """Write a read-only copy holding values, not formulas, so the archived figures can no longer recalculate.
 
     Formulas take the value Excel last cached; a formula never calculated (e.g. written by openpyxl) becomes
@@ -115,7 +115,7 @@ def _tulis_atomik(path: Path, isi: bytes) -> None:
         raise
 
 
-def tulis_manifest(folder: Path, info: dict, *, timpa: bool = False) -> Path:
+def write_manifest(folder: Path, info: dict, *, timpa: bool = False) -> Path:
     """Seal the folder: MANIFEST.json lists every file's path, size and SHA-256; MANIFEST.sha256 guards it.
 
     An existing seal is not replaced unless `timpa`: resealing would silently bless files changed since.
@@ -123,14 +123,14 @@ def tulis_manifest(folder: Path, info: dict, *, timpa: bool = False) -> Path:
     folder = Path(folder)
     if not folder.is_dir():
         raise PenggunaanSalah(f"Folder arsip {folder} tidak ada.")
-    manifest = folder / NAMA_MANIFEST
-    if not timpa and (manifest.exists() or (folder / NAMA_HASH_MANIFEST).exists()):
-        raise PenggunaanSalah(f"Folder {folder} sudah disegel ({NAMA_MANIFEST} ada); segel tidak ditimpa.")
+    manifest = folder / MANIFEST_NAME
+    if not timpa and (manifest.exists() or (folder / MANIFEST_HASH_NAME).exists()):
+        raise PenggunaanSalah(f"Folder {folder} sudah disegel ({MANIFEST_NAME} ada); segel tidak ditimpa.")
     berkas, tautan = _daftar_berkas(folder)
     if tautan:
         raise PenggunaanSalah(f"Folder arsip tidak boleh berisi tautan simbolik: {', '.join(tautan)}.")
     daftar = [
-        {"path": relatif, "ukuran": path.stat().st_size, "sha256": sha256_berkas(path)}
+        {"path": relatif, "ukuran": path.stat().st_size, "sha256": sha256_file(path)}
         for relatif, path in sorted(berkas.items())
     ]
     isi_manifest = {"format": FORMAT_MANIFEST, "info": info, "berkas": daftar}
@@ -141,7 +141,7 @@ def tulis_manifest(folder: Path, info: dict, *, timpa: bool = False) -> Path:
     data = (teks + "\n").encode("utf-8")
     _tulis_atomik(manifest, data)
     # sha256sum format, so `sha256sum -c MANIFEST.sha256` also checks it without this program
-    _tulis_atomik(folder / NAMA_HASH_MANIFEST, f"{hashlib.sha256(data).hexdigest()}  {NAMA_MANIFEST}\n".encode())
+    _tulis_atomik(folder / MANIFEST_HASH_NAME, f"{hashlib.sha256(data).hexdigest()}  {MANIFEST_NAME}\n".encode())
     return manifest
 
 
@@ -155,25 +155,25 @@ def _entri_sah(entri: object) -> bool:
     return bool(path) and not bagian.is_absolute() and ".." not in bagian.parts and "\\" not in path
 
 
-def verifikasi_arsip(folder: Path) -> list[str]:
+def verify_seal(folder: Path) -> list[str]:
     """Every way the folder differs from its seal, each message naming the file; an empty list means intact."""
     folder = Path(folder)
     if not folder.is_dir():
         raise PenggunaanSalah(f"Folder arsip {folder} tidak ada.")
     masalah: list[str] = []
-    manifest = folder / NAMA_MANIFEST
-    hash_manifest = folder / NAMA_HASH_MANIFEST
+    manifest = folder / MANIFEST_NAME
+    hash_manifest = folder / MANIFEST_HASH_NAME
     if not manifest.is_file():
-        return [f"{NAMA_MANIFEST} tidak ada: folder {folder} belum disegel atau segelnya dihapus."]
+        return [f"{MANIFEST_NAME} tidak ada: folder {folder} belum disegel atau segelnya dihapus."]
     data = manifest.read_bytes()
 
     if not hash_manifest.is_file():
-        masalah.append(f"{NAMA_HASH_MANIFEST} tidak ada: keutuhan {NAMA_MANIFEST} sendiri tidak dapat diperiksa.")
+        masalah.append(f"{MANIFEST_HASH_NAME} tidak ada: keutuhan {MANIFEST_NAME} sendiri tidak dapat diperiksa.")
     else:
         isi_hash = hash_manifest.read_text(encoding="utf-8", errors="replace").split()
         if not isi_hash or isi_hash[0].lower() != hashlib.sha256(data).hexdigest():
             masalah.append(
-                f"{NAMA_MANIFEST} telah diubah setelah disegel (sha256 tidak cocok dengan {NAMA_HASH_MANIFEST}); "
+                f"{MANIFEST_NAME} telah diubah setelah disegel (sha256 tidak cocok dengan {MANIFEST_HASH_NAME}); "
                 "daftar berkas di dalamnya tidak dapat dipercaya."
             )
 
@@ -183,16 +183,16 @@ def verifikasi_arsip(folder: Path) -> list[str]:
         if not isinstance(daftar, list):
             raise TypeError
     except (UnicodeDecodeError, ValueError, KeyError, TypeError):
-        masalah.append(f"{NAMA_MANIFEST} rusak: tidak dapat dibaca sebagai manifest arsip.")
+        masalah.append(f"{MANIFEST_NAME} rusak: tidak dapat dibaca sebagai manifest arsip.")
         return masalah
 
     tercatat: dict[str, dict] = {}
     for ke, entri in enumerate(daftar, start=1):
         if not _entri_sah(entri):
-            masalah.append(f"{NAMA_MANIFEST} rusak: entri berkas ke-{ke} tidak sah ({entri!r}).")
+            masalah.append(f"{MANIFEST_NAME} rusak: entri berkas ke-{ke} tidak sah ({entri!r}).")
             continue
         if entri["path"] in tercatat:
-            masalah.append(f"{NAMA_MANIFEST} mencantumkan {entri['path']} lebih dari sekali.")
+            masalah.append(f"{MANIFEST_NAME} mencantumkan {entri['path']} lebih dari sekali.")
         tercatat[entri["path"]] = entri
 
     ada, tautan = _daftar_berkas(folder)
@@ -206,7 +206,7 @@ def verifikasi_arsip(folder: Path) -> list[str]:
             continue
         try:
             ukuran = path.stat().st_size
-            sha = sha256_berkas(path)
+            sha = sha256_file(path)
         except OSError as e:
             masalah.append(f"Berkas {relatif} tidak dapat dibaca: {e.strerror or e}.")
             continue

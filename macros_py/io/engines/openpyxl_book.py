@@ -48,13 +48,13 @@ class OpenpyxlBook:
                     cell.data_type = "s"
                     cell.quotePrefix = True
 
-    def baris_terakhir(self, sheet: str) -> int:
+    def last_row(self, sheet: str) -> int:
         return self.wb[sheet].max_row
 
-    def ingat(self, sheet: str) -> None:
+    def keep_for_next(self, sheet: str) -> None:
         """Nothing to keep: this engine reads whole workbooks anyway."""
 
-    def simpan_ke(self, tujuan: Path) -> None:
+    def save_to(self, tujuan: Path) -> None:
         self.wb.save(tujuan)
 
     def read_values(self, sheet: str) -> list[list[Any]]:

@@ -146,11 +146,11 @@ class XlwingsBook:
         lebar = max((len(b) for b in isi), default=0)
         return [b + [None] * (lebar - len(b)) for b in isi]
 
-    def baris_terakhir(self, sheet: str) -> int:
+    def last_row(self, sheet: str) -> int:
         """The used range read once anyway (two calls) gives it."""
         return len(self._muat(sheet))
 
-    def ingat(self, sheet: str) -> None:
+    def keep_for_next(self, sheet: str) -> None:
         """Nothing to keep: Excel holds the workbook open."""
 
     # ---- the unit of work ---------------------------------------------------------------------------------

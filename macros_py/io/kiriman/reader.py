@@ -49,10 +49,10 @@ from macros_py.domain.validasi import huruf_kolom, nomor_kolom
 __all__ = [
     "BATAS_BAKU",
     "Batas",
-    "BerkasDitolak",
-    "BerkasKiriman",
-    "LembarKiriman",
-    "baca_berkas_kiriman",
+    "FileRejected",
+    "KirimanFile",
+    "KirimanSheet",
+    "read_kiriman",
 ]
 
 MiB: Final = 1024 * 1024
@@ -108,7 +108,7 @@ _DEPTH_MARKS: Final = b"<\x02\x03"
 _DEPTH_DROP: Final = bytes(b for b in range(256) if b not in _DEPTH_MARKS)
 
 
-class BerkasDitolak(Exception):
+class FileRejected(Exception):
     """A submission refused with a reason the sender can act on (Indonesian, names the file)."""
 
     def __init__(self, berkas: str, pesan: str) -> None:
@@ -121,7 +121,7 @@ class BerkasDitolak(Exception):
 
 
 @dataclass
-class LembarKiriman:
+class KirimanSheet:
     """One worksheet as plain values: ``baris[0]`` is row 1, ``baris[r][0]`` is column A.
 
     ``baris_tersembunyi`` holds the 1-based numbers of rows hidden in the sheet, so the caller can warn
@@ -134,13 +134,13 @@ class LembarKiriman:
 
 
 @dataclass
-class BerkasKiriman:
+class KirimanFile:
     """A submission read safely. ``punya_makro`` is True when the package carried VBA or Excel 4 macro
     sheets: their data is read, the macros are never kept or run, and the caller warns the sender."""
 
     berkas: str
     sha256: str
-    lembar: list[LembarKiriman]
+    lembar: list[KirimanSheet]
     punya_makro: bool
 
 
@@ -187,10 +187,10 @@ class _Package:
 # --------------------------------------------------------------------------------------------- entry point
 
 
-def baca_berkas_kiriman(path: Path, batas: Batas = BATAS_BAKU) -> BerkasKiriman:
-    """Read a submitted .xlsx/.xlsm (or .xltx/.xltm) into plain values, or raise ``BerkasDitolak``.
+def read_kiriman(path: Path, batas: Batas = BATAS_BAKU) -> KirimanFile:
+    """Read a submitted .xlsx/.xlsm (or .xltx/.xltm) into plain values, or raise ``FileRejected``.
 
-    Every failure, including ones no check foresaw, becomes ``BerkasDitolak`` so one bad file can never
+    Every failure, including ones no check foresaw, becomes ``FileRejected`` so one bad file can never
     stop the processing of the others.
     """
     path = Path(path)
@@ -202,19 +202,19 @@ def baca_berkas_kiriman(path: Path, batas: Batas = BATAS_BAKU) -> BerkasKiriman:
         package = _open_package(data, batas)
         sheets = _read_values(package, batas)
     except _Reject as exc:
-        raise BerkasDitolak(name, exc.pesan) from exc.__cause__
+        raise FileRejected(name, exc.pesan) from exc.__cause__
     except MemoryError as exc:
-        raise BerkasDitolak(
+        raise FileRejected(
             name, "berkas terlalu besar untuk dibaca; kurangi isinya lalu kirim ulang"
         ) from exc
     except Exception as exc:
-        raise BerkasDitolak(name, _PESAN_RUSAK) from exc
+        raise FileRejected(name, _PESAN_RUSAK) from exc
     except BaseException as exc:
         # A Rust panic inside calamine arrives as pyo3's PanicException, a BaseException.
         if type(exc).__name__ != "PanicException":
             raise
-        raise BerkasDitolak(name, _PESAN_RUSAK) from exc
-    return BerkasKiriman(berkas=name, sha256=digest, lembar=sheets, punya_makro=package.has_macros)
+        raise FileRejected(name, _PESAN_RUSAK) from exc
+    return KirimanFile(berkas=name, sha256=digest, lembar=sheets, punya_makro=package.has_macros)
 
 
 _PESAN_RUSAK: Final = (
@@ -942,7 +942,7 @@ def _clean_copy(package: _Package) -> bytes:
     return buffer.getvalue()
 
 
-def _read_values(package: _Package, batas: Batas) -> list[LembarKiriman]:
+def _read_values(package: _Package, batas: Batas) -> list[KirimanSheet]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(_clean_copy(package)))
         metadata = workbook.sheets_metadata
@@ -950,7 +950,7 @@ def _read_values(package: _Package, batas: Batas) -> list[LembarKiriman]:
         raise _Reject(_PESAN_RUSAK) from exc
     if [item.name for item in metadata] != [ref.name for ref in package.sheets]:
         raise _Reject("daftar lembar di dalam berkas tidak konsisten; simpan ulang dari Excel")
-    sheets: list[LembarKiriman] = []
+    sheets: list[KirimanSheet] = []
     for index, (item, ref) in enumerate(zip(metadata, package.sheets, strict=True)):
         if item.typ != python_calamine.SheetTypeEnum.WorkSheet:
             continue  # chart and dialog sheets hold no cell data
@@ -970,7 +970,7 @@ def _read_values(package: _Package, batas: Batas) -> list[LembarKiriman]:
             [None if v == "" else v for v in row] if "" in row else row for row in raw
         ]
         sheets.append(
-            LembarKiriman(
+            KirimanSheet(
                 nama=ref.name, baris=rows, baris_tersembunyi=package.hidden_rows.get(ref.key, set())
             )
         )

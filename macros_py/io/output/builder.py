@@ -255,7 +255,7 @@ def _grafik(ws: Worksheet, spec: SpecSheet, n_bidang: int) -> None:
         ws.add_chart(chart, g["sel"])
 
 
-def bangun_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
+def build_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
     """A fresh master for one period, every sheet laid out from the schema (the Log is still empty)."""
     gaya = _Gaya(skema)
     wb = Workbook()
@@ -288,7 +288,7 @@ def bangun_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
     return wb
 
 
-def bangun_format_bidang(skema: Skema, tahun: int, periode: str, versi: int, bidang: dict[str, Any],
+def build_format_bidang(skema: Skema, tahun: int, periode: str, versi: int, bidang: dict[str, Any],
                          baris: list[list[Any]]) -> Workbook:
     """The standalone template one bidang fills offline: its sheet exactly as in the master, prefilled."""
     wb = Workbook()

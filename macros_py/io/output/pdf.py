@@ -30,7 +30,7 @@ PESAN_TIDAK_ADA = (
 )
 
 
-def cari_soffice() -> Path | None:
+def find_soffice() -> Path | None:
     """The LibreOffice program to run, or None: PATH first, then the usual install folders."""
     for nama in NAMA_PROGRAM:
         ketemu = shutil.which(nama)
@@ -42,9 +42,9 @@ def cari_soffice() -> Path | None:
     return None
 
 
-def tersedia() -> bool:
+def available() -> bool:
     """True when a PDF can be made here, so callers can offer or skip the PDF step."""
-    return cari_soffice() is not None
+    return find_soffice() is not None
 
 
 def _hentikan(proses: subprocess.Popen[bytes]) -> None:
@@ -64,13 +64,13 @@ def _ringkas(keluaran: bytes) -> str:
     return teks[-400:] if teks else ""
 
 
-def ke_pdf(sumber: Path, folder_keluar: Path, timeout: float = 180) -> Path:
+def to_pdf(sumber: Path, folder_keluar: Path, timeout: float = 180) -> Path:
     """Convert an .xlsx (every sheet, as printed) or .docx to ``folder_keluar/<nama>.pdf``; return its path."""
     sumber = Path(sumber)
     folder_keluar = Path(folder_keluar)
     if not sumber.is_file():
         raise PenggunaanSalah(f"Berkas yang akan dijadikan PDF tidak ditemukan: {sumber}")
-    program = cari_soffice()
+    program = find_soffice()
     if program is None:
         raise PenggunaanSalah(PESAN_TIDAK_ADA)
     folder_keluar.mkdir(parents=True, exist_ok=True)

@@ -302,7 +302,7 @@ def _tanda_tangan(ws: Worksheet, baris: int, awal: int, akhir: int, lebar: float
     return baris + 1
 
 
-def tulis_dokumen(ws: Worksheet, data: DataDokumen) -> None:
+def write_dokumen_sheet(ws: Worksheet, data: DataDokumen) -> None:
     """Lay out the Dokumen Evaluasi Kinerja on ``ws`` (cleared first): A4 landscape, one page wide."""
     if not data.tabel_kolom:
         raise ValueError("tabel_kolom kosong: dokumen evaluasi butuh paling sedikit satu kolom")
@@ -425,7 +425,7 @@ LEBAR_SURAT = [6.0, 20.0, 20.0, 13.0, 29.0]
 """A: No; B:C Jenis yang Dikirim; D: Banyaknya; E: Keterangan (A4 portrait at close to 100 %)."""
 
 
-def tulis_surat_pengantar(ws: Worksheet, data: DataSurat) -> None:
+def write_surat_sheet(ws: Worksheet, data: DataSurat) -> None:
     """Lay out the surat pengantar on ``ws`` (cleared first): A4 portrait, fitted to one page."""
     kosongkan(ws)
     lebar = LEBAR_SURAT

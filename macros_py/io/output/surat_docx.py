@@ -174,7 +174,7 @@ def konteks(data: DataSurat) -> dict[str, Any]:
     }
 
 
-def tulis_surat_docx(data: DataSurat, tujuan: Path) -> Path:
+def write_surat_docx(data: DataSurat, tujuan: Path) -> Path:
     """Render the surat pengantar to ``tujuan`` (.docx), replacing it atomically; return the path."""
     tujuan = Path(tujuan)
     tujuan.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from macros_py.io.engines.fast.sheet_xml import BATAS_INT, seperti_openpyxl
+from macros_py.io.engines.fast.sheet_xml import INT_LIMIT, as_openpyxl_reads
 
 VERSI = 2
 SEL_MIN = 50_000  # cells of a written sheet from which its values are kept
@@ -39,11 +39,11 @@ def folder() -> Path:
     if os.environ.get("EVKIN_TEMBOLOK"):
         return Path(os.environ["EVKIN_TEMBOLOK"])
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "evkin" / "tembolok"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "evkin" / "tembolok"
+        return Path(os.environ["LOCALAPPDATA"]) / "evkin" / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "evkin" / "cache"
 
 
-def kunci(data_terkompresi: bytes) -> str:
+def key(data_terkompresi: bytes) -> str:
     return hashlib.sha256(data_terkompresi).hexdigest()
 
 
@@ -53,7 +53,7 @@ class _TidakDisimpan(Exception):
 
 def _angka_tersimpan(v: float) -> int | float:
     """A number as it reads back from the cell XML (`lembar_xml` writes 16 significant digits)."""
-    return seperti_openpyxl(float(f"{v:.16g}"))  # type: ignore[no-any-return]
+    return as_openpyxl_reads(float(f"{v:.16g}"))  # type: ignore[no-any-return]
 
 
 _JENIS = frozenset({str, int, float, bool, type(None)})
@@ -74,15 +74,15 @@ def seperti_dibaca(potongan: Sequence[Sequence[Any]]) -> list[list[Any]]:
             if "" in kolom:
                 kolom = tuple(None if v == "" else v for v in kolom)
         if float in jenis or int in jenis:
-            # integral floats, by far the most common, are turned into int inline (exact below BATAS_INT)
-            kolom = tuple((int(v) if v.is_integer() and -BATAS_INT < v < BATAS_INT else _angka_tersimpan(v))
+            # integral floats, by far the most common, are turned into int inline (exact below INT_LIMIT)
+            kolom = tuple((int(v) if v.is_integer() and -INT_LIMIT < v < INT_LIMIT else _angka_tersimpan(v))
                           if type(v) is float else _angka_tersimpan(v)
-                          if type(v) is int and not -BATAS_INT < v < BATAS_INT else v for v in kolom)
+                          if type(v) is int and not -INT_LIMIT < v < INT_LIMIT else v for v in kolom)
         hasil.append(kolom)
     return [list(b) for b in zip(*hasil, strict=True)]
 
 
-def siapkan(baris: Sequence[Sequence[Any]]) -> Path | None:
+def prepare(baris: Sequence[Sequence[Any]]) -> Path | None:
     """Write an entry for these rows under a temporary name (in a worker, while the sheet part itself is being
     written); `namai` gives it its name once the part's bytes are known. None when the rows are not kept."""
     tmp = None
@@ -99,21 +99,21 @@ def siapkan(baris: Sequence[Sequence[Any]]) -> Path | None:
             for i in range(0, len(baris), _POTONGAN):
                 _tulis_potongan(f, seperti_dibaca(baris[i : i + _POTONGAN]))
     except (OSError, _TidakDisimpan, ValueError):
-        buang(Path(tmp) if tmp else None)
+        discard(Path(tmp) if tmp else None)
         return None
     return Path(tmp)
 
 
-def namai(sementara: Path, nama: str) -> None:
+def name_entry(sementara: Path, nama: str) -> None:
     """The entry written by `siapkan` becomes the one for the sheet part whose compressed bytes hash to `nama`."""
     try:
         os.replace(sementara, sementara.parent / nama)
         _pangkas(sementara.parent)
     except OSError:
-        buang(sementara)
+        discard(sementara)
 
 
-def buang(sementara: Path | None) -> None:
+def discard(sementara: Path | None) -> None:
     if sementara is not None:
         with contextlib.suppress(OSError):
             sementara.unlink()
@@ -138,7 +138,7 @@ def _tulis_potongan(f: BinaryIO, isi: Any) -> None:
     f.write(len(data).to_bytes(8, "little") + data)
 
 
-def muat(nama: str) -> list[list[Any]] | None:
+def load(nama: str) -> list[list[Any]] | None:
     """The kept values for `nama`, or None (no entry, another version, or a damaged file)."""
     try:
         data = memoryview((folder() / nama).read_bytes())

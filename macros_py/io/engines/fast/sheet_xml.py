@@ -24,7 +24,7 @@ from macros_py.domain.validasi import huruf_kolom, nomor_kolom
 Segmen = tuple[int, Sequence[Any]]  # one write into a row: (first column, values)
 
 
-class BentukTidakDikenal(Exception):
+class UnsupportedXml(Exception):
     """The part is not shaped the way this writer understands; the caller falls back to openpyxl."""
 
 
@@ -86,7 +86,7 @@ def format_tanggal(kode: str) -> bool:
 
 
 @dataclass
-class GayaXml:
+class XmlStyles:
     """The workbook's cell formats (styles.xml `cellXfs`), extended only when a value needs a format no
     existing cell has: a date in an unformatted cell, or formula-like text that must stay text in Excel."""
 
@@ -102,7 +102,7 @@ class GayaXml:
     def __post_init__(self) -> None:
         m = re.search(r"<cellXfs\b[^>]*>(.*?)</cellXfs>", self.xml, re.S)
         if m is None:
-            raise BentukTidakDikenal("styles.xml tanpa cellXfs")
+            raise UnsupportedXml("styles.xml tanpa cellXfs")
         self._xf = re.findall(r"<xf\b[^>]*/>|<xf\b[^>]*>.*?</xf>", m.group(1), re.S)
         for a in re.findall(r"<numFmt\b([^>]*)/>", self.xml):
             atribut = dict(_ATRIBUT.findall(a))
@@ -179,7 +179,7 @@ def _set_atribut(tag: str, nama: str, nilai: str) -> str:
 
 # ---- cells and rows --------------------------------------------------------------------------------------
 
-def ekor_sel(s: int, nilai: Any, gaya: GayaXml) -> str:
+def ekor_sel(s: int, nilai: Any, gaya: XmlStyles) -> str:
     """What follows `<c r="A1"` for `nilai` in a cell of style `s`; "" when no cell is written at all (no value,
     no style). Runs for every written cell, so plain text and numbers, by far the most common, come first."""
     t = type(nilai)
@@ -208,17 +208,17 @@ def ekor_sel(s: int, nilai: Any, gaya: GayaXml) -> str:
     raise TypeError(f"jenis nilai {type(nilai).__name__} tidak dapat disimpan")
 
 
-BATAS_INT = 2**53  # beyond it a float no longer holds every integer: it is read back as a float
+INT_LIMIT = 2**53  # beyond it a float no longer holds every integer: it is read back as a float
 
 
-def seperti_openpyxl(v: Any) -> Any:
+def as_openpyxl_reads(v: Any) -> Any:
     """A value as read from a cell (by calamine) turned into what openpyxl reads from the same cell: integral
     numbers as int, dates as datetime, empty text as None."""
     t = type(v)
     if t is str:
         return v or None
     if t is float:
-        return int(v) if v.is_integer() and -BATAS_INT < v < BATAS_INT else v
+        return int(v) if v.is_integer() and -INT_LIMIT < v < INT_LIMIT else v
     if t is date:
         return datetime(v.year, v.month, v.day)
     return v
@@ -235,13 +235,13 @@ def _gaya_kolom(kepala: str) -> dict[int, int]:
     return hasil
 
 
-def _gaya_sel_baru(s: int, nilai: Any, gaya: GayaXml) -> int:
+def _gaya_sel_baru(s: int, nilai: Any, gaya: XmlStyles) -> int:
     """A plain number typed into a new cell of a date-formatted column stays a number (as openpyxl writes it)."""
     t = type(nilai)
     return 0 if (t is float or t is int) and s and gaya.bertanggal(s) else s
 
 
-def _ekor_kolom(s: int, nilai: Iterable[Any], gaya: GayaXml) -> list[str | None]:
+def _ekor_kolom(s: int, nilai: Iterable[Any], gaya: XmlStyles) -> list[str | None]:
     """`ekor_sel` for the new cells of one column: the same text repeats down a column ('Naik', 'Dokumen', the
     bidang name), so each distinct text is formatted once.
 
@@ -280,7 +280,7 @@ _ANGKA_ATAU_KOSONG = frozenset({int, float, type(None)})
 
 
 def _sel_blok(nomor: Sequence[int], kiri: int, nilai: Sequence[Sequence[Any]], gaya_kolom: Mapping[int, int],
-              gaya: GayaXml) -> list[str | None]:
+              gaya: XmlStyles) -> list[str | None]:
     """The cells' XML of rows written with the same columns, computed column by column (None: the row takes
     the general path).
 
@@ -315,7 +315,7 @@ class _SelTertulis:
     JENDELA = 2000
 
     def __init__(self, perubahan: Mapping[int, Sequence[Segmen]], urutan: Sequence[int],
-                 gaya_kolom: Mapping[int, int], gaya: GayaXml) -> None:
+                 gaya_kolom: Mapping[int, int], gaya: XmlStyles) -> None:
         self.perubahan, self.urutan, self.gaya_kolom, self.gaya = perubahan, urutan, gaya_kolom, gaya
         self._jendela: dict[int, str | None] = {}
 
@@ -341,7 +341,7 @@ class _SelTertulis:
             self._jendela.update(zip(nomor, _sel_blok(nomor, kiri, isi, self.gaya_kolom, self.gaya), strict=True))
 
 
-def _baris_umum(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int], gaya: GayaXml,
+def _baris_umum(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int], gaya: XmlStyles,
                 sel_lama: Mapping[int, tuple[int, str]], gaya_baris: int | None) -> str:
     """A row's cells with the written cells merged into its existing ones (kept as they are): the general
     path, for rows written more than once or partly over existing cells."""
@@ -354,7 +354,7 @@ def _baris_umum(r: int, segmen: Sequence[Segmen], gaya_kolom: Mapping[int, int],
                 if "<f" in lama[1]:
                     # a formula cell overwritten would leave Excel's calculation chain pointing at a value:
                     # openpyxl (which rebuilds the chain) takes over
-                    raise BentukTidakDikenal(f"rumus di {ref} ditimpa")
+                    raise UnsupportedXml(f"rumus di {ref} ditimpa")
                 s = lama[0]
             else:
                 s = _gaya_sel_baru(gaya_kolom.get(k, 0) if gaya_baris is None else gaya_baris, v, gaya)
@@ -371,7 +371,7 @@ def _urai_baris(potongan: str) -> tuple[int, str, str]:
     kepala = potongan[:akhir]
     m = _ANGKA_R.search(kepala)
     if m is None:
-        raise BentukTidakDikenal("baris tanpa nomor (atribut r)")
+        raise UnsupportedXml("baris tanpa nomor (atribut r)")
     if kepala.endswith("/"):
         return int(m.group(1)), kepala[:-1].rstrip(), ""
     tutup = potongan.rindex("</row>")
@@ -400,7 +400,7 @@ class _Sebaku:
     One search per (columns written) finds any cell that is not so; rows without one cost no Python per cell.
     """
 
-    def __init__(self, gaya_kolom: Mapping[int, int], gaya: GayaXml) -> None:
+    def __init__(self, gaya_kolom: Mapping[int, int], gaya: XmlStyles) -> None:
         self.gaya_kolom, self.gaya = gaya_kolom, gaya
         self._pola: dict[tuple[int, int], re.Pattern[str]] = {}
 
@@ -435,7 +435,7 @@ def _urai_sel(isi: str) -> dict[int, tuple[int, str]]:
     potongan = isi.split("<c ")
     alamat = _SEL_ALAMAT.findall(isi)  # one C-level pass instead of two searches per cell
     if potongan[0].strip() or len(alamat) != len(potongan) - 1:
-        raise BentukTidakDikenal("isi <row> tidak dikenal (sel tanpa alamat r di depan)")
+        raise UnsupportedXml("isi <row> tidak dikenal (sel tanpa alamat r di depan)")
     nomor = _NOMOR
     for huruf, _ in alamat:
         if huruf not in nomor:
@@ -450,7 +450,7 @@ def _nomor_baris_terakhir(isi: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segmen]], gaya: GayaXml,
+def write_sheet(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segmen]], gaya: XmlStyles,
                     dari: int | None = None, sampai: int | None = None) -> Iterator[str]:
     """The part (read as text pieces from `sumber`) with `perubahan` written in, as text pieces; all else
     unchanged. Streams: a sheet of hundreds of thousands of rows is never held whole.
@@ -469,7 +469,7 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
         if awal >= 0 and buf.find(">", awal) >= 0:
             break
     else:
-        raise BentukTidakDikenal("bagian sheet tanpa <sheetData>")
+        raise UnsupportedXml("bagian sheet tanpa <sheetData>")
     buka = buf.index(">", awal)
     kepala = buf[:awal]
     gaya_kolom = _gaya_kolom(kepala)
@@ -529,7 +529,7 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
             return proses(isi[:tengah]) + proses(isi[tengah:])
         bagian = isi.split("<row ")
         if bagian[0].strip():
-            raise BentukTidakDikenal("isi <sheetData> tidak dikenal")
+            raise UnsupportedXml("isi <sheetData> tidak dikenal")
         beralamat = isi.count("<c ") == isi.count('<c r="')  # every cell of these rows starts with r=
         keluar: list[str] = []
         for p in bagian[1:]:
@@ -581,7 +581,7 @@ def tulis_ke_lembar(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segm
                     break  # every later row belongs to the next pieces
             teks = next(potongan, None)
             if teks is None:
-                raise BentukTidakDikenal("</sheetData> tidak ditemukan")
+                raise UnsupportedXml("</sheetData> tidak ditemukan")
             buf += teks
     while i < len(urutan):  # rows after the last existing one, 2000 at a time
         yield "".join(baris_sampai(urutan[i + 2000] if i + 2000 < len(urutan) else None))

@@ -6,9 +6,9 @@ Why: openpyxl builds every cell of every sheet on load and serialises all of the
 kabupaten-sized master (tens of bidang sheets, a Rekap of 30,000 rows) costs tens of seconds per action.
 This engine costs what the action touches. Values read back are those openpyxl would give (integral numbers
 as int, dates as datetime, empty text as None), and anything this writer does not understand makes the save
-fall back to openpyxl with the same writes (`ke_openpyxl`), so correctness never depends on the shortcut.
+fall back to openpyxl with the same writes (`to_openpyxl`), so correctness never depends on the shortcut.
 A large sheet written by one command and read whole by the next (Rekap, from step 5 to step 6) is read from
-`tembolok`, which holds exactly what parsing those bytes would give.
+`cache`, which holds exactly what parsing those bytes would give.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from xml.etree import ElementTree
 
 from macros_py.domain.teks import ada_karakter_ilegal, tanpa_karakter_ilegal
 from macros_py.io.cell_format import FORMAT_TANGGAL, FORMAT_WAKTU
-from macros_py.io.engines.fast import cache as tembolok
-from macros_py.io.engines.fast.sheet_xml import BentukTidakDikenal, GayaXml, Segmen, seperti_openpyxl, tulis_ke_lembar
-from macros_py.io.engines.fast.zip_parts import BagianZip, data_mentah, kompres, salin_dengan_ganti, sambung
+from macros_py.io.engines.fast import cache
+from macros_py.io.engines.fast.sheet_xml import Segmen, UnsupportedXml, XmlStyles, as_openpyxl_reads, write_sheet
+from macros_py.io.engines.fast.zip_parts import ZipPart, compress, copy_replacing, join_parts, raw_data
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -37,7 +37,7 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 SEL_PARALEL = 200_000  # written cells from which the sheet parts are rebuilt on all cores
 # Relative costs that deal the save's work evenly over the cores (measured at kabupaten scale): each part or
 # piece costs about as much as this many written cells besides its cells; keeping a sheet's values for
-# `tembolok` costs 2/5 of writing them.
+# `cache` costs 2/5 of writing them.
 BIAYA_TUGAS = 3_000
 _NOMOR_BARIS = re.compile(rb'<row\s[^>]*?\br="(\d+)"')
 _BARIS_TANPA_NOMOR = re.compile(rb'<row(?:/?>|\s(?![^>]*\br="\d))')
@@ -45,8 +45,8 @@ _BLOK_BACA = 1 << 20
 _EKOR_JENDELA = 4096  # bytes kept from one inflated block to the next: a row's start tag is far shorter
 
 
-def _gaya(teks: str) -> GayaXml:
-    return GayaXml(teks, FORMAT_TANGGAL, FORMAT_WAKTU)
+def _gaya(teks: str) -> XmlStyles:
+    return XmlStyles(teks, FORMAT_TANGGAL, FORMAT_WAKTU)
 
 
 Potongan = tuple[str, Mapping[int, Sequence[Segmen]], int | None, int | None, int]
@@ -55,7 +55,7 @@ Potongan = tuple[str, Mapping[int, Sequence[Segmen]], int | None, int | None, in
 
 @dataclass(frozen=True)
 class _Ingat:
-    """Work of a save besides the parts: the values of `sheet` written for `tembolok`."""
+    """Work of a save besides the parts: the values of `sheet` written for `cache`."""
 
     sheet: str
 
@@ -137,10 +137,10 @@ class XmlBook:
         return self._nilai[sheet]
 
     def _baca(self, sheet: str) -> list[list[Any]]:
-        """A sheet's values from the file (or from `tembolok`)."""
-        dari_tembolok = self._dari_tembolok(sheet)
-        if dari_tembolok is not None:
-            return dari_tembolok
+        """A sheet's values from the file (or from `cache`)."""
+        dari_cache = self._from_cache(sheet)
+        if dari_cache is not None:
+            return dari_cache
         if self._calamine is None:  # closed by a save: opened again for a later read
             import python_calamine
 
@@ -152,9 +152,9 @@ class XmlBook:
                 raise
             return self._baca_openpyxl(sheet)
         # text, the most common value, is checked inline; everything else goes through the function
-        return [[v if type(v) is str and v else seperti_openpyxl(v) for v in b] for b in baris]
+        return [[v if type(v) is str and v else as_openpyxl_reads(v) for v in b] for b in baris]
 
-    def baris_terakhir(self, sheet: str) -> int:
+    def last_row(self, sheet: str) -> int:
         """The last row of the sheet's part or written since, found by inflating the part, not parsing it; from
         the values when they are read already (they hold the writes) or the part's rows carry no numbers."""
         self._periksa(sheet)
@@ -184,13 +184,13 @@ class XmlBook:
         if sheet not in self._bagian:
             raise KeyError(f"Worksheet {sheet} does not exist.")
 
-    def _dari_tembolok(self, sheet: str) -> list[list[Any]] | None:
-        """The sheet's values kept by the command that wrote these very bytes (`tembolok`), if any."""
+    def _from_cache(self, sheet: str) -> list[list[Any]] | None:
+        """The sheet's values kept by the command that wrote these very bytes (`cache`), if any."""
         info = self._info.get(self._bagian[sheet])
-        if info is None or info.compress_size < tembolok.UKURAN_MIN:
+        if info is None or info.compress_size < cache.UKURAN_MIN:
             return None
         with self.path.open("rb") as f:
-            return tembolok.muat(tembolok.kunci(data_mentah(f, info)))
+            return cache.load(cache.key(raw_data(f, info)))
 
     def _baca_openpyxl(self, sheet: str) -> list[list[Any]]:
         from openpyxl import load_workbook
@@ -223,8 +223,8 @@ class XmlBook:
                 _tempel(lembar, r, left, baris)
             ubah.setdefault(r, []).append((left, baris))
 
-    def ingat(self, sheet: str) -> None:
-        """After the save, the sheet's values go to `tembolok`, keyed by the bytes saved."""
+    def keep_for_next(self, sheet: str) -> None:
+        """After the save, the sheet's values go to `cache`, keyed by the bytes saved."""
         self._diingat.add(sheet)
 
     def read_values(self, sheet: str) -> list[list[Any]]:
@@ -232,13 +232,13 @@ class XmlBook:
         lebar = max(map(len, lembar), default=0)
         return [b + [None] * (lebar - len(b)) for b in lembar]
 
-    def simpan_ke(self, tujuan: Path) -> None:
+    def save_to(self, tujuan: Path) -> None:
         """Write the master with this book's changes to `tujuan` (a temporary file beside it).
 
         Each written sheet's part is streamed from the old file through the writer into a compressor, in
         parallel when there is much to write.
         """
-        from macros_py.io.parallel import jumlah_pekerja, peta
+        from macros_py.io.parallel import parallel_map, worker_count
 
         if self._calamine is not None:  # no handle may stay open on the master when it is replaced (Windows)
             getattr(self._calamine, "close", lambda: None)()  # close() exists from python-calamine 0.3
@@ -247,26 +247,26 @@ class XmlBook:
             teks_gaya = z.read(self._bagian_gaya).decode("utf-8")
         bagian = [(self._bagian[sheet], ubah) for sheet, ubah in self.perubahan.items() if ubah]
         sel = [sum(len(nilai) for segmen in ubah.values() for _, nilai in segmen) for _, ubah in bagian]
-        potong = jumlah_pekerja() if sum(sel) >= SEL_PARALEL else 1
+        potong = worker_count() if sum(sel) >= SEL_PARALEL else 1
         tugas = [t for (nama, ubah), n in zip(bagian, sel, strict=True)
                  for t in _potongan(nama, ubah, n, sum(sel) / potong)]
 
-        def tulis(t: Potongan, gaya: GayaXml | None = None) -> tuple[BagianZip, bool]:
+        def tulis(t: Potongan, gaya: XmlStyles | None = None) -> tuple[ZipPart, bool]:
             gaya = gaya or _gaya(teks_gaya)
             nama, ubah, dari, sampai, _ = t
-            teks = tulis_ke_lembar(self._teks_bagian(nama), ubah, gaya, dari, sampai)
-            return kompres(teks, akhir=sampai is None), gaya.berubah
+            teks = write_sheet(self._teks_bagian(nama), ubah, gaya, dari, sampai)
+            return compress(teks, akhir=sampai is None), gaya.berubah
 
-        # the values of a large sheet the action named (`ingat`) are written for `tembolok` on a core meanwhile
+        # the values of a large sheet the action named (`ingat`) are written for `cache` on a core meanwhile
         ukuran = {sheet: sum(map(len, self._lembar(sheet))) for sheet in self._diingat if sheet in self.perubahan}
-        diingat = [_Ingat(sheet) for sheet, n in ukuran.items() if n >= tembolok.SEL_MIN]
+        diingat = [_Ingat(sheet) for sheet, n in ukuran.items() if n >= cache.SEL_MIN]
 
-        def kerjakan(t: Potongan | _Ingat) -> tuple[BagianZip, bool] | Path | None:
-            return tembolok.siapkan(self._nilai[t.sheet]) if isinstance(t, _Ingat) else tulis(t)
+        def kerjakan(t: Potongan | _Ingat) -> tuple[ZipPart, bool] | Path | None:
+            return cache.prepare(self._nilai[t.sheet]) if isinstance(t, _Ingat) else tulis(t)
 
         bobot = [t[4] + BIAYA_TUGAS for t in tugas] + [ukuran[t.sheet] * 2 // 5 for t in diingat]
-        hasil = peta(kerjakan, [*tugas, *diingat], bobot=bobot, cukup=SEL_PARALEL)
-        ditulis: list[tuple[BagianZip, bool]] = hasil[: len(tugas)]  # type: ignore[assignment]
+        hasil = parallel_map(kerjakan, [*tugas, *diingat], bobot=bobot, cukup=SEL_PARALEL)
+        ditulis: list[tuple[ZipPart, bool]] = hasil[: len(tugas)]  # type: ignore[assignment]
         sementara: dict[str, Path | None] = {t.sheet: h for t, h in zip(diingat, hasil[len(tugas) :], strict=True)}
         try:
             ganti, bersama = {}, _gaya(teks_gaya)
@@ -277,17 +277,17 @@ class XmlBook:
                     # against the one shared table (parts that added none refer only to formats that existed)
                     ganti[nama] = tulis((nama, ubah, None, None, 0), bersama)[0]
                 else:
-                    ganti[nama] = sambung([isi for isi, _ in milik])
+                    ganti[nama] = join_parts([isi for isi, _ in milik])
             if bersama.berubah:
-                ganti[self._bagian_gaya] = kompres([bersama.xml])
-            salin_dengan_ganti(self.path, tujuan, ganti)
+                ganti[self._bagian_gaya] = compress([bersama.xml])
+            copy_replacing(self.path, tujuan, ganti)
             for sheet, tmp in sementara.items():
                 if tmp is not None:
-                    tembolok.namai(tmp, tembolok.kunci(ganti[self._bagian[sheet]].data))
+                    cache.name_entry(tmp, cache.key(ganti[self._bagian[sheet]].data))
                     sementara[sheet] = None
         finally:
             for tmp in sementara.values():
-                tembolok.buang(tmp)  # a failed save leaves no entry behind
+                cache.discard(tmp)  # a failed save leaves no entry behind
 
     def _teks_bagian(self, bagian: str) -> Iterator[str]:
         """A part of the current file as UTF-8 text pieces of a few MB."""
@@ -298,9 +298,9 @@ class XmlBook:
                     yield pengurai.decode(blok)
                 yield pengurai.decode(b"", final=True)
             except UnicodeDecodeError:
-                raise BentukTidakDikenal(f"{bagian} bukan UTF-8") from None
+                raise UnsupportedXml(f"{bagian} bukan UTF-8") from None
 
-    def ke_openpyxl(self):  # type: ignore[no-untyped-def]
+    def to_openpyxl(self):  # type: ignore[no-untyped-def]
         """The same changes applied to the master loaded with openpyxl: the fallback for unusual files."""
         from openpyxl import load_workbook
 

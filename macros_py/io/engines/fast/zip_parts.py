@@ -20,7 +20,7 @@ _UTF8 = 0x800
 
 
 @dataclass(frozen=True)
-class BagianZip:
+class ZipPart:
     """A part's content already deflated (raw deflate), with what the zip headers need."""
 
     data: bytes
@@ -28,11 +28,11 @@ class BagianZip:
     ukuran: int
 
 
-def kompres(potongan: Iterable[str], akhir: bool = True) -> BagianZip:
+def compress(potongan: Iterable[str], akhir: bool = True) -> ZipPart:
     """Encode (UTF-8) and deflate text pieces as they come: the text is never held whole.
 
     `akhir=False` ends the stream with a sync flush instead of the final block, so that another stream can
-    follow it (`sambung`): how one large part is compressed in pieces on several cores.
+    follow it (`join_parts`): how one large part is compressed in pieces on several cores.
     """
     kompresor = zlib.compressobj(TINGKAT_KOMPRESI, zlib.DEFLATED, -15)
     hasil, crc, ukuran = [], 0, 0
@@ -42,15 +42,15 @@ def kompres(potongan: Iterable[str], akhir: bool = True) -> BagianZip:
         ukuran += len(data)
         hasil.append(kompresor.compress(data))
     hasil.append(kompresor.flush() if akhir else kompresor.flush(zlib.Z_SYNC_FLUSH))
-    return BagianZip(b"".join(hasil), crc, ukuran)
+    return ZipPart(b"".join(hasil), crc, ukuran)
 
 
-def sambung(bagian: Sequence[BagianZip]) -> BagianZip:
+def join_parts(bagian: Sequence[ZipPart]) -> ZipPart:
     """One part from pieces compressed in order, all but the last with `akhir=False`."""
     crc = bagian[0].crc
     for b in bagian[1:]:
-        crc = crc32_gabung(crc, b.crc, b.ukuran)
-    return BagianZip(b"".join(b.data for b in bagian), crc, sum(b.ukuran for b in bagian))
+        crc = crc32_combine(crc, b.crc, b.ukuran)
+    return ZipPart(b"".join(b.data for b in bagian), crc, sum(b.ukuran for b in bagian))
 
 
 def _gf2_kali(matriks: Sequence[int], vektor: int) -> int:
@@ -67,7 +67,7 @@ def _gf2_kuadrat(matriks: Sequence[int]) -> list[int]:
     return [_gf2_kali(matriks, baris) for baris in matriks]
 
 
-def crc32_gabung(crc1: int, crc2: int, panjang2: int) -> int:
+def crc32_combine(crc1: int, crc2: int, panjang2: int) -> int:
     """CRC-32 of A+B from the CRCs of A and B and the length of B: zlib's crc32_combine, which Python's zlib
     module does not expose (appending len(B) zero bytes to A's CRC by repeated squaring of the shift operator)."""
     operator = _gf2_kuadrat(_gf2_kuadrat([0xEDB88320] + [1 << n for n in range(31)]))  # four zero bits
@@ -79,7 +79,7 @@ def crc32_gabung(crc1: int, crc2: int, panjang2: int) -> int:
     return crc1 ^ crc2
 
 
-def data_mentah(f: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+def raw_data(f: BinaryIO, info: zipfile.ZipInfo) -> bytes:
     """A part's bytes as stored in the zip (still compressed)."""
     f.seek(info.header_offset)
     kepala = f.read(30)
@@ -90,7 +90,7 @@ def data_mentah(f: BinaryIO, info: zipfile.ZipInfo) -> bytes:
     return f.read(info.compress_size)
 
 
-def salin_dengan_ganti(asal: Path, tujuan: Path, ganti: Mapping[str, BagianZip]) -> None:
+def copy_replacing(asal: Path, tujuan: Path, ganti: Mapping[str, ZipPart]) -> None:
     """Write `tujuan`: the parts of `asal` in their order, those named in `ganti` with the new content."""
     with zipfile.ZipFile(asal) as z, asal.open("rb") as f, tujuan.open("wb") as keluar:
         pusat: list[bytes] = []
@@ -102,7 +102,7 @@ def salin_dengan_ganti(asal: Path, tujuan: Path, ganti: Mapping[str, BagianZip])
                 baru = ganti[info.filename]
                 data, metode, crc, ukuran = baru.data, zipfile.ZIP_DEFLATED, baru.crc, baru.ukuran
             else:
-                data, metode, crc, ukuran = data_mentah(f, info), info.compress_type, info.CRC, info.file_size
+                data, metode, crc, ukuran = raw_data(f, info), info.compress_type, info.CRC, info.file_size
             if max(len(data), ukuran, keluar.tell()) > _BATAS:
                 raise OSError(f"{asal.name} terlalu besar untuk disimpan tanpa zip64 (> 4 GiB)")
             nama = info.filename.encode("utf-8")

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from macros_py.io.engines.fast.sheet_xml import BentukTidakDikenal
+from macros_py.io.engines.fast.sheet_xml import UnsupportedXml
 from macros_py.io.engines.fast.xml_book import XmlBook
 from macros_py.io.engines.openpyxl_book import OpenpyxlBook
-from macros_py.io.unit_of_work import UnitKerja
+from macros_py.io.unit_of_work import FileUnitOfWork
 from tests.conftest import tanpa_ekor_kosong
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,8 +88,8 @@ def test_same_writes_give_same_file_values_on_both_engines(tmp_path: Path, tulis
         # read-after-write inside one action: both engines answer the same
         assert xb.read(sheet, top, left, len(values[0]), len(values)) == ob.read(sheet, top, left, len(values[0]),
                                                                                  len(values))
-    xb.simpan_ke(tmp_path / "cepat2.xlsx")
-    ob.simpan_ke(tmp_path / "lambat2.xlsx")
+    xb.save_to(tmp_path / "cepat2.xlsx")
+    ob.save_to(tmp_path / "lambat2.xlsx")
     assert _nilai_file(tmp_path / "cepat2.xlsx") == _nilai_file(tmp_path / "lambat2.xlsx")
     # what the fast engine reads back from its own file is what openpyxl reads from it
     dibaca = XmlBook(tmp_path / "cepat2.xlsx")
@@ -113,7 +113,7 @@ def test_cells_keep_their_style_and_new_cells_take_the_column_style(tmp_path: Pa
     waktu = datetime(2026, 10, 6, 9, 15)
     book.write("Penerimaan", 5, 1, [[waktu]])
     book.write("Rekap", 7, 3, [[waktu, "=SUM(A1:A3)", "-5"]])
-    book.simpan_ke(tmp_path / "baru.xlsx")
+    book.save_to(tmp_path / "baru.xlsx")
     asli, baru = load_workbook(path), load_workbook(tmp_path / "baru.xlsx")
     for ref in ("B9", "C9", "B300"):  # same style index, same styles part: same fill, lock, format, border
         assert baru["Seksi Pemerintahan"][ref].style_id == asli["Seksi Pemerintahan"][ref].style_id, ref
@@ -145,11 +145,11 @@ def test_unusual_sheet_xml_is_saved_through_openpyxl(tmp_path: Path) -> None:
         for n, data in isi.items():
             z.writestr(n, _prefiks(data) if n == bagian else data)
     assert load_workbook(path)["Log"]["A1"].value  # still a valid workbook
-    with pytest.raises(BentukTidakDikenal):
+    with pytest.raises(UnsupportedXml):
         book = XmlBook(path)
         book.write("Log", 5, 1, [[1, "x"]])
-        book.simpan_ke(tmp_path / "tidak.xlsx")
-    with UnitKerja(path, info=lambda _: None) as uow:
+        book.save_to(tmp_path / "tidak.xlsx")
+    with FileUnitOfWork(path, info=lambda _: None) as uow:
         uow.book.write("Log", 5, 1, [[1, "x"]])
         uow.simpan()
     assert [c.value for c in load_workbook(path)["Log"][5]][:2] == [1, "x"]
@@ -163,25 +163,25 @@ def test_overwriting_a_formula_cell_is_saved_through_openpyxl(tmp_path: Path) ->
     wb.save(path)
     book = XmlBook(path)
     book.write("Rekap", 5, 1, [["Sekretariat", 7]])
-    with pytest.raises(BentukTidakDikenal):
-        book.simpan_ke(tmp_path / "tidak.xlsx")
-    with UnitKerja(path, info=lambda _: None) as uow:
+    with pytest.raises(UnsupportedXml):
+        book.save_to(tmp_path / "tidak.xlsx")
+    with FileUnitOfWork(path, info=lambda _: None) as uow:
         uow.book.write("Rekap", 5, 1, [["Sekretariat", 7]])
         uow.simpan()
     assert [c.value for c in load_workbook(path)["Rekap"][5]][:2] == ["Sekretariat", 7]
 
 
 def test_master_saved_by_the_fast_engine_opens_in_libreoffice(tmp_path: Path) -> None:
-    from macros_py.io.output.pdf import ke_pdf, tersedia
+    from macros_py.io.output.pdf import available, to_pdf
 
-    if not tersedia():
+    if not available():
         pytest.skip("LibreOffice belum terpasang (bash scripts/setup.sh)")
     path = tmp_path / "m.xlsx"
     shutil.copyfile(KOSONG, path)
     book = XmlBook(path)
     book.write("Rekap", 5, 1, [["Sekretariat", 1, "Sasaran & <uji>", "=1+1", datetime(2026, 10, 6, 9, 0)]] * 300)
-    book.simpan_ke(tmp_path / "baru.xlsx")
-    pdf = ke_pdf(tmp_path / "baru.xlsx", tmp_path / "pdf")
+    book.save_to(tmp_path / "baru.xlsx")
+    pdf = to_pdf(tmp_path / "baru.xlsx", tmp_path / "pdf")
     assert pdf.exists() and pdf.stat().st_size > 1000
 
 
@@ -193,7 +193,7 @@ def test_waktu_round_trips_to_the_second(tmp_path: Path) -> None:
     t0 = datetime(2026, 10, 5, 7, 30, 0)
     waktu = [[t0 + timedelta(seconds=37 * i + 0.0)] for i in range(2000)]
     book.write("Penerimaan", 5, 1, waktu)
-    book.simpan_ke(tmp_path / "baru.xlsx")
+    book.save_to(tmp_path / "baru.xlsx")
     assert XmlBook(tmp_path / "baru.xlsx").read("Penerimaan", 5, 1, 1, 2000) == waktu
 
 
@@ -276,18 +276,17 @@ def _sebanding(path: Path, folder: Path) -> dict[str, list[list[Any]]]:
 def test_fast_and_openpyxl_engines_leave_identical_workbooks(_langkah_4: Path, tmp_path: Path, evkin,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from macros_py.aksi import pengumpulan
-    from macros_py.io.engines.fast import cache as tembolok
-    from macros_py.io.engines.fast import xml_book
+    from macros_py.io.engines.fast import cache, xml_book
 
     # the fast run reads the files and writes the sheet parts in two processes, as at kabupaten scale, and
-    # reads the Rekap it wrote from `tembolok` (the second himpun and the analysis)
+    # reads the Rekap it wrote from `cache` (the second himpun and the analysis)
     monkeypatch.setenv("EVKIN_PROSES", "2")
     monkeypatch.setattr(pengumpulan, "BERKAS_PARALEL", 0)
     monkeypatch.setattr(xml_book, "SEL_PARALEL", 0)
-    monkeypatch.setattr(tembolok, "UKURAN_MIN", 0)
-    monkeypatch.setattr(tembolok, "SEL_MIN", 0)
-    muat, dipakai = tembolok.muat, []
-    monkeypatch.setattr(tembolok, "muat", lambda nama: dipakai.append(muat(nama)) or dipakai[-1])
+    monkeypatch.setattr(cache, "UKURAN_MIN", 0)
+    monkeypatch.setattr(cache, "SEL_MIN", 0)
+    muat, dipakai = cache.load, []
+    monkeypatch.setattr(cache, "load", lambda nama: dipakai.append(muat(nama)) or dipakai[-1])
     cepat = _jalankan_5_6(_langkah_4, tmp_path / "cepat", evkin)
     assert sum(x is not None for x in dipakai) >= 2
     monkeypatch.setenv("EVKIN_MESIN", "openpyxl")
@@ -334,7 +333,7 @@ def test_a_part_streamed_in_pieces_of_any_size_is_written_the_same(ukuran: int) 
     from xml.etree import ElementTree
 
     from macros_py.io.cell_format import FORMAT_TANGGAL, FORMAT_WAKTU
-    from macros_py.io.engines.fast.sheet_xml import GayaXml, tulis_ke_lembar
+    from macros_py.io.engines.fast.sheet_xml import XmlStyles, write_sheet
 
     isi = _bagian(KOSONG)
     bagian = XmlBook(KOSONG)._bagian["Seksi Pemerintahan"]
@@ -343,8 +342,8 @@ def test_a_part_streamed_in_pieces_of_any_size_is_written_the_same(ukuran: int) 
                  69: [(1, [2, "baru"])], 500: [(2, ["jauh", datetime(2026, 10, 6, 9, 0)])]}
 
     def tulis(sumber: list[str]) -> str:
-        gaya = GayaXml(isi["xl/styles.xml"].decode(), FORMAT_TANGGAL, FORMAT_WAKTU)
-        return "".join(tulis_ke_lembar(sumber, perubahan, gaya))
+        gaya = XmlStyles(isi["xl/styles.xml"].decode(), FORMAT_TANGGAL, FORMAT_WAKTU)
+        return "".join(write_sheet(sumber, perubahan, gaya))
 
     utuh = tulis([xml])
     assert tulis([xml[i : i + ukuran] for i in range(0, len(xml), ukuran)]) == utuh
@@ -359,18 +358,18 @@ def test_a_part_written_in_row_ranges_joins_into_the_whole_part(batas: list[int]
     """One large part is written in row ranges on several cores: the ranges, in order, are the whole part,
     wherever they are cut (inside existing rows, written rows, new rows) and however the old part streams."""
     from macros_py.io.cell_format import FORMAT_TANGGAL, FORMAT_WAKTU
-    from macros_py.io.engines.fast.sheet_xml import GayaXml, tulis_ke_lembar
+    from macros_py.io.engines.fast.sheet_xml import XmlStyles, write_sheet
 
     isi = _bagian(KOSONG)
     xml = isi[XmlBook(KOSONG)._bagian["Seksi Pemerintahan"]].decode()
     perubahan = {r: [(2, [f"baris {r}", r * 1.5, None, "Naik"])] for r in range(5, 300, 3)}
     perubahan[9] = [(1, [1, "Sasaran"]), (2, ["Sasaran 2"])]
     perubahan[550] = [(2, ["jauh", datetime(2026, 10, 6, 9, 0)])]
-    gaya = GayaXml(isi["xl/styles.xml"].decode(), FORMAT_TANGGAL, FORMAT_WAKTU)
-    utuh = "".join(tulis_ke_lembar([xml], perubahan, gaya))
+    gaya = XmlStyles(isi["xl/styles.xml"].decode(), FORMAT_TANGGAL, FORMAT_WAKTU)
+    utuh = "".join(write_sheet([xml], perubahan, gaya))
     potong = [None, *batas, None]
     sumber = [xml[i : i + ukuran] for i in range(0, len(xml), ukuran)]
-    assert "".join("".join(tulis_ke_lembar(sumber, perubahan, gaya, a, b))
+    assert "".join("".join(write_sheet(sumber, perubahan, gaya, a, b))
                    for a, b in pairwise(potong)) == utuh
 
 
@@ -408,14 +407,14 @@ def test_rows_written_again_come_out_the_same_as_through_the_general_path(sheet:
     whatever the old cells held (dates, formula-like text, blanks, cells outside the new columns)."""
     from macros_py.io.cell_format import FORMAT_TANGGAL, FORMAT_WAKTU
     from macros_py.io.engines.fast import sheet_xml as lembar_xml
-    from macros_py.io.engines.fast.sheet_xml import GayaXml, tulis_ke_lembar
+    from macros_py.io.engines.fast.sheet_xml import XmlStyles, write_sheet
 
     isi = _bagian(KOSONG)
-    gaya = GayaXml(isi["xl/styles.xml"].decode(), FORMAT_TANGGAL, FORMAT_WAKTU)
-    lama = "".join(tulis_ke_lembar([isi[XmlBook(KOSONG)._bagian[sheet]].decode()], _perubahan(pertama), gaya))
+    gaya = XmlStyles(isi["xl/styles.xml"].decode(), FORMAT_TANGGAL, FORMAT_WAKTU)
+    lama = "".join(write_sheet([isi[XmlBook(KOSONG)._bagian[sheet]].decode()], _perubahan(pertama), gaya))
 
     def tulis() -> str:
-        return "".join(tulis_ke_lembar([lama], _perubahan(kedua), GayaXml(gaya.xml, FORMAT_TANGGAL, FORMAT_WAKTU)))
+        return "".join(write_sheet([lama], _perubahan(kedua), XmlStyles(gaya.xml, FORMAT_TANGGAL, FORMAT_WAKTU)))
 
     cepat = tulis()
     with pytest.MonkeyPatch.context() as mp:
@@ -433,7 +432,7 @@ def test_collecting_again_rewrites_rows_without_taking_their_cells_apart(tmp_pat
     baris = [[f"Bidang {i % 3}", i, f"Sasaran {i}", 2.5 * i, None, "Naik"] for i in range(1, 300)]
     book = XmlBook(path)
     book.write("Rekap", 5, 1, baris)
-    book.simpan_ke(tmp_path / "satu.xlsx")
+    book.save_to(tmp_path / "satu.xlsx")
     asli, umum = lembar_xml._baris_umum, []
 
     def baris_umum(*a: Any) -> str:
@@ -444,7 +443,7 @@ def test_collecting_again_rewrites_rows_without_taking_their_cells_apart(tmp_pat
     book = XmlBook(tmp_path / "satu.xlsx")
     baru = [[b[0], b[1], f"Sasaran baru {b[1]}", b[3] + 1, "", "Turun"] for b in baris]
     book.write("Rekap", 5, 1, baru)
-    book.simpan_ke(tmp_path / "dua.xlsx")
+    book.save_to(tmp_path / "dua.xlsx")
     assert umum == []
     ws = load_workbook(tmp_path / "dua.xlsx", read_only=True)["Rekap"]
     dibaca = [list(r) for r in ws.iter_rows(min_row=5, max_row=303, max_col=6, values_only=True)]
@@ -456,9 +455,9 @@ def test_collecting_again_rewrites_rows_without_taking_their_cells_apart(tmp_pat
 def test_pieces_deflated_apart_join_into_one_part_with_the_right_crc(potongan: list[list[str]]) -> None:
     import zlib
 
-    from macros_py.io.engines.fast.zip_parts import kompres, sambung
+    from macros_py.io.engines.fast.zip_parts import compress, join_parts
 
-    bagian = sambung([kompres(p, akhir=i == len(potongan) - 1) for i, p in enumerate(potongan)])
+    bagian = join_parts([compress(p, akhir=i == len(potongan) - 1) for i, p in enumerate(potongan)])
     utuh = "".join("".join(p) for p in potongan).encode()
     pengurai = zlib.decompressobj(-15)
     assert pengurai.decompress(bagian.data) + pengurai.flush() == utuh and pengurai.eof
@@ -477,9 +476,9 @@ def test_parts_written_in_parallel_equal_those_written_in_one_process(tmp_path: 
     book.write("Seksi PMD", 9, 2, [["Sasaran", "Program"]] * 80)
     monkeypatch.setattr(xml_book, "SEL_PARALEL", 0)
     monkeypatch.setenv("EVKIN_PROSES", "2")
-    book.simpan_ke(tmp_path / "paralel.xlsx")
+    book.save_to(tmp_path / "paralel.xlsx")
     monkeypatch.setenv("EVKIN_PROSES", "1")
-    book.simpan_ke(tmp_path / "satu.xlsx")
+    book.save_to(tmp_path / "satu.xlsx")
     assert _bagian(tmp_path / "paralel.xlsx") == _bagian(tmp_path / "satu.xlsx")
     assert _bagian(tmp_path / "satu.xlsx")["xl/styles.xml"] != _bagian(path)["xl/styles.xml"]
 
@@ -508,20 +507,20 @@ def test_the_last_row_is_found_wherever_the_part_is_cut_while_inflating(baris, b
     with tempfile.TemporaryDirectory() as folder:
         path = _master_dengan_log(Path(folder), "".join(_tag_baris(*b) for b in baris))
         with mock.patch.object(xml_book, "_BLOK_BACA", blok):
-            assert XmlBook(path).baris_terakhir("Log") == max((r for r, _ in baris), default=0)
+            assert XmlBook(path).last_row("Log") == max((r for r, _ in baris), default=0)
 
 
 def test_an_unknown_sheet_is_named_the_same_way_by_both_engines() -> None:
     for book in (XmlBook(KOSONG), OpenpyxlBook(load_workbook(KOSONG), KOSONG)):
         for aksi in (lambda b: b.read_values("Tidak Ada"), lambda b: b.write("Tidak Ada", 1, 1, [[1]]),
-                     lambda b: b.baris_terakhir("Tidak Ada")):
+                     lambda b: b.last_row("Tidak Ada")):
             with pytest.raises(KeyError, match="Worksheet Tidak Ada does not exist"):
                 aksi(book)
 
 
 def test_rows_without_numbers_are_counted_by_reading_the_sheet(tmp_path: Path) -> None:
     path = _master_dengan_log(tmp_path, '<row><c><v>1</v></c></row><row spans="1:1"><c><v>2</v></c></row>')
-    assert XmlBook(path).baris_terakhir("Log") == 2
+    assert XmlBook(path).last_row("Log") == 2
 
 
 def _master_dengan_log(folder: Path, baris: str) -> Path:
@@ -562,9 +561,9 @@ def _simpan_ulang_dengan_libreoffice(sumber: Path, folder: Path) -> Path:
     """The workbook as another office program writes it (shared strings, its own styles, row spans...)."""
     import subprocess
 
-    from macros_py.io.output.pdf import cari_soffice
+    from macros_py.io.output.pdf import find_soffice
 
-    program = cari_soffice()
+    program = find_soffice()
     if program is None:
         pytest.skip("LibreOffice belum terpasang (bash scripts/setup.sh)")
     profil = (folder / "profil").resolve().as_uri()

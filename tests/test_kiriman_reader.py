@@ -1,5 +1,5 @@
 """Submissions arrive wrong, broken or hostile: every kind is built on the fly and must either read into plain
-values or be refused with BerkasDitolak, quickly, never with another exception."""
+values or be refused with FileRejected, quickly, never with another exception."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from macros_py.domain.validasi import huruf_kolom
 from macros_py.io.kiriman import reader as bk
-from macros_py.io.kiriman.reader import Batas, BerkasDitolak, BerkasKiriman, baca_berkas_kiriman
+from macros_py.io.kiriman.reader import Batas, FileRejected, KirimanFile, read_kiriman
 
 CEPAT = 2.0  # seconds: a hostile file must be refused well within this
 
@@ -121,11 +121,11 @@ def openpyxl_xlsx(
     return path
 
 
-def refused(path: Path, *fragments: str, batas: Batas = bk.BATAS_BAKU) -> BerkasDitolak:
+def refused(path: Path, *fragments: str, batas: Batas = bk.BATAS_BAKU) -> FileRejected:
     """Call the reader, require a refusal within CEPAT seconds naming the file and the given words."""
     start = time.perf_counter()
-    with pytest.raises(BerkasDitolak) as info:
-        baca_berkas_kiriman(path, batas)
+    with pytest.raises(FileRejected) as info:
+        read_kiriman(path, batas)
     elapsed = time.perf_counter() - start
     assert elapsed < CEPAT, f"{path.name} took {elapsed:.2f}s to refuse"
     error = info.value
@@ -167,8 +167,8 @@ def test_reads_values_hidden_rows_and_hash(tmp_path: Path) -> None:
         ],
         hidden=(3,),
     )
-    hasil = baca_berkas_kiriman(path)
-    assert isinstance(hasil, BerkasKiriman)
+    hasil = read_kiriman(path)
+    assert isinstance(hasil, KirimanFile)
     assert hasil.berkas == "Kiriman Bidang A.xlsx"
     assert hasil.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert hasil.punya_makro is False
@@ -191,7 +191,7 @@ def test_rows_start_at_row_1_and_column_a(tmp_path: Path) -> None:
     workbook.create_sheet("Kosong")
     path = tmp_path / "offset.xlsx"
     workbook.save(path)
-    first, empty = baca_berkas_kiriman(path).lembar
+    first, empty = read_kiriman(path).lembar
     assert first.baris == [[None] * 3, [None] * 3, [None, None, "x"]]
     assert empty.nama == "Kosong"
     assert empty.baris == []
@@ -203,7 +203,7 @@ def test_formula_gives_cached_value(tmp_path: Path) -> None:
         b'<c r="B1" t="str"><f>"a"&amp;"b"</f><v>ab</v></c></row>'
     )
     path = write(tmp_path / "rumus.xlsx", zip_bytes(package(sheet(body))))
-    assert baca_berkas_kiriman(path).lembar[0].baris == [[3, "ab"]]
+    assert read_kiriman(path).lembar[0].baris == [[3, "ab"]]
 
 
 def test_xlsm_macros_flagged_data_still_read(tmp_path: Path) -> None:
@@ -212,14 +212,14 @@ def test_xlsm_macros_flagged_data_still_read(tmp_path: Path) -> None:
         parts = {name: archive.read(name) for name in archive.namelist()}
     parts["xl/vbaProject.bin"] = bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 512
     path = write(tmp_path / "kiriman.xlsm", zip_bytes(parts))
-    hasil = baca_berkas_kiriman(path)
+    hasil = read_kiriman(path)
     assert hasil.punya_makro is True
     assert hasil.lembar[0].baris == [["Nilai", 7]]
 
 
 def test_template_xltx_accepted(tmp_path: Path) -> None:
     path = openpyxl_xlsx(tmp_path / "template.xltx", [["a", 1]], template=True)
-    assert baca_berkas_kiriman(path).lembar[0].baris == [["a", 1]]
+    assert read_kiriman(path).lembar[0].baris == [["a", 1]]
 
 
 def test_hidden_true_and_rows_without_numbers(tmp_path: Path) -> None:
@@ -230,7 +230,7 @@ def test_hidden_true_and_rows_without_numbers(tmp_path: Path) -> None:
         b'<row r="5" hidden="1"><c><v>5</v></c><c r="C5"><v>6</v></c><c><v>7</v></c></row>'
     )
     path = write(tmp_path / "tanpa_r.xlsx", zip_bytes(package(sheet(body))))
-    lembar = baca_berkas_kiriman(path).lembar[0]
+    lembar = read_kiriman(path).lembar[0]
     assert lembar.baris == [
         [1, 2, None, None],
         ["b", None, None, None],
@@ -250,7 +250,7 @@ def test_fast_and_exact_paths_agree(tmp_path: Path) -> None:
     plain = write(tmp_path / "biasa.xlsx", zip_bytes(package(sheet(body))))
     # A comment is harmless but disables the byte-level fast path.
     commented = write(tmp_path / "komentar.xlsx", zip_bytes(package(sheet(body + b"<!-- catatan -->"))))
-    a, b = baca_berkas_kiriman(plain).lembar[0], baca_berkas_kiriman(commented).lembar[0]
+    a, b = read_kiriman(plain).lembar[0], read_kiriman(commented).lembar[0]
     assert a.baris == b.baris == [["x", 1], [None, None], [None, 2], [3, None]]
     assert a.baris_tersembunyi == b.baris_tersembunyi == {3}
 
@@ -466,7 +466,7 @@ def test_large_unread_part_only_streamed(tmp_path: Path, monkeypatch: pytest.Mon
     body = sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>')
     deep = b'<?xml version="1.0"?>' + b"<a>" * 2000 + b"</a>" * 2000  # never parsed by anyone: tolerated
     path = write(tmp_path / "besar.xlsx", zip_bytes(package(body, {"docProps/custom.xml": deep})))
-    assert baca_berkas_kiriman(path).lembar[0].baris == [[1]]
+    assert read_kiriman(path).lembar[0].baris == [[1]]
     laughs = BILLION_LAUGHS + b"<a>" + b" " * 4096 + b"&lol9;</a>"  # DOCTYPE is refused everywhere
     path = write(tmp_path / "tawa.xlsx", zip_bytes(package(body, {"docProps/custom.xml": laughs})))
     refused(path, "DOCTYPE")
@@ -543,7 +543,7 @@ def test_limits_are_configurable(tmp_path: Path) -> None:
     path = openpyxl_xlsx(tmp_path / "kecil.xlsx", [[1, 2, 3]] * 5)
     refused(path, "4 baris", batas=Batas(baris_per_lembar=4))
     refused(path, "2 kolom", batas=Batas(kolom_per_lembar=2))
-    assert len(baca_berkas_kiriman(path, Batas(baris_per_lembar=5, kolom_per_lembar=3)).lembar[0].baris) == 5
+    assert len(read_kiriman(path, Batas(baris_per_lembar=5, kolom_per_lembar=3)).lembar[0].baris) == 5
 
 
 @given(
@@ -592,7 +592,7 @@ def test_one_search_finds_what_the_separate_checks_find(baris: list[str], sel: l
 
 
 def test_api_shapes() -> None:
-    error = BerkasDitolak("a.xlsx", "berkas kosong")
+    error = FileRejected("a.xlsx", "berkas kosong")
     assert (error.berkas, error.pesan, str(error)) == ("a.xlsx", "berkas kosong", "a.xlsx: berkas kosong")
     batas = Batas()
     assert (batas.ukuran_berkas, batas.ukuran_terurai) == (50 * 1024 * 1024, 200 * 1024 * 1024)
@@ -658,11 +658,11 @@ def read_or_refuse(directory: Path, data: bytes) -> None:
     path.write_bytes(data)
     start = time.perf_counter()
     try:
-        hasil = baca_berkas_kiriman(path)
-    except BerkasDitolak as error:
+        hasil = read_kiriman(path)
+    except FileRejected as error:
         assert error.berkas == "fuzz.xlsx" and error.pesan
     else:
-        assert isinstance(hasil, BerkasKiriman)
+        assert isinstance(hasil, KirimanFile)
         for lembar in hasil.lembar:
             assert all(isinstance(row, list) for row in lembar.baris)
     assert time.perf_counter() - start < CEPAT
@@ -694,6 +694,6 @@ def test_fuzz_mutated_parts_in_valid_zip(
 
 def test_fuzz_base_file_is_valid(tmp_path: Path) -> None:
     read_or_refuse(tmp_path, SMALL)
-    lembar = baca_berkas_kiriman(write(tmp_path / "dasar.xlsx", SMALL)).lembar[0]
+    lembar = read_kiriman(write(tmp_path / "dasar.xlsx", SMALL)).lembar[0]
     assert lembar.baris_tersembunyi == {2}
     assert lembar.baris[1] == ["Budi", 5]

@@ -1,4 +1,4 @@
-"""`io.tembolok`: the values of a large sheet the fast engine wrote, read back by the next command without
+"""`io.cache`: the values of a large sheet the fast engine wrote, read back by the next command without
 parsing the sheet — on real files, against what parsing the saved sheet gives."""
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from macros_py.io.engines.fast import cache as tembolok
+from macros_py.io.engines.fast import cache
 from macros_py.io.engines.fast.xml_book import XmlBook
 from tests.conftest import tanpa_ekor_kosong
 
 KOSONG = Path(__file__).resolve().parent.parent / "workbook" / "Evaluasi_Kinerja.xlsx"
 
 
-def _dibaca(path: Path, sheet: str, monkeypatch: pytest.MonkeyPatch, dengan_tembolok: bool) -> list[list[Any]]:
-    monkeypatch.setattr(tembolok, "muat", _MUAT if dengan_tembolok else lambda nama: None)
+def _dibaca(path: Path, sheet: str, monkeypatch: pytest.MonkeyPatch, dengan_cache: bool) -> list[list[Any]]:
+    monkeypatch.setattr(cache, "load", _MUAT if dengan_cache else lambda nama: None)
     return tanpa_ekor_kosong(XmlBook(path).read_values(sheet))
 
 
-_MUAT = tembolok.muat
+_MUAT = cache.load
 
 teks = st.text(alphabet=st.sampled_from(list(string.ascii_letters + "  _x0D=+-&<>\t\r\n\x01é😀")), max_size=10)
 nilai = st.one_of(st.none(), teks, st.booleans(), st.integers(-(10**17), 10**17),
@@ -42,31 +42,31 @@ baris = st.lists(st.lists(nilai, min_size=3, max_size=3), min_size=1, max_size=3
 @example(isi=[[1.5, 2.0, ""], [None, None, None]], mulai=5)
 def test_values_kept_equal_what_parsing_the_saved_sheet_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                isi: list[list[Any]], mulai: int) -> None:
-    monkeypatch.setattr(tembolok, "UKURAN_MIN", 0)
-    monkeypatch.setattr(tembolok, "SEL_MIN", 0)
+    monkeypatch.setattr(cache, "UKURAN_MIN", 0)
+    monkeypatch.setattr(cache, "SEL_MIN", 0)
     monkeypatch.setenv("EVKIN_TEMBOLOK", tempfile.mkdtemp(dir=tmp_path))  # one folder per example
     sumber, hasil = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     shutil.copyfile(KOSONG, sumber)
     book = XmlBook(sumber)
     book.write("Rekap", mulai, 2, isi)
-    book.ingat("Rekap")
-    book.simpan_ke(hasil)
-    dari_file = _dibaca(hasil, "Rekap", monkeypatch, dengan_tembolok=False)
-    assert _dibaca(hasil, "Rekap", monkeypatch, dengan_tembolok=True) == dari_file
+    book.keep_for_next("Rekap")
+    book.save_to(hasil)
+    dari_file = _dibaca(hasil, "Rekap", monkeypatch, dengan_cache=False)
+    assert _dibaca(hasil, "Rekap", monkeypatch, dengan_cache=True) == dari_file
     # kept unless a value cannot be reproduced exactly (Excel's _xHHHH_ escapes, which readers decode)
     ada_escape = any(isinstance(v, str) and "_x" in v for b in isi for v in b)
-    assert (len(list(tembolok.folder().iterdir())) == 1) != ada_escape
+    assert (len(list(cache.folder().iterdir())) == 1) != ada_escape
 
 
 def _rekap_diingat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(tembolok, "UKURAN_MIN", 0)
-    monkeypatch.setattr(tembolok, "SEL_MIN", 0)
+    monkeypatch.setattr(cache, "UKURAN_MIN", 0)
+    monkeypatch.setattr(cache, "SEL_MIN", 0)
     path = tmp_path / "m.xlsx"
     shutil.copyfile(KOSONG, path)
     book = XmlBook(path)
     book.write("Rekap", 5, 1, [["Sekretariat", i, f"Sasaran {i}", 2.5 * i] for i in range(1, 200)])
-    book.ingat("Rekap")
-    book.simpan_ke(tmp_path / "baru.xlsx")
+    book.keep_for_next("Rekap")
+    book.save_to(tmp_path / "baru.xlsx")
     shutil.move(tmp_path / "baru.xlsx", path)
     return path
 
@@ -83,34 +83,34 @@ def test_a_sheet_changed_by_another_program_is_read_from_the_file(tmp_path: Path
 
 def test_a_damaged_entry_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _rekap_diingat(tmp_path, monkeypatch)
-    (entri,) = tembolok.folder().iterdir()
+    (entri,) = cache.folder().iterdir()
     entri.write_bytes(entri.read_bytes()[: entri.stat().st_size // 2])
-    assert tembolok.muat(entri.name) is None
+    assert cache.load(entri.name) is None
     assert XmlBook(path).read("Rekap", 6, 3, 2)[0] == ["Sasaran 2", 5]
     salah_bentuk = b"".join(len(d).to_bytes(8, "little") + d
-                            for d in (marshal.dumps((tembolok.VERSI, 2)), marshal.dumps([[1], 2])))
+                            for d in (marshal.dumps((cache.VERSI, 2)), marshal.dumps([[1], 2])))
     entri.write_bytes(salah_bentuk)  # the right count, but not rows
-    assert tembolok.muat(entri.name) is None
+    assert cache.load(entri.name) is None
 
 
 def test_only_sheets_named_by_the_action_are_kept_and_dates_never(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tembolok, "UKURAN_MIN", 0)
-    monkeypatch.setattr(tembolok, "SEL_MIN", 0)
+    monkeypatch.setattr(cache, "UKURAN_MIN", 0)
+    monkeypatch.setattr(cache, "SEL_MIN", 0)
     path = tmp_path / "m.xlsx"
     shutil.copyfile(KOSONG, path)
     book = XmlBook(path)
     book.write("Rekap", 5, 1, [["Sekretariat", 1]])
     book.write("Log", 5, 1, [[1, datetime(2026, 10, 6, 9, 0)]])
-    book.ingat("Log")
-    book.simpan_ke(tmp_path / "baru.xlsx")
-    assert list(tembolok.folder().iterdir()) == []
+    book.keep_for_next("Log")
+    book.save_to(tmp_path / "baru.xlsx")
+    assert list(cache.folder().iterdir()) == []
 
 
 def test_only_the_newest_entries_stay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for i in range(tembolok.ENTRI_MAKS + 3):
-        sementara = tembolok.siapkan([[i]])
+    for i in range(cache.ENTRI_MAKS + 3):
+        sementara = cache.prepare([[i]])
         assert sementara is not None
-        tembolok.namai(sementara, f"{i:064x}")
-    assert len(list(tembolok.folder().iterdir())) == tembolok.ENTRI_MAKS
-    assert tembolok.muat(f"{tembolok.ENTRI_MAKS + 2:064x}") == [[tembolok.ENTRI_MAKS + 2]]
+        cache.name_entry(sementara, f"{i:064x}")
+    assert len(list(cache.folder().iterdir())) == cache.ENTRI_MAKS
+    assert cache.load(f"{cache.ENTRI_MAKS + 2:064x}") == [[cache.ENTRI_MAKS + 2]]

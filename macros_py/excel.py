@@ -93,7 +93,7 @@ def jalankan(book: Any, konfirmasi: bool = True, waktu: datetime | None = None) 
     try:
         pesan, berhasil, ditulis = _tekan(xb, konfirmasi, waktu)
     except InputDitolak as e:
-        xb.batalkan()
+        xb.discard()
         pesan = _pesan_ditolak(e)
     except EvkinError as e:
         pesan = _pesan_gagal(xb, e.pesan)
@@ -105,10 +105,10 @@ def jalankan(book: Any, konfirmasi: bool = True, waktu: datetime | None = None) 
 
 
 def _pesan_gagal(xb: XlwingsBook, pesan: str) -> str:
-    if xb.menulis:
+    if xb.writing:
         return (f"{pesan}\n\nPenulisan ke Excel terhenti di tengah; sebagian hasil mungkin sudah tertulis. "
                 "Periksa sheet SOP dan Log, lalu jalankan: evkin verifikasi")
-    xb.batalkan()
+    xb.discard()
     return f"{pesan}\n\nWorkbook tidak diubah."
 
 
@@ -121,26 +121,26 @@ def _pesan_ditolak(e: InputDitolak) -> str:
 
 def _tekan(xb: XlwingsBook, konfirmasi: bool, waktu: datetime | None) -> tuple[str, bool, int]:
     skema = muat_skema()
-    sheet = xb.sheet_aktif()
+    sheet = xb.active_sheet()
     konf = baca_konfigurasi(xb, skema)
     rencana = _rencana(xb, skema, konf, sheet)
     if isinstance(rencana, str):
         return rencana, True, 0
     sebagai = _pengguna(xb, konf)
-    if konfirmasi and xb.interaktif():
+    if konfirmasi and xb.interactive():
         jawab = xb.alert(f"{rencana.tanya}\n\nPengguna: {konf.cari_pelaku(sebagai).label()}", JUDUL,
                          tombol="ok_cancel")
         if jawab not in (None, "ok"):
             return "Dibatalkan; workbook tidak diubah.", True, 0
     catatan: list[str] = []
     hasil = eksekusi(xb, rencana.fungsi, sebagai=sebagai, waktu=waktu, info=catatan.append, skema=skema)
-    ditulis = xb.simpan()
+    ditulis = xb.flush()
     return "\n".join([rencana.lapor(hasil), *catatan]), True, ditulis
 
 
 def _pengguna(xb: XlwingsBook, konf: Konfigurasi) -> str:
     """Excel's user name, else the login (EVKIN_PENGGUNA overrides both): the first one Konfigurasi knows."""
-    calon = [n for n in (os.environ.get("EVKIN_PENGGUNA"), xb.pengguna_excel(), pengguna_os()) if n]
+    calon = [n for n in (os.environ.get("EVKIN_PENGGUNA"), xb.excel_user(), pengguna_os()) if n]
     for nama in calon:
         try:
             konf.cari_pelaku(nama)
@@ -157,7 +157,7 @@ def _pengguna(xb: XlwingsBook, konf: Konfigurasi) -> str:
 def _rencana(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, sheet: str) -> Rencana | str:
     """What the button does on this sheet; a plain string is an explanation (nothing to run)."""
     if sheet == skema.sheet("sop").nama:
-        return _rencana_sop(xb, skema, konf, xb.baris_terpilih())
+        return _rencana_sop(xb, skema, konf, xb.selected_row())
     bidang = {b["sheet"]: b for b in konf.bidang}
     if sheet in bidang:
         return _rencana_bidang(bidang[sheet])

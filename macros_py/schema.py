@@ -91,6 +91,13 @@ class Skema:
         spec = self.sheet(jenis)
         return spec.tabel_(key) if key else spec.tabel[0]
 
+    def langkah_aksi(self, aksi: str) -> Langkah:
+        """The SOP step whose `aksi` (sop.yaml) this is: step numbers are looked up, never written in code."""
+        for lk in self.langkah:
+            if lk.aksi == aksi:
+                return lk
+        raise KeyError(f"sop.yaml: tidak ada langkah dengan aksi '{aksi}'")
+
     def tabel_bidang(self, nama_sheet: str) -> Tabel:
         """The evaluation table as laid out on one bidang's sheet."""
         t = self.tabel("bidang")

@@ -452,7 +452,7 @@ def test_cancel_at_the_confirmation_writes_nothing(xw: Any, master: Path, monkey
         ditanya.append(pesan)
         return "cancel" if tombol == "ok_cancel" else None
 
-    monkeypatch.setattr(XlwingsBook, "interaktif", lambda self: True)
+    monkeypatch.setattr(XlwingsBook, "interactive", lambda self: True)
     monkeypatch.setattr(XlwingsBook, "alert", alert)
     monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")
     book = xw.Book(json=payload(master, "SOP", "A5", lambda d: ketik(d, "Disposisi", 5, [DISPOSISI])))
@@ -578,7 +578,7 @@ def test_text_stays_text_and_writes_wait_for_simpan(xw: Any) -> None:
     assert book.json()["actions"] == []  # buffered: Excel sees nothing yet
     assert xb.read("S", 1, 1, 1, None) == [["=teks yang diketik dengan apostrof"], ["=SUM(A1:A3)"]]
     trips = xb.round_trips
-    assert xb.simpan() == 1
+    assert xb.flush() == 1
     assert xb.round_trips == trips + 1
     [aksi] = book.json()["actions"]
     assert aksi["values"] == [["'=SUM(A1:A3)", "'007", "Selesai", 5, "2026-10-06 09:30:00", "'TRUE", ""]]
@@ -602,7 +602,7 @@ def test_a_later_block_covering_an_earlier_one_is_written_once(xw: Any) -> None:
     xb.write("S", 5, 10, [["Berjalan"] * 7] * 11)
     xb.write("S", 5, 10, [["Selesai"] * 7] * 11)
     xb.write("S", 20, 1, [["x"]])
-    assert xb.simpan() == 2
+    assert xb.flush() == 2
     assert [a["values"][0][0] for a in book.json()["actions"]] == ["Selesai", "x"]
 
 

@@ -1,5 +1,7 @@
-"""The book protocol: the few operations every action needs, implemented once per engine (openpyxl for
-headless runs, xlwings inside Excel) — in the spirit of pandas' `io/excel` readers.
+"""The book protocol: the few operations every action needs, implemented once per engine (`engines/`: the fast
+XML engine and openpyxl for files, xlwings inside Excel, an in-memory book for rule tests) — in the spirit of
+pandas' `io/excel` readers. What an engine can do beyond reading and writing values is declared in
+`capabilities`, never probed.
 
 Everything moves whole blocks of cells: one call per block, never one per cell, so that a live Excel costs a
 number of round trips that depends on the sheets touched, not on the rows.
@@ -8,12 +10,18 @@ number of round trips that depends on the sheets touched, not on the rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from macros_py.schema import Tabel
 
+LAYOUT = "layout"
+"""Capability: the engine lays out print sheets with openpyxl styles (`worksheet()`)."""
+
 
 class Book(Protocol):
+    capabilities: frozenset[str]
+
     def sheet_names(self) -> list[str]:
         """Sheet names in workbook order."""
         ...
@@ -38,6 +46,18 @@ class Book(Protocol):
     def keep_for_next(self, sheet: str) -> None:
         """A hint: the next command reads this (large) sheet whole; an engine that can keep its values for it
         does so. Others ignore it."""
+        ...
+
+    def worksheet(self, sheet: str) -> Any:
+        """The openpyxl worksheet to lay out; only engines that declare LAYOUT."""
+        ...
+
+
+class FileBook(Book, Protocol):
+    """A book read from and saved to a workbook file (the fast XML engine, openpyxl)."""
+
+    def save_to(self, target: Path) -> None:
+        """Write the workbook with this book's changes to `target` (a temporary file beside the master)."""
         ...
 
 

@@ -1,9 +1,14 @@
-"""Opening and saving the master workbook safely: the unit of work every action runs in.
+"""The unit of work every action runs in (after Cosmic Python's `service_layer/unit_of_work.py`).
 
-Open: refuse while Excel holds the file (owner file `~$name`), take an inter-process lock (waiting with a
-message, giving up with exit 5), clean up temporary files a killed run left behind. Save: write a temporary
-file beside the master, fsync, keep the previous version as `<name>.bak`, and rename over the master — so the
-master is always either the old good file or the new good file.
+One protocol, four implementations used the same way by every entry point:
+
+    with FileUnitOfWork(path) as uow:          # or ExcelUnitOfWork, NewFileUnitOfWork, MemoryUnitOfWork
+        result = action(uow.book, ...)
+        uow.commit()                           # save; then the after-save steps
+
+Leaving the block without `commit()` abandons everything: the master keeps its old bytes, and files the action
+prepared beside it (`stage()`: documents, formats, the sealed archive folder) are removed. Files outside the
+master are moved into place only after the master was saved, so a refused save leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -11,157 +16,143 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
-from collections.abc import Callable, Iterator
+import stat
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Protocol
 
-from macros_py.domain.errors import InputDitolak, PenggunaanSalah, WorkbookSibuk
-
-TEMP_PREFIX = ".evkin-tmp-"
-WAIT_DEFAULT = 30.0
-
-
-def lock_file(path: Path) -> Path:
-    return path.with_name(f".{path.name}.lock")
-
-
-def backup_file(path: Path) -> Path:
-    return path.with_name(f"{path.name}.bak")
-
-
-def excel_owner(path: Path) -> str | None:
-    """The user name in Excel's owner file when the workbook is open in Excel, else None."""
-    calon = [path.with_name("~$" + path.name)]
-    if len(path.stem) > 6:  # Excel replaces the first two characters of longer names
-        calon.append(path.with_name("~$" + path.name[2:]))
-    for owner in calon:
-        if owner.exists():
-            try:
-                data = owner.read_bytes()[:165]
-            except OSError:
-                return "(tidak diketahui)"
-            panjang = data[0] if data else 0
-            nama = data[1 : 1 + panjang].decode("cp1252", errors="replace").strip() if panjang else ""
-            return nama or "(tidak diketahui)"
-    return None
+from macros_py.domain.errors import EvkinError, InputDitolak, PenggunaanSalah
+from macros_py.io.book import Book, FileBook
+from macros_py.io.engines import ENGINE_FAST, open_book
+from macros_py.io.files import (
+    TEMP_PREFIX,
+    WAIT_DEFAULT,
+    lock_master,
+    refuse_if_open_in_excel,
+    remove_leftovers,
+    save_atomic,
+)
 
 
-def remove_leftovers(path: Path, info: Callable[[str], None]) -> None:
-    """Remove temporary files a killed run left beside the master; the master itself is always whole."""
-    for sisa in path.parent.glob(f"{TEMP_PREFIX}{path.name}*"):
-        with contextlib.suppress(OSError):
-            sisa.unlink()
-            info(f"Berkas sementara sisa proses yang terhenti dihapus: {sisa.name} (workbook utama utuh).")
+class SesudahSimpanGagal(EvkinError):
+    """The master was saved, but a file beside it could not be put in place: say so, never "tidak berubah"."""
 
 
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "nt":
-        fd = os.open(folder, os.O_RDONLY)
+class UnitOfWork(Protocol):
+    book: Book
+    folder: Path | None  # the workbook's folder: referenced files are resolved against it (None: not known)
+    committed: bool
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def commit(self) -> None:
+        """Save the book, then run the after-save steps."""
+        ...
+
+    def abandon(self) -> None:
+        """Forget the book's changes and remove every staged file."""
+        ...
+
+    def after_save(self, step: Callable[[], None]) -> None:
+        """Run `step` once the book is saved (never when it is not)."""
+        ...
+
+    def stage(self, target: Path) -> Path:
+        """A temporary path beside `target` to write into; moved onto `target` after the save."""
+        ...
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a file or folder, read-only files included (Windows refuses to delete those as they are)."""
+    def lepas_baca_saja(fungsi: Callable[..., Any], nama: str, *_exc: object) -> None:
+        os.chmod(nama, stat.S_IWRITE | stat.S_IREAD | stat.S_IEXEC)
+        fungsi(nama)
+
+    if path.is_dir() and not path.is_symlink():
+        if sys.version_info >= (3, 12):
+            shutil.rmtree(path, onexc=lepas_baca_saja)
+        else:
+            shutil.rmtree(path, onerror=lepas_baca_saja)
+    elif path.exists() or path.is_symlink():
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path, stat.S_IWRITE | stat.S_IREAD)
+            path.unlink()
+
+
+class _Steps:
+    """Bookkeeping shared by every unit of work: after-save steps and staged files."""
+
+    folder: Path | None = None
+
+    def __init__(self) -> None:
+        self._after: list[Callable[[], None]] = []
+        self._staged: list[Path] = []
+        self.committed = False
+
+    def after_save(self, step: Callable[[], None]) -> None:
+        self._after.append(step)
+
+    def stage(self, target: Path) -> Path:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{TEMP_PREFIX}{target.name}")
+        remove_tree(tmp)  # a killed run's leftover never blocks the next try
+        self._staged.append(tmp)
+
+        def pindah() -> None:
+            if target.is_dir() and not any(target.iterdir()):
+                target.rmdir()
+            elif target.exists() and tmp.is_dir():
+                raise PenggunaanSalah(f"Folder {target} sudah ada; tidak ditimpa.")
+            os.replace(tmp, target)
+            self._staged.remove(tmp)
+
+        self.after_save(pindah)
+        return tmp
+
+    def _run_after_save(self) -> None:
+        self.committed = True
         try:
-            os.fsync(fd)
+            for step in self._after:
+                step()
+        except EvkinError as e:
+            raise SesudahSimpanGagal(f"Workbook sudah disimpan, tetapi langkah sesudahnya gagal: {e.pesan}") from e
+        except OSError as e:
+            raise SesudahSimpanGagal(
+                f"Workbook sudah disimpan, tetapi berkas pendampingnya tidak dapat dipindahkan ({e}). Tutup "
+                "berkas/folder yang sedang dibuka di aplikasi lain, lalu jalankan perintah itu lagi.") from e
         finally:
-            os.close(fd)
+            self._after.clear()
+            for tmp in self._staged:
+                remove_tree(tmp)
+            self._staged.clear()
+
+    def abandon(self) -> None:
+        self._after.clear()
+        for tmp in self._staged:
+            remove_tree(tmp)
+        self._staged.clear()
 
 
-def save_atomic(path: Path, tulis: Callable[[Path], None], cadangan: bool = True,
-                  periksa: Callable[[Path], None] | None = None) -> None:
-    """Write through `tulis(tmp)` then atomically replace `path`; the old version is kept as `.bak`.
+class FileUnitOfWork(_Steps):
+    """One action on the master file: lock, load, hand out a book, save atomically only on `commit()`.
 
-    `periksa(tmp)` may refuse (raise) after writing and before anything is replaced.
-    """
-    fd, nama = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}", dir=path.parent)
-    os.close(fd)
-    tmp = Path(nama)
-    try:
-        tulis(tmp)
-        if periksa is not None:
-            periksa(tmp)
-        with tmp.open("rb+") as f:
-            os.fsync(f.fileno())
-        if cadangan and path.exists():
-            bak = backup_file(path)
-            shutil.copyfile(path, tmp.with_suffix(".bak-tmp"))
-            os.replace(tmp.with_suffix(".bak-tmp"), bak)
-        os.replace(tmp, path)
-        _fsync_folder(path.parent)
-    finally:
-        for p in (tmp, tmp.with_suffix(".bak-tmp")):
-            with contextlib.suppress(FileNotFoundError):
-                p.unlink()
-
-
-@contextlib.contextmanager
-def lock_master(path: Path, tunggu: float, info: Callable[[str], None]) -> Iterator[None]:
-    """Serialize writers of one master across processes; say so when waiting, give up after `tunggu` s."""
-    from filelock import FileLock, Timeout
-
-    kunci = FileLock(str(lock_file(path)))
-    try:
-        kunci.acquire(timeout=0)
-    except Timeout:
-        info(f"Menunggu: workbook {path.name} sedang dipakai proses lain (paling lama {tunggu:g} detik)...")
-        try:
-            kunci.acquire(timeout=tunggu)
-        except Timeout:
-            raise WorkbookSibuk(
-                f"Workbook {path} masih dipakai proses lain setelah menunggu {tunggu:g} detik. Coba lagi nanti."
-            ) from None
-    try:
-        yield
-    finally:
-        kunci.release()
-
-
-def refuse_if_open_in_excel(path: Path) -> None:
-    pemilik = excel_owner(path)
-    if pemilik is not None:
-        raise WorkbookSibuk(
-            f"Workbook {path.name} sedang dibuka di Excel oleh {pemilik}. Tutup workbook di Excel "
-            "(atau jalankan aksi lewat tombol di Excel), lalu ulangi."
-        )
-
-
-ENGINE_FAST = "xml"
-ENGINE_OPENPYXL = "openpyxl"
-
-
-def chosen_engine(mesin: str) -> str:
-    """EVKIN_MESIN=openpyxl forces the slow, general engine everywhere (a switch for support and for tests)."""
-    return ENGINE_OPENPYXL if os.environ.get("EVKIN_MESIN") == ENGINE_OPENPYXL else mesin
-
-
-def open_book(path: Path, mesin: str = ENGINE_FAST):  # type: ignore[no-untyped-def]
-    """The book for one action: the XML engine (fast), or openpyxl when asked for or when the file is one the
-    XML engine cannot read."""
-    if chosen_engine(mesin) == ENGINE_FAST:
-        from macros_py.io.engines.fast.xml_book import XmlBook
-
-        try:
-            return XmlBook(path)
-        except Exception:  # any file the fast reader rejects is still opened by openpyxl
-            pass
-    from openpyxl import load_workbook
-
-    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
-
-    return OpenpyxlBook(load_workbook(path), path)
-
-
-class FileUnitOfWork:
-    """One action on the master: lock, load, hand out a book, save atomically only on `simpan()`.
-
-    `mesin`: "xml" (default; reads with calamine, rewrites only the sheets written) or "openpyxl" (actions
+    `engine`: "xml" (default; reads with calamine, rewrites only the sheets written) or "openpyxl" (actions
     that lay out sheets with openpyxl styles: the document, the letter, the archive).
     """
 
     def __init__(self, path: Path, tunggu: float = WAIT_DEFAULT, info: Callable[[str], None] = print,
-                 mesin: str = ENGINE_FAST) -> None:
+                 engine: str = ENGINE_FAST) -> None:
+        super().__init__()
         self.path = path
+        self.folder = path.resolve().parent
         self.tunggu = tunggu
         self.info = info
-        self.mesin = mesin
-        self._kunci: contextlib.ExitStack | None = None
-        self.book = None
+        self.engine = engine
+        self._lock: contextlib.ExitStack | None = None
+        self.book: FileBook = None  # type: ignore[assignment]  # set on entry
 
     def __enter__(self) -> FileUnitOfWork:
         if not self.path.exists():
@@ -171,27 +162,27 @@ class FileUnitOfWork:
         refuse_if_open_in_excel(self.path)
         stack = contextlib.ExitStack()
         stack.enter_context(lock_master(self.path, self.tunggu, self.info))
-        self._kunci = stack
+        self._lock = stack
         try:
             remove_leftovers(self.path, self.info)
-            self.book = open_book(self.path, self.mesin)
+            self.book = open_book(self.path, self.engine)
         except BaseException:
             stack.close()
             raise
         return self
 
-    def simpan(self) -> None:
+    def commit(self) -> None:
         from macros_py.io.engines.fast.sheet_xml import UnsupportedXml
 
         refuse_if_open_in_excel(self.path)
-        assert self.book is not None
         try:
-            save_atomic(self.path, self.book.save_to, periksa=self._tolak_bila_ada_yang_hilang)
+            save_atomic(self.path, self.book.save_to, periksa=self._refuse_losses)
         except UnsupportedXml:
-            self.book = self.book.to_openpyxl()
-            save_atomic(self.path, self.book.save_to, periksa=self._tolak_bila_ada_yang_hilang)
+            self.book = self.book.to_openpyxl()  # type: ignore[attr-defined]
+            save_atomic(self.path, self.book.save_to, periksa=self._refuse_losses)
+        self._run_after_save()
 
-    def _tolak_bila_ada_yang_hilang(self, baru: Path) -> None:
+    def _refuse_losses(self, baru: Path) -> None:
         from macros_py.io.preserve import what_would_be_lost
 
         hilang = what_would_be_lost(self.path, baru)
@@ -202,5 +193,63 @@ class FileUnitOfWork:
                 "di Excel.", hilang)
 
     def __exit__(self, *exc: object) -> None:
-        if self._kunci is not None:
-            self._kunci.close()
+        try:
+            if not self.committed:
+                self.abandon()
+        finally:
+            if self._lock is not None:
+                self._lock.close()
+
+
+class NewFileUnitOfWork(_Steps):
+    """A master built in memory (`evkin init`): saved under the lock, the previous file (if any) kept as .bak."""
+
+    def __init__(self, path: Path, book: FileBook, tunggu: float = WAIT_DEFAULT,
+                 info: Callable[[str], None] = print) -> None:
+        super().__init__()
+        self.path = path
+        self.folder = path.resolve().parent
+        self.book = book
+        self.tunggu = tunggu
+        self.info = info
+        self._lock: contextlib.ExitStack | None = None
+
+    def __enter__(self) -> NewFileUnitOfWork:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        stack = contextlib.ExitStack()
+        stack.enter_context(lock_master(self.path, self.tunggu, self.info))
+        self._lock = stack
+        return self
+
+    def commit(self) -> None:
+        save_atomic(self.path, self.book.save_to)
+        self._run_after_save()
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if not self.committed:
+                self.abandon()
+        finally:
+            if self._lock is not None:
+                self._lock.close()
+
+
+class MemoryUnitOfWork(_Steps):
+    """The in-memory book for rule tests: commit keeps the changes (the book is the state)."""
+
+    def __init__(self, book: Book, folder: Path | None = None) -> None:
+        super().__init__()
+        self.book = book
+        self.folder = folder
+        self.commits = 0
+
+    def __enter__(self) -> MemoryUnitOfWork:
+        return self
+
+    def commit(self) -> None:
+        self.commits += 1
+        self._run_after_save()
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.committed:
+            self.abandon()

@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl.workbook.workbook import Workbook
 
 from macros_py.domain.teks import tanpa_karakter_ilegal
+from macros_py.io.book import LAYOUT
 
 
 def nilai_aman(nilai: Any) -> Any:
@@ -19,6 +20,10 @@ def nilai_aman(nilai: Any) -> Any:
 
 
 class OpenpyxlBook:
+    """The general engine: every cell of every sheet in memory, print layout with openpyxl styles."""
+
+    capabilities = frozenset({LAYOUT})
+
     def __init__(self, wb: Workbook, path: Path | None = None) -> None:
         self.wb = wb
         self.path = path
@@ -56,6 +61,9 @@ class OpenpyxlBook:
 
     def save_to(self, tujuan: Path) -> None:
         self.wb.save(tujuan)
+
+    def worksheet(self, sheet: str) -> Any:
+        return self.wb[sheet]
 
     def read_values(self, sheet: str) -> list[list[Any]]:
         # openpyxl keeps formulas or their cached results, not both: results come from a second, read-only

@@ -1,9 +1,9 @@
 """xlwings engine of the book protocol: the route inside Excel (the add-in's "Run main" button).
 
 Reads: the first touch of a sheet reads its whole used range in one call; every later read of that sheet is served
-from that copy, with this action's own writes laid over it. Writes are buffered and reach Excel only in `simpan()`,
+from that copy, with this action's own writes laid over it. Writes are buffered and reach Excel only in `flush()`,
 after the action succeeded, one range call per block. So an action costs a number of Excel round trips that
-depends on the sheets it touches, never on the rows, and an error before `simpan()` leaves the workbook as it was.
+depends on the sheets it touches, never on the rows, and an error before `flush()` leaves the workbook as it was.
 (xlwings' remote engine works the same way by nature: writes are queued actions and reads never see them.)
 
 xlwings is never imported here: the adapter only calls methods of the book object it is given.
@@ -72,7 +72,10 @@ def _menutup(luar: tuple[int, int, list[list[Any]]], dalam: tuple[int, int, list
 
 
 class XlwingsBook:
-    """The book protocol over an xlwings `Book` (desktop Excel, or the remote engine in tests)."""
+    """The book protocol over an xlwings `Book` (desktop Excel, or the remote engine in tests). No print layout:
+    the Dokumen and Surat Pengantar sheets are laid out only by the headless engine."""
+
+    capabilities: frozenset[str] = frozenset()
 
     def __init__(self, book: Any) -> None:
         self.book = book
@@ -80,7 +83,7 @@ class XlwingsBook:
         self._nama: list[str] | None = None
         self._isi: dict[str, list[list[Any]]] = {}
         self._tertunda: list[tuple[str, int, int, list[list[Any]]]] = []
-        self.menulis = False  # set while `simpan()` writes: an error then may have changed part of the workbook
+        self.writing = False  # set while `flush()` writes: an error then may have changed part of the workbook
 
     def _trip(self, n: int = 1) -> None:
         self.round_trips += n
@@ -153,11 +156,14 @@ class XlwingsBook:
     def keep_for_next(self, sheet: str) -> None:
         """Nothing to keep: Excel holds the workbook open."""
 
+    def worksheet(self, sheet: str) -> Any:
+        raise NotImplementedError("the xlwings engine does not lay out sheets (no LAYOUT capability)")
+
     # ---- the unit of work ---------------------------------------------------------------------------------
 
     @property
-    def tertunda(self) -> int:
-        """Blocks that `simpan()` will write."""
+    def pending(self) -> int:
+        """Blocks that `flush()` will write."""
         return len(self._blok_efektif())
 
     def _blok_efektif(self) -> list[tuple[str, int, int, list[list[Any]]]]:
@@ -169,24 +175,24 @@ class XlwingsBook:
                 hasil.append((nama, top, left, blok))
         return hasil
 
-    def batalkan(self) -> None:
+    def discard(self) -> None:
         """Forget buffered writes: nothing reaches Excel."""
         self._tertunda.clear()
         self._isi.clear()
 
-    def simpan(self) -> int:
+    def flush(self) -> int:
         """Write the buffered blocks to Excel (one range call each, in the order written); returns the count."""
         blok = self._blok_efektif()
         if not blok:
             return 0
         lembar = {nama: self.book.sheets[nama] for nama in dict.fromkeys(b[0] for b in blok)}
         self._izinkan_tulis(lembar)  # before the first write: a refusal here changes nothing
-        self.menulis = True
+        self.writing = True
         for nama, top, left, nilai in blok:
             self._trip()
             rng = lembar[nama].range((top, left), (top + len(nilai) - 1, left + len(nilai[0]) - 1))
             rng.value = [[ke_excel(v) for v in baris] for baris in nilai]
-        self.menulis = False
+        self.writing = False
         self._tertunda.clear()
         return len(blok)
 
@@ -220,11 +226,11 @@ class XlwingsBook:
 
     # ---- what the button needs from Excel besides cells ----------------------------------------------------
 
-    def sheet_aktif(self) -> str:
+    def active_sheet(self) -> str:
         self._trip()
         return str(self.book.sheets.active.name)
 
-    def baris_terpilih(self) -> int | None:
+    def selected_row(self) -> int | None:
         """Row of the first selected cell (None when, say, a shape is selected)."""
         self._trip()
         try:
@@ -233,7 +239,7 @@ class XlwingsBook:
             return None
         return int(pilihan.row) if pilihan is not None and pilihan.row else None
 
-    def pengguna_excel(self) -> str | None:
+    def excel_user(self) -> str | None:
         """Excel's user name (File > Options > General), where the engine exposes it (Windows)."""
         try:
             self._trip()
@@ -242,7 +248,7 @@ class XlwingsBook:
             return None
         return str(nama).strip() or None
 
-    def interaktif(self) -> bool:
+    def interactive(self) -> bool:
         """Can an alert return the button pressed? Not on the remote engine (its alerts are queued)."""
         try:
             return self.book.app.engine.type != "remote"

@@ -109,6 +109,10 @@ def _tempel(lembar: list[list[Any]], r: int, kiri: int, nilai: list[Any]) -> Non
 
 
 class XmlBook:
+    """Values through calamine; a save rebuilds only the written sheets' parts. No print layout."""
+
+    capabilities: frozenset[str] = frozenset()
+
     def __init__(self, path: Path) -> None:
         import python_calamine
 
@@ -222,6 +226,9 @@ class XmlBook:
             if lembar is not None:
                 _tempel(lembar, r, left, baris)
             ubah.setdefault(r, []).append((left, baris))
+
+    def worksheet(self, sheet: str) -> Any:
+        raise NotImplementedError("the fast engine does not lay out sheets (no LAYOUT capability)")
 
     def keep_for_next(self, sheet: str) -> None:
         """After the save, the sheet's values go to `cache`, keyed by the bytes saved."""

@@ -119,7 +119,9 @@ def test_revisions_and_signature_record_the_exact_version(demo: Path) -> None:
     pengesahan = _tabel(master, "Pengesahan")
     ttd = next(r for r in pengesahan if r["Aksi"] == "ditandatangani")
     assert ttd["Nama"] == "ZULKIFLI ADI SAPUTRA, ST" and ttd["NIP"] == "19840710 201001 1 026"
-    assert ttd["SHA-256 Versi"] == sha256(Path(revisi[1]["Berkas PDF"])) and ttd["Status"] == "sah"
+    # recorded relative to the workbook's folder, whatever folder the command ran from
+    assert not Path(revisi[1]["Berkas PDF"]).is_absolute()
+    assert ttd["SHA-256 Versi"] == sha256(master.parent / revisi[1]["Berkas PDF"]) and ttd["Status"] == "sah"
     ws = load_workbook(master)["Dokumen"]
     assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
 

@@ -15,8 +15,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from macros_py.aksi import konteks as konteks_mod
-from macros_py.aksi.konteks import eksekusi
+from macros_py.aksi import langkah as konteks_mod
+from macros_py.aksi.langkah import eksekusi
 from macros_py.excel import jalankan, main
 from macros_py.io.engines.xlwings_book import XlwingsBook, teks_excel
 from macros_py.io.unit_of_work import FileUnitOfWork
@@ -162,7 +162,7 @@ def sampai(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     evkin("2026-10-05T07:30", "init", "--tahun", "2026", "--periode", "TW3")
     with FileUnitOfWork(path) as uow:  # the Kasubag types the indicator list (no action, no log)
         write_table(uow.book, muat_skema().tabel("indikator"), data_contoh()["indikator"])
-        uow.simpan()
+        uow.commit()
     hasil = {}
     evkin("2026-10-05T08:00", "disposisi", "--nomor", "005/112", "--isi", "Susun evaluasi kinerja TW III")
     hasil[1] = salin(path, folder / "langkah1")
@@ -287,7 +287,8 @@ def test_step_3_needs_the_saved_workbooks_folder(xw: Any, sampai: dict[int, Path
     main(book)
     pesan, mode = pesan_alert(book)
     assert mode == "critical" and "lokasi workbook ini tidak diketahui" in pesan
-    assert "evkin --workbook WORKBOOK distribusi --out format_bidang" in pesan and "Workbook tidak diubah." in pesan
+    # distribusi writes beside the workbook by default, so the command needs no --out
+    assert "jalankan: evkin --workbook WORKBOOK distribusi\n" in pesan and "Workbook tidak diubah." in pesan
     assert [a["func"] for a in book.json()["actions"]] == ["alert"]
 
     monkeypatch.setattr(xw.Book, "fullname", property(lambda self: str(master)))  # desktop Excel: the saved file
@@ -299,7 +300,8 @@ def test_step_3_needs_the_saved_workbooks_folder(xw: Any, sampai: dict[int, Path
     tulis = sel_ditulis(book)
     assert tulis[("SOP", "J7")] == "Selesai"
     dicatat = {v for (s, _), v in tulis.items() if s == "Distribusi"}
-    assert {str(master.parent / "format_bidang" / b) for b in berkas} <= dicatat  # with their SHA-256
+    # recorded relative to the workbook's folder, with their SHA-256
+    assert {f"format_bidang/{b}" for b in berkas} <= dicatat
 
 
 def test_step_7_correction_takes_the_catatan_typed_in_the_steps_row(
@@ -327,7 +329,8 @@ def test_step_7_correction_takes_the_catatan_typed_in_the_steps_row(
     assert hasil.berhasil and hasil.pesan.startswith("Koreksi dicatat; dokumen versi 2: "), hasil.pesan
     tulis = sel_ditulis(book)
     assert tulis[("Revisi", "A6")] == 2 and tulis[("Revisi", "D6")] == catatan
-    assert Path(tulis[("Revisi", "E6")]).parent == master.parent / "dokumen" and Path(tulis[("Revisi", "E6")]).exists()
+    tercatat = Path(tulis[("Revisi", "E6")])  # relative to the workbook's folder
+    assert tercatat.parent == Path("dokumen") and (master.parent / tercatat).exists()
     assert "Dokumen" not in {s for s, _ in tulis}  # the print layout is the headless engine's (evkin)
 
     def sesudah_koreksi(data: dict[str, Any]) -> None:  # the same catatan again, once version 2 is saved
@@ -396,12 +399,12 @@ def test_send_data_from_a_bidang_sheet_writes_what_the_openpyxl_route_writes(
     salinan = tmp_path / "opx" / master.name
     salinan.parent.mkdir()
     shutil.copyfile(master, salinan)
-    from macros_py.aksi.pengumpulan import himpun
+    from macros_py.aksi.himpun import himpun
 
     with FileUnitOfWork(salinan) as uow:
-        eksekusi(uow.book, lambda b, k: himpun(b, k, hanya_sheet="Seksi Trantibum"), sebagai="kasi_trantib",
+        eksekusi(uow, lambda b, k: himpun(b, k, hanya_sheet="Seksi Trantibum"), sebagai="kasi_trantib",
                  info=lambda _: None)
-        uow.simpan()
+        uow.commit()
     tulis = sel_ditulis(book)
     bandingkan(master, salinan, tulis)
     rekap = {v for (s, _), v in tulis.items() if s == "Rekap"}
@@ -478,7 +481,7 @@ def test_step_out_of_order_gives_an_alert_and_no_write(xw: Any, master: Path,
 
 
 def test_unexpected_error_after_writes_discards_them(xw: Any, master: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from macros_py.aksi import sop
+    from macros_py.aksi import langkah as sop
 
     def rusak(book: Any, konteks: Any, no: int) -> Any:
         sop.tulis_status(book, konteks.skema, [])  # a write reaches the adapter's buffer ...

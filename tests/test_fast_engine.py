@@ -151,7 +151,7 @@ def test_unusual_sheet_xml_is_saved_through_openpyxl(tmp_path: Path) -> None:
         book.save_to(tmp_path / "tidak.xlsx")
     with FileUnitOfWork(path, info=lambda _: None) as uow:
         uow.book.write("Log", 5, 1, [[1, "x"]])
-        uow.simpan()
+        uow.commit()
     assert [c.value for c in load_workbook(path)["Log"][5]][:2] == [1, "x"]
 
 
@@ -167,7 +167,7 @@ def test_overwriting_a_formula_cell_is_saved_through_openpyxl(tmp_path: Path) ->
         book.save_to(tmp_path / "tidak.xlsx")
     with FileUnitOfWork(path, info=lambda _: None) as uow:
         uow.book.write("Rekap", 5, 1, [["Sekretariat", 7]])
-        uow.simpan()
+        uow.commit()
     assert [c.value for c in load_workbook(path)["Rekap"][5]][:2] == ["Sekretariat", 7]
 
 
@@ -275,7 +275,7 @@ def _sebanding(path: Path, folder: Path) -> dict[str, list[list[Any]]]:
 
 def test_fast_and_openpyxl_engines_leave_identical_workbooks(_langkah_4: Path, tmp_path: Path, evkin,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from macros_py.aksi import pengumpulan
+    from macros_py.aksi import himpun as pengumpulan
     from macros_py.io.engines.fast import cache, xml_book
 
     # the fast run reads the files and writes the sheet parts in two processes, as at kabupaten scale, and

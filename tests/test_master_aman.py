@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from macros_py.io.unit_of_work import lock_file
+from macros_py.io.files import lock_file
 from tests.conftest import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ def test_save_killed_midway_leaves_previous_workbook_intact(master: Path, evkin)
         """
         import os, signal, sys
         from pathlib import Path
-        from macros_py.io.unit_of_work import save_atomic
+        from macros_py.io.files import save_atomic
 
         def tulis(tmp):
             tmp.write_bytes(b"PK\\x03\\x04 setengah ditulis")

@@ -82,7 +82,7 @@ def _rekap(master: Path) -> list[dict]:
 
 # ---- the happy path -------------------------------------------------------------------------------------
 
-def test_steps_1_to_4_recorded_in_the_workbook(siap, master: Path) -> None:
+def test_steps_1_to_4_recorded_in_the_workbook(siap, master: Path, _templat_siap: Path) -> None:
     wb = load_workbook(master)
     assert wb["Disposisi"]["A5"].value == "005/1"
     assert wb["Rapat"]["C5"].value == "Andi, Sari"
@@ -90,7 +90,8 @@ def test_steps_1_to_4_recorded_in_the_workbook(siap, master: Path) -> None:
     distribusi = [r for r in wb["Distribusi"].iter_rows(min_row=5, values_only=True) if r[0]]
     assert len(distribusi) == 6
     for _bidang, berkas, _waktu, sha, identitas in distribusi:
-        assert sha256(Path(berkas)) == sha and identitas.startswith("EVKIN-2026-TW3-")
+        # recorded relative to the folder of the workbook that distributed them
+        assert sha256(_templat_siap / berkas) == sha and identitas.startswith("EVKIN-2026-TW3-")
     pem = wb["Seksi Pemerintahan"]
     assert pem["F9"].value == PEM_INDIKATOR and pem["N9"].value == 11  # prefilled from Daftar Indikator
 
@@ -143,7 +144,7 @@ def test_folder_of_all_bidang_and_bukti_dukung(siap, master: Path, evkin) -> Non
     assert "Semua bidang sudah mengirim" in hasil.keluar
     assert "Rekap_PATEN_TW3.pdf' tidak ditemukan" in hasil.keluar  # the PATEN evidence was not sent
     bukti = {r[2]: r for r in load_workbook(master)["Bukti Dukung"].iter_rows(min_row=5, values_only=True) if r[0]}
-    disimpan = Path(bukti["Laporan_Evaluasi_TW3.pdf"][4])
+    disimpan = master.parent / bukti["Laporan_Evaluasi_TW3.pdf"][4]  # relative to the workbook's folder
     assert disimpan.read_bytes() == b"%PDF-1.4 bukti" and bukti["Laporan_Evaluasi_TW3.pdf"][3] == "disimpan"
     assert bukti["Rekap_PATEN_TW3.pdf"][3] == "tidak ada"
     assert bukti["https://mangkutana.luwutimurkab.go.id/paten"][3] == "tautan"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from macros_py.aksi.konteks import Konteks
-from macros_py.aksi.sop import jalankan_langkah
+from macros_py.aksi.langkah import Konteks, langkah
 from macros_py.domain.capaian import TOTAL_UNIT, analisa_indikator, ringkasan
 from macros_py.domain.errors import PenggunaanSalah
 from macros_py.io.book import Book, read_table, write_table
@@ -46,12 +45,11 @@ def hitung(rekap: list[dict[str, Any]], periode: str, nama_bidang: list[str]) ->
 def analisa(book: Book, konteks: Konteks) -> list[dict[str, Any]]:
     """Step 6: compute and write the analysis; finishes the step."""
     skema = konteks.skema
-
-    def kerja() -> list[dict[str, Any]]:
+    with langkah(book, konteks, "analisa") as no:
         tabel = skema.tabel("rekap")
         rekap = read_table(book, tabel)
         if not rekap:
-            raise PenggunaanSalah("Rekap masih kosong: himpun data bidang dulu (langkah 5).")
+            raise PenggunaanSalah(f"Rekap masih kosong: himpun data bidang dulu (langkah {konteks.no('himpun')}).")
         nama = [b["nama"] for b in konteks.konfigurasi.bidang]
         baris, ringkas = hitung(rekap, konteks.konfigurasi.periode, nama)
         kolom = kolom_analisis(skema)
@@ -59,8 +57,6 @@ def analisa(book: Book, konteks: Konteks) -> list[dict[str, Any]]:
                    [[b[k] for k in kolom] for b in baris])
         write_table(book, skema.tabel("analisis"), ringkas)
         total = ringkas[-1]
-        konteks.catat(6, "analisa", f"{len(baris)} indikator; rata-rata capaian kinerja unit "
-                                    f"{total.get('rata_capaian_kinerja')}% ({total.get('predikat') or '-'})")
-        return ringkas
-
-    return jalankan_langkah(book, konteks, 6, kerja)
+        konteks.catat(no, "analisa", f"{len(baris)} indikator; rata-rata capaian kinerja unit "
+                                     f"{total.get('rata_capaian_kinerja')}% ({total.get('predikat') or '-'})")
+    return ringkas

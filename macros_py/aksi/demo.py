@@ -8,16 +8,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from macros_py.aksi.analisis import analisa
-from macros_py.aksi.dokumen import FOLDER_DOKUMEN, ajukan, konsep, koreksi, tandatangani
+from macros_py.aksi.dokumen import FOLDER_DOKUMEN
+from macros_py.aksi.himpun import FOLDER_BUKTI, FOLDER_KIRIMAN
 from macros_py.aksi.inisialisasi import buat_master
-from macros_py.aksi.konteks import eksekusi
-from macros_py.aksi.pengumpulan import FOLDER_BUKTI, buat_format, catat_disposisi, catat_rapat, distribusi, himpun
-from macros_py.aksi.penutupan import arsip, surat
-from macros_py.aksi.sop import ringkasan_status, selesaikan_langkah
+from macros_py.aksi.langkah import eksekusi, selesaikan_langkah
+from macros_py.aksi.persiapan import FOLDER_FORMAT
+from macros_py.aksi.registry import AKSI, jalankan
+from macros_py.aksi.status import ringkasan_status
 from macros_py.domain.errors import InputDitolak
 from macros_py.io.book import write_table
-from macros_py.io.unit_of_work import ENGINE_FAST, ENGINE_OPENPYXL, FileUnitOfWork
+from macros_py.io.files import remove_tree
+from macros_py.io.unit_of_work import FileUnitOfWork
 from macros_py.schema import Skema, muat_skema
 
 AWAL_DEMO = datetime(2026, 10, 5, 8, 0)  # Monday after TW3 closes
@@ -53,48 +54,43 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     contoh = data_contoh()
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / "Evaluasi_Kinerja.xlsx"
-    for lama in (FOLDER_BUKTI, FOLDER_DOKUMEN):
-        if (master.parent / lama).exists():
-            shutil.rmtree(master.parent / lama)
-    buat_master(master, 2026, "TW3", sebagai="kasubag", timpa=True, waktu=AWAL_DEMO - timedelta(minutes=30),
-                info=info)
+    for lama in (FOLDER_BUKTI, FOLDER_DOKUMEN, FOLDER_KIRIMAN, FOLDER_FORMAT, "arsip", "kiriman"):
+        remove_tree(master.parent / lama)  # the demo owns its folder: a previous run's sealed record goes too
+    for lama in (master, master.with_name(master.name + ".bak")):
+        remove_tree(lama)
+    buat_master(master, 2026, "TW3", sebagai="kasubag", waktu=AWAL_DEMO - timedelta(minutes=30), info=info)
     info(f"[init] workbook dibuat: {master}")
 
-    def aksi(sebagai: str, waktu: datetime, fungsi: Callable[..., Any], mesin: str = ENGINE_FAST) -> Any:
-        with FileUnitOfWork(master, info=info, mesin=mesin) as uow:
-            hasil = eksekusi(uow.book, fungsi, sebagai=sebagai, waktu=waktu, info=info)
-            uow.simpan()
-        return hasil
+    def aksi(sebagai: str, waktu: datetime, nama: str, **argumen: Any) -> Any:
+        return jalankan(AKSI[nama], master, argumen, sebagai=sebagai, waktu=waktu, info=info)
 
     # The Kasubag types the indicator list into the Daftar Indikator sheet (as in Excel: no action, no log).
     with FileUnitOfWork(master, info=info) as uow:
         write_table(uow.book, skema.tabel("indikator"), contoh["indikator"])
-        uow.simpan()
+        uow.commit()
 
     t = AWAL_DEMO
-    aksi("kasubag", t, lambda b, k: catat_disposisi(
-        b, k, "005/112/Kec-Mkt/X/2026", "2026-10-05", "Camat Mangkutana selaku Pengguna Anggaran",
-        "Susun evaluasi kinerja Triwulan III Tahun 2026 dan sampaikan ke Bupati melalui Bappelitbangda."))
+    aksi("kasubag", t, "disposisi", nomor="005/112/Kec-Mkt/X/2026", tanggal="2026-10-05",
+         dari="Camat Mangkutana selaku Pengguna Anggaran",
+         isi="Susun evaluasi kinerja Triwulan III Tahun 2026 dan sampaikan ke Bupati melalui Bappelitbangda.")
     info("[langkah 1] disposisi dicatat")
-    jumlah = aksi("kasubag", t + timedelta(minutes=55), lambda b, k: buat_format(b, k))
+    jumlah = aksi("kasubag", t + timedelta(minutes=55), "format")
     info(f"[langkah 2] format dibuat: {jumlah}")
-    folder_format = folder / "format_bidang"
-    catatan = aksi("kasubag", t + timedelta(minutes=68), lambda b, k: distribusi(b, k, folder_format))
+    folder_format = folder / FOLDER_FORMAT
+    catatan = aksi("kasubag", t + timedelta(minutes=68), "distribusi")
     info(f"[langkah 3] {len(catatan)} berkas format di {folder_format}")
     peserta = {"SEKRET": "Sekretaris Camat, Kasubag Perencanaan dan Keuangan", "PEM": "Kasi Pemerintahan",
                "TRANTIB": "Kasi Trantibum", "PMD": "Kasi PMD, Staf PMD", "KESOS": "Kasi Kesos",
                "PELAYANAN": "Kasi Pelayanan Umum"}
-    aksi("kasubag", t + timedelta(minutes=68 + 200), lambda b, k: catat_rapat(
-        b, k, "2026-10-05", peserta, "Format disepakati; data dikirim paling lambat dua hari kerja."))
+    aksi("kasubag", t + timedelta(minutes=68 + 200), "rapat", tanggal="2026-10-05", peserta=peserta,
+         kesimpulan="Format disepakati; data dikirim paling lambat dua hari kerja.")
     info("[langkah 4] rapat koordinasi dicatat (melebihi mutu baku 180 menit)")
 
     # Each bidang fills its own file offline and sends it back.
     kiriman = folder / "kiriman"
-    if kiriman.exists():
-        shutil.rmtree(kiriman)
     kiriman.mkdir()
     for c in catatan:
-        asal = Path(c["berkas"])
+        asal = master.parent / c["berkas"]
         kode = asal.stem.rsplit("_", 1)[-1]
         tujuan = kiriman / asal.name
         shutil.copyfile(asal, tujuan)
@@ -109,41 +105,42 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     salah = {"Jumlah kejadian gangguan ketentraman dan ketertiban umum": {"tw3_k": -2}}
     isi_format(trantib, salah, skema)
     t5 = t + timedelta(days=1, hours=1)
-    bukti = master.parent / FOLDER_BUKTI / "2026-TW3"
     try:
-        aksi("kasi_trantib", t5, lambda b, k: himpun(b, k, [trantib], bukti))
+        aksi("kasi_trantib", t5, "himpun", berkas=[trantib])
     except InputDitolak as e:
         info(f"[langkah 5] kiriman Trantibum DITOLAK (contoh): {e.pesan}")
         for m in e.masalah:
             info(f"    - {m}")
     isi_format(trantib, {"Jumlah kejadian gangguan ketentraman dan ketertiban umum": {"tw3_k": 2}}, skema)
-    hasil = aksi("kasubag", t5 + timedelta(hours=3), lambda b, k: himpun(b, k, [kiriman], bukti))
+    hasil = aksi("kasubag", t5 + timedelta(hours=3), "himpun", berkas=[kiriman])
     info(f"[langkah 5] {len(hasil.diterima)} kiriman diterima, {len(hasil.peringatan)} peringatan "
          f"(angka diketik sebagai teks dll.); belum mengirim: {hasil.belum_mengirim or 'tidak ada'}")
     waktu = t5 + timedelta(hours=4)
-    s = aksi("kasubag", waktu, lambda b, k: selesaikan_langkah(b, k, 5))
+    with FileUnitOfWork(master, info=info) as uow:
+        s = eksekusi(uow, lambda b, k: selesaikan_langkah(b, k, k.no("himpun")), sebagai="kasubag", waktu=waktu,
+                     info=info)
+        uow.commit()
     info(f"[langkah 5] selesai, durasi {s.durasi}")
     if sampai <= 5:
         return master
 
-    folder_dokumen = master.parent / FOLDER_DOKUMEN
-    ringkas = aksi("kasubag", waktu + timedelta(hours=5), analisa)
+    ringkas = aksi("kasubag", waktu + timedelta(hours=5), "analisa")
     total = ringkas[-1]
     info(f"[langkah 6] analisa: rata-rata capaian kinerja unit {total['rata_capaian_kinerja']}% "
          f"({total['predikat']})")
     waktu += timedelta(days=1)
-    v1 = aksi("kasubag", waktu, lambda b, k: konsep(b, k, folder_dokumen, info=info), ENGINE_OPENPYXL)
+    v1 = aksi("kasubag", waktu, "konsep")
     info(f"[langkah 7] konsep v{v1['versi']}: {v1['berkas']}")
-    v2 = aksi("sekcam", waktu + timedelta(hours=3), lambda b, k: koreksi(
-        b, k, folder_dokumen, "Perbaiki uraian faktor penghambat Seksi Trantibum", info=info), ENGINE_OPENPYXL)
+    v2 = aksi("sekcam", waktu + timedelta(hours=3), "koreksi",
+              catatan="Perbaiki uraian faktor penghambat Seksi Trantibum")
     info(f"[langkah 7] koreksi Sekretaris -> v{v2['versi']}: {v2['berkas']}")
     waktu += timedelta(hours=4)
-    aksi("sekcam", waktu, ajukan)
+    aksi("sekcam", waktu, "ajukan")
     info("[langkah 8] dokumen diajukan ke Camat")
     waktu += timedelta(minutes=20)
-    ttd = aksi("camat", waktu, tandatangani)
+    ttd = aksi("camat", waktu, "tandatangani")
     info(f"[langkah 9] ditandatangani Camat (versi {ttd['versi']}, sha256 {ttd['sha256'][:16]}...)")
-    pdf = Path(ttd["berkas"])
+    pdf = master.parent / ttd["berkas"]
     if pdf.suffix == ".pdf":
         shutil.copyfile(pdf, master.parent / "Dokumen_Evaluasi_Kinerja.pdf")
         info(f"PDF dokumen: {master.parent / 'Dokumen_Evaluasi_Kinerja.pdf'}")
@@ -151,15 +148,13 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     if sampai <= 9:
         return master
     waktu += timedelta(minutes=15)
-    surat_ = aksi("kasubag", waktu, lambda b, k: surat(b, k, folder_dokumen, info=info), ENGINE_OPENPYXL)
+    surat_ = aksi("kasubag", waktu, "surat")
     info(f"[langkah 10] surat pengantar nomor {surat_['nomor']}: {surat_['pdf'] or surat_['xlsx']}")
     if sampai <= 10:
         return master
     waktu += timedelta(minutes=10)
     rekaman = folder / "arsip" / "2026-TW3"
-    if rekaman.exists():
-        shutil.rmtree(rekaman)
-    aksi("kasubag", waktu, lambda b, k: arsip(b, k, rekaman, master.parent), ENGINE_OPENPYXL)
+    aksi("kasubag", waktu, "arsip", folder=rekaman)
     info(f"[langkah 11] dikirim dan diarsipkan; periode ditutup. Arsip tersegel: {rekaman.resolve()}")
     from openpyxl import load_workbook
 

@@ -3,18 +3,19 @@ Kepala (ajukan, kembalikan) and the signature that freezes it (tandatangani)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from macros_py.aksi.konteks import Konteks
-from macros_py.aksi.sop import baca_status, buka_ulang, jalankan_langkah, selesaikan_langkah
+from macros_py.aksi.buka_ulang import buka_ulang
+from macros_py.aksi.langkah import Konteks, langkah, selesaikan_langkah, status_langkah
+from macros_py.domain import dokumen_versi
 from macros_py.domain.capaian import TOTAL_UNIT
-from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
+from macros_py.domain.dokumen_versi import SAH, STATUS_DIAJUKAN, STATUS_DIKEMBALIKAN, STATUS_DITANDATANGANI
+from macros_py.domain.errors import InputDitolak, LangkahDitolak, PenggunaanSalah
 from macros_py.domain.sop import BERJALAN, SELESAI, Pelaku
-from macros_py.io.arsip.seal import sha256_file
-from macros_py.io.book import Book, read_table, read_table_rows, write_table
+from macros_py.io.book import LAYOUT, Book, read_table, read_table_rows, write_table
+from macros_py.io.files import sha256_file
 
 FOLDER_DOKUMEN = "dokumen"
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -31,9 +32,6 @@ KOLOM_DOKUMEN = (
     ("realisasi_rp", "Realisasi (Rp)"), ("capaian_kinerja", "Capaian Kinerja (%)"),
     ("capaian_anggaran", "Capaian Anggaran (%)"), ("predikat", "Predikat"), ("bidang", "Unit Penanggung Jawab"),
 )
-STATUS_KONSEP, STATUS_DIAJUKAN, STATUS_DIKEMBALIKAN, STATUS_DITANDATANGANI = (
-    "konsep", "diajukan", "dikembalikan", "ditandatangani")
-SAH = "sah"
 
 
 def tanggal_id(hari: date) -> str:
@@ -94,85 +92,73 @@ def data_dokumen(book: Book, konteks: Konteks, versi: int, catatan: str = ""):  
     )
 
 
-def _terbitkan(book: Book, konteks: Konteks, folder: Path, catatan: str,
-               info: Callable[[str], None]) -> dict[str, Any]:
-    """Write version N: the Dokumen sheet in the master, a one-sheet .xlsx and its PDF beside the master."""
+def _terbitkan(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
+    """Version N: the Dokumen sheet in the master (engines that lay out), a one-sheet .xlsx and its PDF beside the
+    master — staged, and put in place only once the master is saved."""
     from openpyxl import Workbook
 
     from macros_py.io.output.pdf import available, to_pdf
     from macros_py.io.output.print_layout import write_dokumen_sheet
-    from macros_py.io.unit_of_work import save_atomic
 
     skema = konteks.skema
     tabel = skema.tabel("revisi")
     riwayat = read_table(book, tabel)
-    versi = len(riwayat) + 1
+    versi = dokumen_versi.versi_berikutnya(riwayat)
     data = data_dokumen(book, konteks, versi, catatan)
     nama_sheet = skema.sheet("dokumen").nama
-    if hasattr(book, "wb"):  # the headless engine lays out the print-ready sheet inside the master too
-        write_dokumen_sheet(book.wb[nama_sheet], data)
-    folder.mkdir(parents=True, exist_ok=True)
+    if LAYOUT in book.capabilities:  # the headless engine lays out the print-ready sheet inside the master too
+        write_dokumen_sheet(book.worksheet(nama_sheet), data)
     wb = Workbook()
     wb.active.title = nama_sheet
     write_dokumen_sheet(wb.active, data)
     konf = konteks.konfigurasi
-    xlsx = folder / f"Dokumen_Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_v{versi}.xlsx"
-    save_atomic(xlsx, wb.save, cadangan=False)
-    berkas = xlsx
+    dasar = konteks.folder / FOLDER_DOKUMEN / f"Dokumen_Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_v{versi}"
+    uow = konteks.uow
+    assert uow is not None
+    xlsx = uow.stage(dasar.with_suffix(".xlsx"))
+    wb.save(xlsx)
+    berkas, sementara = dasar.with_suffix(".xlsx"), xlsx
     if available():
-        berkas = to_pdf(xlsx, folder)
+        berkas = dasar.with_suffix(".pdf")
+        sementara = to_pdf(xlsx, berkas.parent, tujuan=uow.stage(berkas))
     else:
-        info("Perhatian: LibreOffice tidak ditemukan; PDF belum dibuat (jalankan bash scripts/setup.sh).")
+        konteks.info("Perhatian: LibreOffice tidak ditemukan; PDF belum dibuat (jalankan bash scripts/setup.sh).")
     baris = {"versi": versi, "waktu": konteks.waktu, "oleh": konteks.pelaku.label(),
-             "catatan": catatan or "konsep awal", "berkas": str(berkas), "sha256": sha256_file(berkas),
-             "status": STATUS_KONSEP}
+             "catatan": catatan or "konsep awal", "berkas": konteks.relatif(berkas), "sha256": sha256_file(sementara),
+             "status": dokumen_versi.STATUS_KONSEP}
     write_table(book, tabel, [baris], mulai=len(read_table_rows(book, tabel)))
-    konteks.catat(7, "konsep" if versi == 1 else "koreksi",
+    konteks.catat(konteks.no("konsep"), "konsep" if versi == 1 else "koreksi",
                   f"versi {versi}: {berkas.name} (sha256 {baris['sha256'][:12]})" + (f"; {catatan}" if catatan else ""))
     return baris
 
 
-def konsep(book: Book, konteks: Konteks, folder: Path, info: Callable[[str], None] = print) -> dict[str, Any]:
+def konsep(book: Book, konteks: Konteks) -> dict[str, Any]:
     """Step 7: the first version of the document (the step stays open for corrections)."""
-    def kerja() -> dict[str, Any]:
+    with langkah(book, konteks, "konsep", selesai=False):
         if read_table(book, konteks.skema.tabel("revisi")):
             raise LangkahDitolak("Konsep dokumen sudah ada; gunakan: evkin koreksi --catatan \"...\" untuk versi "
                                  "berikutnya.")
-        return _terbitkan(book, konteks, folder, "", info)
-
-    return jalankan_langkah(book, konteks, 7, kerja, selesai=False)
+        return _terbitkan(book, konteks, "")
 
 
-def koreksi(book: Book, konteks: Konteks, folder: Path, catatan: str,
-            info: Callable[[str], None] = print) -> dict[str, Any]:
+def koreksi(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
     """Step 7: a correction (by the Sekretaris) recorded as the next numbered version; history stays."""
     if not catatan.strip():
         raise PenggunaanSalah("Catatan koreksi wajib diisi (--catatan).")
-
-    def kerja() -> dict[str, Any]:
+    no = konteks.no("konsep")
+    status = status_langkah(book, konteks.skema, no)
+    if status.status != BERJALAN:
+        raise LangkahDitolak(f"Koreksi hanya dapat dibuat selama langkah {no} berjalan (status sekarang: "
+                             f"{status.status}).")
+    with langkah(book, konteks, "konsep", selesai=False):
         if not read_table(book, konteks.skema.tabel("revisi")):
             raise LangkahDitolak("Belum ada konsep dokumen; jalankan dulu: evkin konsep")
-        return _terbitkan(book, konteks, folder, catatan.strip(), info)
-
-    status = {s.no: s for s in baca_status(book, konteks.skema)}[7]
-    if status.status != BERJALAN:
-        raise LangkahDitolak("Koreksi hanya dapat dibuat selama langkah 7 berjalan (status sekarang: "
-                             f"{status.status}).")
-    return jalankan_langkah(book, konteks, 7, kerja, selesai=False)
-
-
-def _versi_terakhir(book: Book, konteks: Konteks) -> dict[str, Any]:
-    riwayat = read_table(book, konteks.skema.tabel("revisi"))
-    if not riwayat:
-        raise LangkahDitolak("Belum ada dokumen; jalankan dulu: evkin konsep")
-    return riwayat[-1]
+        return _terbitkan(book, konteks, catatan.strip())
 
 
 def _ubah_status_versi(book: Book, konteks: Konteks, status: str) -> None:
     tabel = konteks.skema.tabel("revisi")
-    riwayat = read_table(book, tabel)
-    riwayat[-1]["status"] = status
-    write_table(book, tabel, riwayat)
+    write_table(book, tabel, dokumen_versi.dengan_status_terakhir(read_table(book, tabel), status))
 
 
 def _catat_pengesahan(book: Book, konteks: Konteks, aksi: str, versi: dict[str, Any], status: str) -> None:
@@ -183,19 +169,35 @@ def _catat_pengesahan(book: Book, konteks: Konteks, aksi: str, versi: dict[str, 
     write_table(book, tabel, [baris], mulai=len(read_table_rows(book, tabel)))
 
 
+def _versi_terakhir(book: Book, konteks: Konteks) -> dict[str, Any]:
+    return dokumen_versi.versi_terakhir(read_table(book, konteks.skema.tabel("revisi")))
+
+
+def periksa_berkas_versi(konteks: Konteks, versi: dict[str, Any]) -> Path:
+    """The version's file, found beside the workbook and byte-identical to what was recorded — else refused."""
+    path = konteks.lokasi(versi["berkas"])
+    if not path.is_file():
+        raise InputDitolak(f"Berkas dokumen versi {versi['versi']} ({versi['berkas']}) tidak ditemukan di folder "
+                           f"workbook ({konteks.folder}). Kembalikan berkas itu ke tempatnya, atau terbitkan versi "
+                           "baru (evkin koreksi).")
+    if sha256_file(path) != versi["sha256"]:
+        raise InputDitolak(f"Berkas versi {versi['versi']} ({path.name}) berubah sejak diterbitkan (SHA-256 tidak "
+                           "cocok dengan sheet Revisi); tidak dapat diproses. Kembalikan dan terbitkan versi baru.")
+    return path
+
+
 def ajukan(book: Book, konteks: Konteks) -> dict[str, Any]:
     """Step 8: the current version goes to the Kepala; konsep/koreksi (step 7) ends here."""
     versi = _versi_terakhir(book, konteks)
-    if {s.no: s for s in baca_status(book, konteks.skema)}[7].status == BERJALAN:
-        selesaikan_langkah(book, konteks, 7)
-
-    def kerja() -> dict[str, Any]:
+    periksa_berkas_versi(konteks, versi)
+    no_konsep = konteks.no("konsep")
+    if status_langkah(book, konteks.skema, no_konsep).status == BERJALAN:
+        selesaikan_langkah(book, konteks, no_konsep)
+    with langkah(book, konteks, "ajukan") as no:
         _ubah_status_versi(book, konteks, STATUS_DIAJUKAN)
         _catat_pengesahan(book, konteks, "diajukan", versi, f"menunggu persetujuan Kepala (versi {versi['versi']})")
-        konteks.catat(8, "ajukan", f"versi {versi['versi']} diajukan ke Kepala (sha256 {versi['sha256'][:12]})")
-        return versi
-
-    return jalankan_langkah(book, konteks, 8, kerja)
+        konteks.catat(no, "ajukan", f"versi {versi['versi']} diajukan ke Kepala (sha256 {versi['sha256'][:12]})")
+    return versi
 
 
 def kembalikan(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
@@ -204,11 +206,11 @@ def kembalikan(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
         raise LangkahDitolak(
             f"Hanya Kepala yang dapat mengembalikan dokumen; {konteks.pelaku.label()} tidak berwenang."
         )
-    status = {s.no: s for s in baca_status(book, konteks.skema)}
-    if status[8].status != SELESAI or status[9].status == SELESAI:
+    if (status_langkah(book, konteks.skema, konteks.no("ajukan")).status != SELESAI
+            or status_langkah(book, konteks.skema, konteks.no("tandatangani")).status == SELESAI):
         raise LangkahDitolak("Tidak ada dokumen yang sedang diajukan untuk dikembalikan.")
     versi = _versi_terakhir(book, konteks)
-    buka_ulang(book, konteks, 7, f"dikembalikan Kepala: {catatan}")
+    buka_ulang(book, konteks, konteks.no("konsep"), f"dikembalikan Kepala: {catatan}")
     _ubah_status_versi(book, konteks, STATUS_DIKEMBALIKAN)
     _catat_pengesahan(book, konteks, "dikembalikan", versi, f"dikembalikan: {catatan.strip()}")
     return versi
@@ -217,35 +219,10 @@ def kembalikan(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
 def tandatangani(book: Book, konteks: Konteks) -> dict[str, Any]:
     """Step 9 (the Kepala only): name, NIP, time and the SHA-256 of the exact version signed."""
     versi = _versi_terakhir(book, konteks)
-    folder_ok = Path(str(versi["berkas"]))
-    if folder_ok.exists() and sha256_file(folder_ok) != versi["sha256"]:
-        raise LangkahDitolak(f"Berkas versi {versi['versi']} ({folder_ok.name}) berubah sejak diajukan; "
-                             "tidak dapat ditandatangani. Kembalikan dan terbitkan versi baru.")
-
-    def kerja() -> dict[str, Any]:
+    with langkah(book, konteks, "tandatangani") as no:
+        periksa_berkas_versi(konteks, versi)
         _ubah_status_versi(book, konteks, STATUS_DITANDATANGANI)
         _catat_pengesahan(book, konteks, "ditandatangani", versi, SAH)
-        konteks.catat(9, "tandatangani", f"versi {versi['versi']} ditandatangani {konteks.pelaku.nama} NIP "
-                                         f"{konteks.pelaku.nip}; sha256 {versi['sha256']}")
-        return versi
-
-    return jalankan_langkah(book, konteks, 9, kerja)
-
-
-def batalkan_tanda_tangan(book: Book, konteks: Konteks, alasan: str) -> int:
-    """Reopening signed work voids the signature visibly (status BATAL in Pengesahan); returns rows voided."""
-    tabel = konteks.skema.tabel("pengesahan")
-    baris = read_table(book, tabel)
-    batal = 0
-    for b in baris:
-        if b["aksi"] == "ditandatangani" and b["status"] == SAH:
-            b["status"] = f"BATAL: {alasan}"
-            batal += 1
-    if batal:
-        write_table(book, tabel, baris)
-        riwayat = read_table(book, konteks.skema.tabel("revisi"))
-        write_table(book, konteks.skema.tabel("revisi"),
-                    [dict(r, status=f"{STATUS_DITANDATANGANI} (batal)") if r["status"] == STATUS_DITANDATANGANI
-                     else r for r in riwayat])
-        konteks.catat(9, "tanda-tangan-batal", alasan)
-    return batal
+        konteks.catat(no, "tandatangani", f"versi {versi['versi']} ditandatangani {konteks.pelaku.nama} NIP "
+                                          f"{konteks.pelaku.nip}; sha256 {versi['sha256']}")
+    return versi

@@ -1,4 +1,4 @@
-"""Steps 1–5: disposisi, format, distribusi, rapat, himpun — the data-collection cycle."""
+"""Step 5: himpun — every bidang's submission validated completely, then written, or nothing is."""
 
 from __future__ import annotations
 
@@ -10,34 +10,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from macros_py.aksi.konteks import Konteks, tulis_pengaturan
-from macros_py.aksi.sop import baca_status, jalankan_langkah
+from macros_py.aksi.langkah import Konteks, baca_konfigurasi, langkah, status_langkah
 from macros_py.domain.errors import InputDitolak, PenggunaanSalah
 from macros_py.domain.validasi import Harapan, Kiriman, Masalah, cari_identitas, validasi_lembar
-from macros_py.io.arsip.seal import sha256_file
-from macros_py.io.book import Book, is_blank_row, read_table, read_table_rows, write_table
-from macros_py.schema import Skema, Tabel
+from macros_py.io.book import Book, append_rows, is_blank_row, read_table, read_table_rows, write_table
+from macros_py.io.files import sha256_file
+from macros_py.schema import Skema
 
 EKSTENSI_KIRIMAN = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods", ".csv")
 FOLDER_BUKTI = "bukti_dukung"
+FOLDER_KIRIMAN = "kiriman_diterima"  # accepted submission files, kept for the record
 STATUS_DITERIMA = "Diterima"
 STATUS_TERLAMBAT = "Diterima (terlambat)"
 BERKAS_PARALEL = 2_000_000  # bytes of submissions from which reading is spread over the cores
-
-
-def _tambah_baris(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]]) -> None:
-    write_table(book, tabel, baris, mulai=len(read_table_rows(book, tabel)))
-
-
-def _tanggal(teks: str | date | None, konteks: Konteks) -> date:
-    if teks is None or teks == "":
-        return konteks.waktu.date()
-    if isinstance(teks, date):
-        return teks
-    try:
-        return date.fromisoformat(teks)
-    except ValueError:
-        raise PenggunaanSalah(f"Tanggal '{teks}' tidak dikenali; tulis seperti 2026-10-05.") from None
 
 
 def _bidang(konteks: Konteks) -> list[dict[str, Any]]:
@@ -48,163 +33,6 @@ def _harapan(konteks: Konteks) -> Harapan:
     p = konteks.konfigurasi.pengaturan
     return Harapan(konteks.konfigurasi.tahun, konteks.konfigurasi.periode, int(float(p["versi_template"])),
                    {b["kode"]: b["nama"] for b in _bidang(konteks)})
-
-
-# ---- step 1 ---------------------------------------------------------------------------------------------
-
-def catat_disposisi(book: Book, konteks: Konteks, nomor: str, tanggal: str | date | None, dari: str | None,
-                    isi: str) -> dict[str, Any]:
-    """Step 1: record the Pengguna Anggaran's disposisi; finishes the step."""
-    dari = (dari or "").strip() or konteks.skema.organisasi["pemberi_disposisi"]
-    if not isi.strip():
-        raise PenggunaanSalah("Isi instruksi disposisi wajib diisi (--isi).")
-    baris = {"nomor": nomor.strip(), "tanggal": datetime.combine(_tanggal(tanggal, konteks), datetime.min.time()),
-             "dari": dari.strip(), "isi": isi.strip(), "dicatat_oleh": konteks.pelaku.label(),
-             "waktu": konteks.waktu}
-
-    def kerja() -> dict[str, Any]:
-        _tambah_baris(book, konteks.skema.tabel("disposisi"), [baris])
-        konteks.catat(1, "disposisi", f"nomor {baris['nomor'] or '-'} dari {baris['dari']}: {baris['isi'][:200]}")
-        return baris
-
-    return jalankan_langkah(book, konteks, 1, kerja)
-
-
-# ---- step 2 ---------------------------------------------------------------------------------------------
-
-def _baris_indikator(book: Book, konteks: Konteks) -> list[dict[str, Any]]:
-    """The indicator list, validated like a submission (numbers, choices, duplicates) per bidang."""
-    skema = konteks.skema
-    tabel = skema.tabel("indikator")
-    kode_sah = {b["kode"] for b in _bidang(konteks)}
-    semua = book.read(tabel.sheet, 1, 1, tabel.kolom_awal - 1 + len(tabel.kolom))
-    i_kode = tabel.kolom_awal - 1 + tabel.indeks("kode_bidang")
-    masalah: list[Masalah] = []
-    hasil: list[dict[str, Any]] = []
-    for r, b in enumerate(semua[tabel.header_row:], start=tabel.baris_data):
-        kode = str(b[i_kode] or "").strip()
-        if kode and kode not in kode_sah:
-            masalah.append(Masalah("", tabel.sheet, f"A{r}", f"kode bidang '{kode}' tidak dikenal "
-                                                             f"(yang ada: {', '.join(sorted(kode_sah))})."))
-    for kode in sorted(kode_sah):
-        # each bidang's rows are validated like a submission; other bidang's rows are blanked out
-        baris = [b if r < tabel.header_row or str(b[i_kode] or "").strip() == kode else [None] * len(b)
-                 for r, b in enumerate(semua)]
-        k = validasi_lembar("", tabel.sheet, baris, tabel.kolom[1:], None, boleh_kosong=True)
-        masalah += k.galat
-        hasil += [dict(d, kode_bidang=kode) for d in k.baris]
-    if masalah:
-        raise InputDitolak("Daftar Indikator berisi kesalahan; format tidak dibuat.", [str(m) for m in masalah])
-    return hasil
-
-
-def buat_format(book: Book, konteks: Konteks, dari_workbook: Path | None = None) -> dict[str, int]:
-    """Step 2: the input template per bidang, prefilled from the indicator list; finishes the step.
-
-    Running it again (after reopening step 2) raises the template version, so files of the old version are
-    recognised as stale when they come back.
-    """
-    skema = konteks.skema
-
-    def kerja() -> dict[str, int]:
-        if dari_workbook is not None:
-            bawa_indikator(book, konteks, dari_workbook)
-        indikator = _baris_indikator(book, konteks)
-        pengaturan = konteks.konfigurasi.pengaturan
-        versi = int(float(pengaturan["versi_template"]))
-        if str(pengaturan.get("format_dibuat") or "").strip():
-            versi += 1
-        tulis_pengaturan(book, skema, {"versi_template": versi, "format_dibuat": konteks.waktu.isoformat(sep=" ")})
-        konteks.konfigurasi.pengaturan.update(versi_template=versi)
-        kepala = skema.sheet("bidang").ekstra["kepala"]
-        baris_identitas = kepala["baris_awal"] + [f["key"] for f in kepala["isian"]].index("identitas")
-        jumlah: dict[str, int] = {}
-        from macros_py.io.output.builder import identitas_template
-
-        for b in _bidang(konteks):
-            tabel = skema.tabel_bidang(b["sheet"])
-            book.write(b["sheet"], baris_identitas, kepala["kolom_nilai"],
-                       [[identitas_template(konteks.konfigurasi.tahun, konteks.konfigurasi.periode, b["kode"], versi)]])
-            milik = [dict(d, no=i) for i, d in enumerate((d for d in indikator if d["kode_bidang"] == b["kode"]), 1)]
-            lama = len(read_table_rows(book, tabel))
-            write_table(book, tabel, milik, hapus_sisa=max(0, lama - len(milik)))
-            jumlah[b["kode"]] = len(milik)
-        konteks.catat(2, "format", f"format v{versi} untuk {len(jumlah)} bidang; indikator terisi: "
-                                   + ", ".join(f"{k} {n}" for k, n in jumlah.items()))
-        return jumlah
-
-    return jalankan_langkah(book, konteks, 2, kerja)
-
-
-def bawa_indikator(book: Book, konteks: Konteks, workbook_lama: Path) -> int:
-    """Carry the indicator list over from a previous period's master (its Daftar Indikator)."""
-    from openpyxl import load_workbook
-
-    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
-
-    if not workbook_lama.exists():
-        raise PenggunaanSalah(f"Workbook periode lalu {workbook_lama} tidak ditemukan.")
-    lama = OpenpyxlBook(load_workbook(workbook_lama, data_only=True, read_only=True))
-    tabel = konteks.skema.tabel("indikator")
-    baris = read_table(lama, tabel)
-    write_table(book, tabel, baris, hapus_sisa=max(0, len(read_table_rows(book, tabel)) - len(baris)))
-    konteks.catat(2, "bawa-indikator", f"{len(baris)} indikator dari {workbook_lama.name}")
-    return len(baris)
-
-
-# ---- step 3 ---------------------------------------------------------------------------------------------
-
-def distribusi(book: Book, konteks: Konteks, folder: Path) -> list[dict[str, Any]]:
-    """Step 3: one standalone template per bidang in `folder`, logged with its SHA-256; finishes the step."""
-    from macros_py.io.output.builder import build_format_bidang
-    from macros_py.io.unit_of_work import save_atomic
-
-    skema = konteks.skema
-    konf = konteks.konfigurasi
-
-    def kerja() -> list[dict[str, Any]]:
-        folder.mkdir(parents=True, exist_ok=True)
-        catatan = []
-        for b in _bidang(konteks):
-            tabel = skema.tabel_bidang(b["sheet"])
-            versi = int(float(konf.pengaturan["versi_template"]))
-            wb = build_format_bidang(skema, konf.tahun, konf.periode, versi, b, read_table_rows(book, tabel))
-            path = folder / f"Format_EvKin_{konf.tahun}_{konf.periode}_{b['kode']}.xlsx"
-            save_atomic(path, wb.save, cadangan=False)
-            identitas = cari_identitas(book.read(b["sheet"], 1, 1, 6, 12))
-            catatan.append({"bidang": b["nama"], "berkas": str(path), "waktu": konteks.waktu,
-                            "sha256": sha256_file(path), "identitas": identitas[0] if identitas else ""})
-        _tambah_baris(book, skema.tabel("distribusi"), catatan)
-        konteks.catat(3, "distribusi", f"{len(catatan)} berkas format ke {folder}")
-        return catatan
-
-    return jalankan_langkah(book, konteks, 3, kerja)
-
-
-# ---- step 4 ---------------------------------------------------------------------------------------------
-
-def catat_rapat(book: Book, konteks: Konteks, tanggal: str | date | None, peserta: dict[str, str],
-                kesimpulan: str) -> list[dict[str, Any]]:
-    """Step 4: the coordination meeting — date, who attended per bidang, conclusion; finishes the step."""
-    nama_bidang = {b["kode"]: b["nama"] for b in _bidang(konteks)}
-    asing = [k for k in peserta if k not in nama_bidang]
-    if asing:
-        raise PenggunaanSalah(f"Kode bidang tidak dikenal pada --peserta: {', '.join(asing)} "
-                              f"(yang ada: {', '.join(nama_bidang)}).")
-    if not kesimpulan.strip():
-        raise PenggunaanSalah("Kesimpulan rapat wajib diisi (--kesimpulan).")
-    hari = datetime.combine(_tanggal(tanggal, konteks), datetime.min.time())
-    baris = [{"tanggal": hari, "bidang": nama_bidang[k], "peserta": v.strip(), "kesimpulan": kesimpulan.strip(),
-              "dicatat_oleh": konteks.pelaku.label()} for k, v in peserta.items()]
-    tidak_hadir = [nama for k, nama in nama_bidang.items() if k not in peserta]
-
-    def kerja() -> list[dict[str, Any]]:
-        _tambah_baris(book, konteks.skema.tabel("rapat"), baris)
-        konteks.catat(4, "rapat", f"rapat {hari:%d-%m-%Y}, {len(baris)} bidang hadir"
-                                  + (f"; tidak hadir: {', '.join(tidak_hadir)}" if tidak_hadir else ""))
-        return baris
-
-    return jalankan_langkah(book, konteks, 4, kerja)
 
 
 # ---- step 5 ---------------------------------------------------------------------------------------------
@@ -227,11 +55,11 @@ class HasilHimpun:
 
 @dataclass
 class _Sumber:
-    """Where a submission came from: a file (with its folder for bukti dukung) or a master sheet."""
+    """Where a submission came from: a file (its folder holds the bukti dukung) or a master sheet (no path)."""
 
     kiriman: Kiriman
     sha256: str
-    folder: Path | None
+    path: Path | None
 
 
 def kumpulkan_berkas(argumen: Sequence[Path]) -> list[tuple[Path, bool]]:
@@ -264,7 +92,7 @@ def _baca_berkas(path: Path, harapan: Harapan, kolom: Sequence[Any], eksplisit: 
         if berkas.punya_makro:
             k.peringatan.append(Masalah(path.name, "", "", "berkas berisi makro; hanya data yang dibaca, makro "
                                                            "tidak disimpan dan tidak dijalankan."))
-        hasil.append(_Sumber(k, berkas.sha256, path.parent))
+        hasil.append(_Sumber(k, berkas.sha256, path))
     if not hasil and not eksplisit:
         return [], f"Dilewati: {path.name} bukan format evaluasi kinerja (tidak ada identitas template EVKIN-...)."
     if not hasil:
@@ -316,22 +144,23 @@ def _sidik_lembar(nilai: list[list[Any]]) -> str:
 
 
 def _batas_himpun(book: Book, konteks: Konteks) -> date | None:
-    mulai = {s.no: s for s in baca_status(book, konteks.skema)}[5].mulai
+    no = konteks.no("himpun")
+    mulai = status_langkah(book, konteks.skema, no).mulai
     if mulai is None:
         return None
-    lk = konteks.mesin.langkah[5]
-    return konteks.mesin.kalender.batas_waktu(mulai.date(), lk.waktu.nilai)
+    return konteks.mesin.kalender.batas_waktu(mulai.date(), konteks.mesin.langkah[no].waktu.nilai)
 
 
-def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_bukti: Path | None = None,
-           info: Callable[[str], None] | None = None, hanya_sheet: str | None = None) -> HasilHimpun:
+def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_sheet: str | None = None) -> HasilHimpun:
     """Step 5: validate every submission completely; write all of them, or nothing (exit 3) if any fails.
 
     With no files, the bidang sheets filled inside the master are collected (only `hanya_sheet` if given).
+    Accepted files and their bukti dukung are kept beside the workbook (the record archives them) once the
+    master is saved.
     """
     skema = konteks.skema
     nama_bidang = {b["kode"]: b["nama"] for b in _bidang(konteks)}
-    info = info or konteks.info
+    info = konteks.info
     sumber = _baca_semua_berkas(berkas, konteks, info) if berkas else _baca_master(book, konteks, hanya_sheet)
     if hanya_sheet is not None and not berkas and not sumber:
         raise PenggunaanSalah(f"Sheet {hanya_sheet} belum berisi data indikator; isi dulu, lalu kirim lagi.")
@@ -363,47 +192,48 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), folder_buk
         galat.hasil = hasil  # type: ignore[attr-defined]
         raise galat
 
-    def kerja() -> HasilHimpun:
+    with langkah(book, konteks, "himpun", selesai=False) as no:
         batas = _batas_himpun(book, konteks)
         terlambat = batas is not None and konteks.waktu.date() > batas
         penerimaan, bukti_baru = [], []
         rekap_baru: dict[str, list[dict[str, Any]]] = {}
         bidang = {x["kode"]: x for x in _bidang(konteks)}
+        simpanan = _Simpanan(konteks)
         for s in sumber:
             k = s.kiriman
             b = bidang[k.kode_bidang]
-            if s.folder is not None:  # a file: its rows become the bidang sheet's rows in the master
+            if s.path is not None:  # a file: its rows become the bidang sheet's rows in the master
                 tabel = skema.tabel_bidang(b["sheet"])
                 # the old rows are blanked without being read (a kabupaten's sheets hold 30,000 of them)
                 lama = book.last_row(tabel.sheet) - tabel.baris_data + 1
                 write_table(book, tabel, k.baris, hapus_sisa=max(0, lama - len(k.baris)))
             rekap_baru[b["nama"]] = k.baris
-            bukti = _simpan_bukti(k, s.folder, folder_bukti, konteks, b)
+            bukti = _simpan_bukti(k, s.path.parent if s.path else None, simpanan, b)
             bukti_baru.append((b["nama"], bukti))
             k.peringatan += [Masalah(k.berkas, k.sheet, "", f"bukti dukung '{x['nama']}' tidak ditemukan di folder "
                                                             "kiriman.") for x in bukti if x["status"] == "tidak ada"]
+            tercatat = (simpanan.simpan(s.path, b["kode"], FOLDER_KIRIMAN, s.sha256) if s.path
+                        else f"sheet {k.sheet}")
             penerimaan.append({
-                "waktu": konteks.waktu, "bidang": b["nama"], "berkas": k.berkas if s.folder else f"sheet {k.sheet}",
+                "waktu": konteks.waktu, "bidang": b["nama"], "berkas": tercatat,
                 "sha256": s.sha256, "baris": len(k.baris), "status": STATUS_TERLAMBAT if terlambat else STATUS_DITERIMA,
                 "peringatan": "; ".join(f"{m.sel}: {m.pesan}" if m.sel else m.pesan for m in k.peringatan)[:2000],
                 "oleh": konteks.pelaku.label(),
             })
-            konteks.catat(5, "himpun", f"{b['nama']}: {len(k.baris)} baris dari {penerimaan[-1]['berkas']} "
-                                       f"(sha256 {s.sha256[:12]}), {len(k.peringatan)} peringatan"
-                                       + (", terlambat" if terlambat else ""))
+            konteks.catat(no, "himpun", f"{b['nama']}: {len(k.baris)} baris dari {k.berkas if s.path else tercatat} "
+                                        f"(sha256 {s.sha256[:12]}), {len(k.peringatan)} peringatan"
+                                        + (", terlambat" if terlambat else ""))
             hasil.peringatan += k.peringatan
         _ganti_rekap(book, skema, rekap_baru, [x["nama"] for x in _bidang(konteks)])
         for s in sumber:
             s.kiriman.lepas_baris()  # written: the result reports their number, until the master is saved
-        _tambah_baris(book, skema.tabel("penerimaan"), penerimaan)
+        append_rows(book, skema.tabel("penerimaan"), penerimaan)
         _ganti_bukti(book, skema, bukti_baru)
         if terlambat:
-            info(f"Perhatian: kiriman diterima setelah batas {batas:%d-%m-%Y} (2 hari kerja langkah 5).")
+            info(f"Perhatian: kiriman diterima setelah batas {batas:%d-%m-%Y} (2 hari kerja langkah {no}).")
         sudah = {r["bidang"] for r in read_table(book, skema.tabel("penerimaan"))}
         hasil.belum_mengirim = [n for n in nama_bidang.values() if n not in sudah]
-        return hasil
-
-    return jalankan_langkah(book, konteks, 5, kerja, selesai=False)
+    return hasil
 
 
 def _ganti_rekap(book: Book, skema: Skema, baru_per_bidang: dict[str, list[dict[str, Any]]],
@@ -441,9 +271,27 @@ def _ganti_bukti(book: Book, skema: Skema, bukti_baru: list[tuple[str, list[dict
     write_table(book, tabel, baru, hapus_sisa=max(0, len(lama) - len(baru)))
 
 
-def _simpan_bukti(k: Kiriman, folder_kiriman: Path | None, folder_bukti: Path | None, konteks: Konteks,
+class _Simpanan:
+    """Copies kept beside the workbook (`<folder>/<tahun>-<periode>/<kode bidang>/<sha>_<name>`): content-named,
+    so a file sent twice is kept once; staged, so they appear only when the master is saved."""
+
+    def __init__(self, konteks: Konteks) -> None:
+        self.konteks = konteks
+        self.periode = f"{konteks.konfigurasi.tahun}-{konteks.konfigurasi.periode}"
+        self.disiapkan: set[Path] = set()
+
+    def simpan(self, asal: Path, kode: str, folder: str, sha: str) -> str:
+        """Keep a copy of `asal`; returns the path recorded in the workbook (relative to its folder)."""
+        tujuan = self.konteks.folder / folder / self.periode / kode / f"{sha[:12]}_{asal.name}"
+        if not tujuan.exists() and tujuan not in self.disiapkan and self.konteks.uow is not None:
+            shutil.copyfile(asal, self.konteks.uow.stage(tujuan))
+            self.disiapkan.add(tujuan)
+        return self.konteks.relatif(tujuan)
+
+
+def _simpan_bukti(k: Kiriman, folder_kiriman: Path | None, simpanan: _Simpanan,
                   bidang: dict[str, Any]) -> list[dict[str, Any]]:
-    """Copy each named bukti dukung file into the period's evidence folder, with its SHA-256.
+    """Keep each named bukti dukung file in the period's evidence folder, with its SHA-256.
 
     Only the base name is used and only the submission's own folder is searched, so a name like
     '../../rahasia.txt' cannot reach outside it. Links are recorded, never fetched.
@@ -456,14 +304,11 @@ def _simpan_bukti(k: Kiriman, folder_kiriman: Path | None, folder_bukti: Path | 
             catatan = {"indikator": d.get("indikator"), "nama": nama, "status": "", "lokasi": "", "sha256": ""}
             if nama.lower().startswith(("http://", "https://")):
                 catatan["status"] = "tautan"
-            elif folder_kiriman is not None and (folder_kiriman / Path(nama).name).is_file() and folder_bukti:
+            elif folder_kiriman is not None and (folder_kiriman / Path(nama).name).is_file():
                 asal = folder_kiriman / Path(nama).name
                 sha = sha256_file(asal)
-                tujuan = folder_bukti / bidang["kode"] / f"{sha[:12]}_{asal.name}"
-                tujuan.parent.mkdir(parents=True, exist_ok=True)
-                if not tujuan.exists():
-                    shutil.copyfile(asal, tujuan)
-                catatan.update(status="disimpan", lokasi=str(tujuan), sha256=sha)
+                catatan.update(status="disimpan", lokasi=simpanan.simpan(asal, bidang["kode"], FOLDER_BUKTI, sha),
+                               sha256=sha)
             else:
                 catatan["status"] = "tidak ada"
             hasil.append(catatan)
@@ -472,7 +317,6 @@ def _simpan_bukti(k: Kiriman, folder_kiriman: Path | None, folder_bukti: Path | 
 
 def status_bidang(book: Book, skema: Skema, batas: date | None, sekarang: datetime) -> list[dict[str, Any]]:
     """Per bidang: last accepted submission, rows, and whether it is missing or late against step 5."""
-    from macros_py.aksi.konteks import baca_konfigurasi
 
     terakhir: dict[str, dict[str, Any]] = {}
     for r in read_table(book, skema.tabel("penerimaan")):

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from macros_py.aksi.konteks import eksekusi
-from macros_py.domain.errors import PenggunaanSalah
-from macros_py.io.unit_of_work import lock_master, save_atomic
+from macros_py.aksi.langkah import _teks, eksekusi
+from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
+from macros_py.io.files import refuse_if_open_in_excel
+from macros_py.io.unit_of_work import NewFileUnitOfWork
 from macros_py.schema import PERIODE, Skema, muat_skema
 
 
@@ -38,7 +39,8 @@ def buat_master(
             "(versi lama disimpan sebagai cadangan .bak)."
         )
     skema = skema or muat_skema()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        _periksa_boleh_ditimpa(path, skema)
     book = OpenpyxlBook(build_workbook(skema, tahun, periode))
 
     def catat_init(_book: object, konteks) -> None:  # type: ignore[no-untyped-def]
@@ -47,10 +49,31 @@ def buat_master(
         if lanjut is not None:
             bawa_dari_periode_lalu(book, konteks, lanjut, tahun)
 
-    eksekusi(book, catat_init, sebagai=sebagai, waktu=waktu, info=info, skema=skema, wajib_terdaftar=False)
-    with lock_master(path, tunggu, info):
-        save_atomic(path, book.wb.save)
+    with NewFileUnitOfWork(path, book, tunggu=tunggu, info=info) as uow:
+        eksekusi(uow, catat_init, sebagai=sebagai, waktu=waktu, info=info, skema=skema, wajib_terdaftar=False)
+        if path.exists():
+            refuse_if_open_in_excel(path)
+            _periksa_boleh_ditimpa(path, skema)  # again under the lock: another process may have closed it
+        uow.commit()
     return path
+
+
+def _periksa_boleh_ditimpa(path: Path, skema: Skema) -> None:
+    """`--timpa` never replaces the official record of a closed period, nor a master open in Excel."""
+    from macros_py.aksi.langkah import baca_konfigurasi
+    from macros_py.io.engines import open_book
+
+    refuse_if_open_in_excel(path)
+    try:
+        pengaturan = baca_konfigurasi(open_book(path), skema).pengaturan
+    except Exception:  # not a master this program can read: --timpa may replace it (a .bak is kept)
+        return
+    ditutup = _teks(pengaturan.get("periode_ditutup"))
+    if ditutup:
+        raise LangkahDitolak(f"Workbook {path} berisi periode {_teks(pengaturan.get('periode'))} "
+                             f"{_teks(pengaturan.get('tahun'))} yang sudah ditutup dan diarsipkan pada {ditutup}; "
+                             "--timpa tidak menimpanya. Buat workbook periode baru dengan nama lain, mis. evkin "
+                             "--workbook workbook/Evaluasi_Kinerja_TW4.xlsx init ... --lanjut " + str(path))
 
 
 def bawa_dari_periode_lalu(book, konteks, lama: Path, tahun: int) -> None:  # type: ignore[no-untyped-def]

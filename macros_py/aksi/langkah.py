@@ -1,25 +1,29 @@
-"""What every action needs besides the book: the schema, who acts, when, and the log rows it produces.
+"""The primitives every action stands on: who acts and when (`Konteks`), the Log, and the SOP step an action runs
+in (`langkah`). This module imports nothing else from `aksi/`: the use cases sit above it.
 
-`eksekusi` is the single place where an action runs against a book — the CLI (through the file unit of work)
-and the xlwings button both go through it, so role checks and logging are the same on both routes.
+`eksekusi` is the single place where an action runs in a unit of work — the CLI, the Excel button and the demo
+all go through it, so role checks, step order and logging are the same on every route.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
 from macros_py.domain.hari_kerja import KalenderKerja
-from macros_py.domain.log import BarisLog, sambung
-from macros_py.domain.sop import MesinSop, Pelaku
+from macros_py.domain.log import BarisLog, MasalahLog, sambung, verifikasi_rantai
+from macros_py.domain.sop import BELUM, BERJALAN, TIDAK, MesinSop, Pelaku, StatusLangkah
 from macros_py.domain.teks import teks_sel
 from macros_py.io.book import Book, read_table, read_table_rows
+from macros_py.io.unit_of_work import UnitOfWork
 from macros_py.schema import Skema, muat_skema
 
 ZONA_WAKTU = ZoneInfo("Asia/Makassar")  # WITA: Luwu Timur, Sulawesi Selatan
@@ -104,11 +108,36 @@ class Konteks:
     info: Callable[[str], None] = print
     log: list[tuple[str, str, str]] = field(default_factory=list)
     waktu_dicatat: datetime | None = None
+    uow: UnitOfWork | None = None
 
     @property
     def mesin(self) -> MesinSop:
         return MesinSop(list(self.skema.langkah), KalenderKerja(self.konfigurasi.libur_tambahan),
                         self.skema.nama_peran)
+
+    def no(self, aksi: str) -> int:
+        """The step number of an `aksi` named in sop.yaml."""
+        return self.skema.langkah_aksi(aksi).no
+
+    @property
+    def folder(self) -> Path:
+        """The workbook's folder: files an action makes go beside the workbook, whatever the current folder."""
+        if self.uow is None or self.uow.folder is None:
+            raise PenggunaanSalah("Lokasi folder workbook tidak diketahui; simpan workbook ke folder di komputer ini, "
+                                  "lalu ulangi.")
+        return self.uow.folder
+
+    def relatif(self, path: Path) -> str:
+        """How a file beside the workbook is recorded in it: relative to the workbook's folder, with '/'."""
+        try:
+            return path.resolve().relative_to(self.folder).as_posix()
+        except ValueError:
+            return str(path.resolve())
+
+    def lokasi(self, tercatat: object) -> Path:
+        """The file a recorded path names, resolved against the workbook's folder (never the current folder)."""
+        path = Path(_teks(tercatat).replace("\\", "/"))
+        return path if path.is_absolute() else self.folder / path
 
     def catat(self, langkah: int | str, aksi: str, rincian: str) -> None:
         """Queue a log row; it is chained and written when the action succeeds."""
@@ -160,7 +189,7 @@ def periksa_periode_terbuka(pengaturan: dict[str, Any]) -> None:
 
 
 def eksekusi(
-    book: Book,
+    uow: UnitOfWork,
     fungsi: Callable[[Book, Konteks], T],
     sebagai: str | None = None,
     waktu: datetime | None = None,
@@ -168,13 +197,102 @@ def eksekusi(
     skema: Skema | None = None,
     wajib_terdaftar: bool = True,
 ) -> T:
-    """Run one action on a book: resolve who acts, run it, then append its log rows."""
+    """Run one action in a unit of work: resolve who acts, run it, then append its log rows (the caller commits)."""
+    book = uow.book
     skema = skema or muat_skema()
     konfigurasi = baca_konfigurasi(book, skema)
     periksa_periode_terbuka(konfigurasi.pengaturan)
     pelaku = konfigurasi.cari_pelaku(sebagai or pengguna_os(), wajib_terdaftar)
     kini = sekarang()
-    konteks = Konteks(skema, konfigurasi, pelaku, waktu or kini, info, waktu_dicatat=kini)
+    konteks = Konteks(skema, konfigurasi, pelaku, waktu or kini, info, waktu_dicatat=kini, uow=uow)
     hasil = fungsi(book, konteks)
     tulis_log(book, konteks)
     return hasil
+
+
+# ---- the SOP step an action runs in ----------------------------------------------------------------------
+
+KOLOM_STATUS = ("status", "mulai", "selesai", "durasi", "sesuai_mutu_baku", "oleh", "catatan")
+
+
+def _waktu(v: Any) -> datetime | None:
+    if isinstance(v, datetime):
+        return v
+    if isinstance(v, str) and v.strip():
+        return datetime.fromisoformat(v.strip())
+    return None
+
+
+def baca_status(book: Book, skema: Skema) -> list[StatusLangkah]:
+    return [
+        StatusLangkah(no=int(float(b["no"])), status=_teks(b["status"]) or BELUM, mulai=_waktu(b["mulai"]),
+                      selesai=_waktu(b["selesai"]), durasi=_teks(b["durasi"]),
+                      sesuai_mutu_baku=_teks(b["sesuai_mutu_baku"]), oleh=_teks(b["oleh"]),
+                      catatan=_teks(b["catatan"]))
+        for b in read_table(book, skema.tabel("sop"))
+    ]
+
+
+def status_langkah(book: Book, skema: Skema, no: int) -> StatusLangkah:
+    return {s.no: s for s in baca_status(book, skema)}[no]
+
+
+def tulis_status(book: Book, skema: Skema, berubah: list[StatusLangkah]) -> None:
+    """Write the tracking columns of all steps in one block (changed rows replaced)."""
+    tabel = skema.tabel("sop")
+    semua = {s.no: s for s in baca_status(book, skema)}
+    semua.update({s.no: s for s in berubah})
+    kiri = tabel.indeks("status")
+    blok = [[getattr(semua[no], k) for k in KOLOM_STATUS] for no in sorted(semua)]
+    book.write(tabel.sheet, tabel.baris_data, tabel.kolom_awal + kiri, blok)
+
+
+def mulai_langkah(book: Book, konteks: Konteks, no: int) -> StatusLangkah:
+    s = konteks.mesin.mulai(baca_status(book, konteks.skema), no, konteks.pelaku, konteks.waktu)
+    tulis_status(book, konteks.skema, [s])
+    konteks.catat(no, "mulai", f"{konteks.mesin.judul(no)} dimulai")
+    return s
+
+
+def selesaikan_langkah(book: Book, konteks: Konteks, no: int, catatan: str = "") -> StatusLangkah:
+    s = konteks.mesin.selesai(baca_status(book, konteks.skema), no, konteks.pelaku, konteks.waktu)
+    if catatan:
+        s = StatusLangkah(**{**s.__dict__, "catatan": catatan})
+    tulis_status(book, konteks.skema, [s])
+    rincian = f"{konteks.mesin.judul(no)} selesai; durasi {s.durasi}; sesuai mutu baku: {s.sesuai_mutu_baku}"
+    konteks.catat(no, "selesai", rincian + (f"; {catatan}" if catatan else ""))
+    if s.sesuai_mutu_baku == TIDAK:
+        konteks.info(f"Perhatian: langkah {no} melebihi mutu baku waktu ({s.durasi}).")
+    return s
+
+
+def periksa_boleh(book: Book, konteks: Konteks, no: int) -> StatusLangkah:
+    """The order and role checks of step `no` for the acting person, without writing anything."""
+    kini = status_langkah(book, konteks.skema, no)
+    if kini.status == BERJALAN:
+        konteks.mesin.periksa_peran(no, konteks.pelaku)
+    else:  # pure: raises when the order or the role forbid starting it, or when it is finished already
+        konteks.mesin.mulai(baca_status(book, konteks.skema), no, konteks.pelaku, konteks.waktu)
+    return kini
+
+
+@contextmanager
+def langkah(book: Book, konteks: Konteks, aksi: str, selesai: bool = True) -> Iterator[int]:
+    """The SOP step of `aksi`, around the action's own work: started if needed (order and role checked first),
+    finished after the work when `selesai` — all inside the action's unit of work. Yields the step number."""
+    no = konteks.no(aksi)
+    if periksa_boleh(book, konteks, no).status == BELUM:
+        mulai_langkah(book, konteks, no)
+    yield no
+    if selesai:
+        selesaikan_langkah(book, konteks, no)
+
+
+def verifikasi_log(book: Book, skema: Skema) -> list[MasalahLog]:
+    tabel = skema.tabel("log")
+    konf = baca_konfigurasi(book, skema)
+    try:
+        jangkar = (int(float(konf.pengaturan.get("log_jumlah") or 0)), _teks(konf.pengaturan.get("log_hash_terakhir")))
+    except ValueError:
+        jangkar = (-1, "")
+    return verifikasi_rantai(read_table_rows(book, tabel), tabel.baris_data, jangkar)

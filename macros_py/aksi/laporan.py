@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from macros_py.domain.angka import format_angka_id
 from macros_py.domain.sop import StatusLangkah
 
 
@@ -16,15 +18,46 @@ def langkah_selesai(s: StatusLangkah) -> str:
             f"sesuai mutu baku: {s.sesuai_mutu_baku}.")
 
 
-def format_dibuat(jumlah: dict[str, int]) -> str:
-    return ("Format pengumpulan data dibuat; langkah 2 selesai. Indikator terisi: "
+def format_dibuat(jumlah: dict[str, int], no: int | None) -> str:
+    return (f"Format pengumpulan data dibuat; langkah {no} selesai. Indikator terisi: "
             + ", ".join(f"{kode} {n}" for kode, n in jumlah.items()))
+
+
+def distribusi(catatan: list[dict[str, Any]], no: int | None) -> list[str]:
+    return [*(f"{c['bidang']}: {c['berkas']} (sha256 {c['sha256'][:12]})" for c in catatan),
+            f"Format didistribusikan; langkah {no} selesai."]
+
+
+def persen(x: Any) -> str:
+    """A percentage as Indonesians write it ("80,5%"); "belum ada data" when there is none."""
+    if x is None or x == "":
+        return "belum ada data"
+    return f"{format_angka_id(float(x), 2).rstrip('0').rstrip(',')}%"
 
 
 def ringkasan_analisa(ringkas: list[dict[str, Any]]) -> list[str]:
     """One line per bidang and the unit total."""
     return [f"{r['bidang']}: {r['jumlah_indikator']} indikator, rata-rata capaian kinerja "
-            f"{r.get('rata_capaian_kinerja')}% ({r.get('predikat') or '-'})" for r in ringkas]
+            f"{persen(r.get('rata_capaian_kinerja'))} ({r.get('predikat') or '-'})" for r in ringkas]
 
 
-ANALISA_SELESAI = "Analisis selesai; langkah 6 selesai."
+def analisa(ringkas: list[dict[str, Any]], no: int | None) -> list[str]:
+    return [*ringkasan_analisa(ringkas), f"Analisis selesai; langkah {no} selesai."]
+
+
+def himpun(hasil: Any, no: int | None, sebagai_json: bool = False) -> list[str]:
+    if sebagai_json:
+        return [json.dumps(hasil.json(), ensure_ascii=False, indent=2)]
+    baris = [f"Diterima: {k.sheet if k.berkas == 'workbook induk' else k.berkas} — bidang {k.kode_bidang}, "
+             f"{k.jumlah_baris} baris." for k in hasil.diterima]
+    baris += [f"  peringatan: {m}" for m in hasil.peringatan]
+    if hasil.belum_mengirim:
+        baris.append("Belum mengirim: " + ", ".join(hasil.belum_mengirim))
+    else:
+        baris.append(f"Semua bidang sudah mengirim. Selesaikan langkah {no} dengan: evkin langkah selesai {no}")
+    return baris
+
+
+def buka_ulang(berubah: list[StatusLangkah]) -> list[str]:
+    ikut = ", ".join(str(s.no) for s in berubah[1:])
+    return [f"Langkah {berubah[0].no} dibuka ulang." + (f" Langkah {ikut} ikut diulang." if ikut else "")]

@@ -1,21 +1,16 @@
-"""Steps 10–11 and after: letter numbers, the surat pengantar, the sealed record, and roll-up of records."""
+"""Step 10 and the letter register: nomor surat (gapless, never reused) and the numbered surat pengantar."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
-from macros_py.aksi.dokumen import FOLDER_DOKUMEN, NAMA_PERIODE, STATUS_DITANDATANGANI, _pejabat, tanggal_id
-from macros_py.aksi.konteks import Konteks, _teks, tulis_log, tulis_pengaturan
-from macros_py.aksi.sop import jalankan_langkah
-from macros_py.domain import penomoran
-from macros_py.domain.errors import InputDitolak, LangkahDitolak, PenggunaanSalah
-from macros_py.io.book import Book, read_table, read_table_rows, write_table
+from macros_py.aksi.dokumen import FOLDER_DOKUMEN, NAMA_PERIODE, _pejabat, tanggal_id
+from macros_py.aksi.langkah import Konteks, _teks, langkah
+from macros_py.domain import dokumen_versi, penomoran
+from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
+from macros_py.io.book import Book, append_rows, read_table, write_table
 
 PERAN_PENOMORAN = ("kasubag_perencanaan", "sekretaris", "kepala")
-FOLDER_ARSIP_BUKTI = "bukti_dukung"
 
 
 def _periksa_peran_nomor(konteks: Konteks) -> None:
@@ -32,7 +27,7 @@ def nomor(book: Book, konteks: Konteks, perihal: str, tujuan: str) -> dict[str, 
     baris = penomoran.alokasi(register, konteks.waktu, perihal, tujuan, konteks.pelaku.label(),
                               _teks(p.get("format_nomor")) or penomoran.FORMAT_BAKU,
                               _teks(p.get("kode_klasifikasi")), _teks(p.get("kode_unit")))
-    write_table(book, tabel, [baris], mulai=len(read_table_rows(book, tabel)))
+    append_rows(book, tabel, [baris])
     konteks.catat("", "nomor", f"{baris['nomor_surat']}: {perihal} — kepada {tujuan}")
     return baris
 
@@ -49,11 +44,22 @@ def batal_nomor(book: Book, konteks: Konteks, nomor_surat: str, alasan: str) -> 
     return baru
 
 
-def _versi_ditandatangani(book: Book, konteks: Konteks) -> dict[str, Any]:
-    riwayat = [r for r in read_table(book, konteks.skema.tabel("revisi")) if r["status"] == STATUS_DITANDATANGANI]
-    if not riwayat:
-        raise LangkahDitolak("Belum ada dokumen yang ditandatangani Kepala (langkah 9).")
-    return riwayat[-1]
+def versi_ditandatangani(book: Book, konteks: Konteks) -> dict[str, Any]:
+    return dokumen_versi.versi_ditandatangani(read_table(book, konteks.skema.tabel("revisi")))
+
+
+def perihal_surat(konteks: Konteks) -> str:
+    konf = konteks.konfigurasi
+    return f"Penyampaian Dokumen Evaluasi Kinerja {NAMA_PERIODE.get(konf.periode, konf.periode)} {konf.tahun}"
+
+
+def nomor_surat_pengantar(book: Book, konteks: Konteks) -> str:
+    """The number of step 10's own letter (not merely the last number taken: `nomor` may have been used since)."""
+    register = [r for r in read_table(book, konteks.skema.tabel("penomoran"))
+                if r["status"] != penomoran.STATUS_BATAL and _teks(r["perihal"]) == perihal_surat(konteks)]
+    if not register:
+        raise LangkahDitolak(f"Surat pengantar belum dibuat (langkah {konteks.no('surat')}): jalankan dulu evkin surat")
+    return _teks(register[-1]["nomor_surat"])
 
 
 def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alamat_tujuan: str):  # type: ignore[no-untyped-def]
@@ -61,7 +67,7 @@ def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alam
 
     konf = konteks.konfigurasi
     p = konf.pengaturan
-    versi = _versi_ditandatangani(book, konteks)
+    versi = versi_ditandatangani(book, konteks)
     kepala = _pejabat(konteks, "kepala")
     periode = f"{NAMA_PERIODE.get(konf.periode, konf.periode)} Tahun {konf.tahun}"
     return DataSurat(
@@ -74,191 +80,44 @@ def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alam
     )
 
 
-def surat(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None, alamat_tujuan: str | None = None,
-          info: Callable[[str], None] = print) -> dict[str, Any]:
-    """Step 10: number the cover letter and write it as a printable sheet, PDF and editable .docx."""
+def surat(book: Book, konteks: Konteks, tujuan: str | None = None, alamat_tujuan: str | None = None
+          ) -> dict[str, Any]:
+    """Step 10: number the cover letter and write it as a printable sheet, PDF and editable .docx beside the
+    workbook (put in place once the master is saved)."""
     from openpyxl import Workbook
 
+    from macros_py.io.book import LAYOUT
     from macros_py.io.output.pdf import available, to_pdf
     from macros_py.io.output.print_layout import write_surat_sheet
     from macros_py.io.output.surat_docx import write_surat_docx
-    from macros_py.io.unit_of_work import save_atomic
 
     p = konteks.konfigurasi.pengaturan
     tujuan = (tujuan or _teks(p.get("tujuan_surat"))).strip()
     alamat_tujuan = (alamat_tujuan if alamat_tujuan is not None else _teks(p.get("alamat_tujuan"))).strip()
     if not tujuan:
-        raise PenggunaanSalah("Tujuan surat wajib diisi (--tujuan).")
-
-    def kerja() -> dict[str, Any]:
+        raise PenggunaanSalah("Tujuan surat wajib diisi (--tujuan, atau tujuan_surat di sheet Konfigurasi).")
+    uow = konteks.uow
+    assert uow is not None
+    with langkah(book, konteks, "surat") as no:
         konf = konteks.konfigurasi
-        perihal = f"Penyampaian Dokumen Evaluasi Kinerja {NAMA_PERIODE.get(konf.periode, konf.periode)} {konf.tahun}"
-        baris = nomor(book, konteks, perihal, tujuan)
+        baris = nomor(book, konteks, perihal_surat(konteks), tujuan)
         data = data_surat(book, konteks, baris["nomor_surat"], tujuan, alamat_tujuan)
         nama_sheet = konteks.skema.sheet("surat").nama
-        if hasattr(book, "wb"):
-            write_surat_sheet(book.wb[nama_sheet], data)
-        folder.mkdir(parents=True, exist_ok=True)
-        dasar = f"Surat_Pengantar_{konf.tahun}_{konf.periode}"
+        if LAYOUT in book.capabilities:
+            write_surat_sheet(book.worksheet(nama_sheet), data)
+        dasar = konteks.folder / FOLDER_DOKUMEN / f"Surat_Pengantar_{konf.tahun}_{konf.periode}"
         wb = Workbook()
         wb.active.title = nama_sheet
         write_surat_sheet(wb.active, data)
-        xlsx = folder / f"{dasar}.xlsx"
-        save_atomic(xlsx, wb.save, cadangan=False)
-        docx = write_surat_docx(data, folder / f"{dasar}.docx")
-        hasil = {"nomor": baris["nomor_surat"], "xlsx": str(xlsx), "docx": str(docx), "pdf": None}
+        xlsx = uow.stage(dasar.with_suffix(".xlsx"))
+        wb.save(xlsx)
+        write_surat_docx(data, uow.stage(dasar.with_suffix(".docx")))
+        hasil = {"nomor": baris["nomor_surat"], "xlsx": konteks.relatif(dasar.with_suffix(".xlsx")),
+                 "docx": konteks.relatif(dasar.with_suffix(".docx")), "pdf": None}
         if available():
-            hasil["pdf"] = str(to_pdf(xlsx, folder))
+            to_pdf(xlsx, dasar.parent, tujuan=uow.stage(dasar.with_suffix(".pdf")))
+            hasil["pdf"] = konteks.relatif(dasar.with_suffix(".pdf"))
         else:
-            info("Perhatian: LibreOffice tidak ditemukan; PDF surat pengantar belum dibuat.")
-        konteks.catat(10, "surat", f"surat pengantar {baris['nomor_surat']} kepada {tujuan}")
-        return hasil
-
-    return jalankan_langkah(book, konteks, 10, kerja)
-
-
-def arsip(book: Book, konteks: Konteks, folder: Path, folder_master: Path, tujuan: str | None = None) -> Path:
-    """Step 11: record the delivery, close the period, and seal the record folder.
-
-    The record holds a frozen copy of the workbook (values only, every sheet protected, read-only), the signed
-    document and the surat pengantar (PDF, docx), the bukti dukung, and a manifest of every file's SHA-256 with
-    the Log's last hash — so anyone can verify it later with `evkin verifikasi DIR`. It is built in a staging
-    folder and renamed into place whole, so a killed run never leaves a half-sealed record.
-    """
-    from macros_py.io.arsip.seal import freeze_workbook, verify_seal, write_manifest
-    from macros_py.io.unit_of_work import save_atomic
-
-    if not hasattr(book, "wb"):
-        raise PenggunaanSalah("Arsip dibuat dari baris perintah (evkin arsip), bukan dari Excel.")
-    konf = konteks.konfigurasi
-    p = konf.pengaturan
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise PenggunaanSalah(f"Folder arsip {folder} sudah berisi berkas; pilih folder baru yang kosong.")
-    tujuan = (tujuan or _teks(p.get("tujuan_surat"))).strip()
-    register = [r for r in read_table(book, konteks.skema.tabel("penomoran")) if r["status"] != penomoran.STATUS_BATAL]
-    nomor_surat = register[-1]["nomor_surat"] if register else ""
-    panggung = folder.with_name(f".{folder.name}.sementara")
-    if panggung.exists():
-        shutil.rmtree(panggung)
-        konteks.info(f"Folder arsip sementara sisa proses yang terhenti dihapus: {panggung.name}")
-
-    def kerja() -> Path:
-        panggung.mkdir(parents=True)
-        versi = _versi_ditandatangani(book, konteks)
-        salin = [Path(str(versi["berkas"]))]
-        salin += sorted((folder_master / FOLDER_DOKUMEN).glob(f"Surat_Pengantar_{konf.tahun}_{konf.periode}.*"))
-        for asal in salin:
-            if asal.exists():
-                shutil.copyfile(asal, panggung / asal.name)
-        for b in read_table(book, konteks.skema.tabel("bukti")):
-            asal = Path(_teks(b["lokasi"]))
-            if b["status"] == "disimpan" and asal.is_file():
-                tujuan_bukti = panggung / FOLDER_ARSIP_BUKTI / asal.parent.name / asal.name
-                tujuan_bukti.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(asal, tujuan_bukti)
-        tabel = konteks.skema.tabel("pengiriman")
-        write_table(book, tabel, [{"waktu": konteks.waktu, "tujuan": tujuan, "nomor_surat": nomor_surat,
-                                   "arsip": str(folder), "oleh": konteks.pelaku.label()}],
-                    mulai=len(read_table_rows(book, tabel)))
-        tulis_pengaturan(book, konteks.skema, {"periode_ditutup": konteks.waktu.isoformat(sep=" ")})
-        konteks.catat(11, "arsip", f"dikirim kepada {tujuan} dengan surat {nomor_surat}; arsip di {folder}")
-        return folder
-
-    hasil = jalankan_langkah(book, konteks, 11, kerja)
-    tulis_log(book, konteks)  # the sealed copy must carry the final log rows
-    sementara = panggung / ".workbook-sementara.xlsx"
-    save_atomic(sementara, book.wb.save, cadangan=False)
-    freeze_workbook(sementara, panggung / f"Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_ARSIP.xlsx")
-    sementara.unlink()
-    pengaturan = {_teks(r["kunci"]): r["nilai"] for r in read_table(book, konteks.skema.sheet("konfigurasi")
-                                                                         .tabel_("pengaturan"))}
-    write_manifest(panggung, {
-        "unit": _teks(p.get("unit")), "tahun": konf.tahun, "periode": konf.periode,
-        "log_jumlah": pengaturan.get("log_jumlah"), "log_hash_terakhir": pengaturan.get("log_hash_terakhir"),
-        "dibuat_oleh": konteks.pelaku.label(), "waktu": konteks.waktu.isoformat(sep=" "), "tujuan": tujuan,
-        "nomor_surat": nomor_surat,
-    })
-    masalah = verify_seal(panggung)
-    if masalah:
-        raise InputDitolak("Arsip yang baru dibuat tidak lolos verifikasi.", masalah)
-    if folder.exists():
-        folder.rmdir()
-    panggung.rename(folder)
+            konteks.info("Perhatian: LibreOffice tidak ditemukan; PDF surat pengantar belum dibuat.")
+        konteks.catat(no, "surat", f"surat pengantar {baris['nomor_surat']} kepada {tujuan}")
     return hasil
-
-
-def verifikasi_rekaman(folder: Path) -> list[str]:
-    """A sealed record: every file against the manifest, then the frozen workbook's Log chain and last hash."""
-    import json
-
-    from openpyxl import load_workbook
-
-    from macros_py.aksi.sop import verifikasi_log
-    from macros_py.io.arsip.seal import MANIFEST_NAME, verify_seal
-    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
-    from macros_py.schema import muat_skema
-
-    masalah = verify_seal(folder)
-    if masalah:
-        return masalah
-    info = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))["info"]
-    for wb_path in sorted(folder.glob("*_ARSIP.xlsx")):
-        book = OpenpyxlBook(load_workbook(wb_path, read_only=False))
-        masalah += [f"{wb_path.name}: {m.pesan}" for m in verifikasi_log(book, muat_skema())]
-        konf = {_teks(r["kunci"]): _teks(r["nilai"]) for r in read_table(
-            book, muat_skema().sheet("konfigurasi").tabel_("pengaturan"))}
-        if konf.get("log_hash_terakhir") != _teks(info.get("log_hash_terakhir")):
-            masalah.append(f"{wb_path.name}: hash Log terakhir tidak sama dengan yang tercatat di manifest.")
-    return masalah
-
-
-def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
-    """Verify each record, then consolidate their Rekap into one summary workbook with the same analysis."""
-    from openpyxl import Workbook, load_workbook
-
-    from macros_py.aksi.analisis import hitung
-    from macros_py.io.arsip.seal import MANIFEST_HASH_NAME
-    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
-    from macros_py.io.unit_of_work import save_atomic
-    from macros_py.schema import muat_skema
-
-    skema = muat_skema()
-    semua: list[dict[str, Any]] = []
-    unit: list[str] = []
-    segel: set[bytes] = set()
-    for folder in rekaman:
-        masalah = verifikasi_rekaman(folder)
-        if masalah:
-            raise InputDitolak(f"Arsip {folder} tidak utuh; rollup dibatalkan.", masalah)
-        cap = (folder / MANIFEST_HASH_NAME).read_bytes()
-        if cap in segel:
-            raise InputDitolak(f"Arsip {folder} diberikan dua kali; datanya tidak boleh terhitung ganda.")
-        segel.add(cap)
-        wb_path = next(folder.glob("*_ARSIP.xlsx"))
-        book = OpenpyxlBook(load_workbook(wb_path, read_only=False))
-        pengaturan = {_teks(r["kunci"]): r["nilai"] for r in read_table(book, skema.sheet("konfigurasi")
-                                                                          .tabel_("pengaturan"))}
-        nama = f"{_teks(pengaturan.get('unit'))} ({_teks(pengaturan.get('periode'))} {_teks(pengaturan.get('tahun'))})"
-        if nama in unit:  # the same unit twice (e.g. two demo records) stays apart
-            nama = f"{nama} #{sum(u.startswith(nama) for u in unit) + 1}"
-        unit.append(nama)
-        semua += [dict(r, unit=nama) for r in read_table(book, skema.tabel("rekap"))]
-        periode = _teks(pengaturan.get("periode"))
-    # the same analysis, with each unit in the place of a bidang
-    baris, ringkas = hitung([dict(r, bidang_asal=r["bidang"], bidang=r["unit"]) for r in semua], periode, unit)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Rekap"
-    kolom = ["unit", "bidang_asal", *[k for k in skema.tabel("rekap").keys if k != "bidang"]]
-    judul = {k.key: k.judul for k in skema.tabel("rekap").kolom}
-    ws.append([{"unit": "Unit", "bidang_asal": "Bidang"}.get(k, judul.get(k, k)) for k in kolom])
-    for b in baris:
-        ws.append([b.get(k) for k in kolom])
-    ws2 = wb.create_sheet("Analisis")
-    kolom2 = skema.tabel("analisis").kolom
-    ws2.append(["Unit" if k.key == "bidang" else k.judul for k in kolom2])
-    for r in ringkas:
-        ws2.append([r.get(k.key) for k in kolom2])
-    keluar.parent.mkdir(parents=True, exist_ok=True)
-    save_atomic(keluar, wb.save, cadangan=False)
-    return {"unit": unit, "baris": len(baris), "ringkasan": ringkas}

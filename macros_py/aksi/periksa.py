@@ -7,8 +7,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from macros_py.aksi.konteks import _teks, baca_konfigurasi
-from macros_py.aksi.sop import baca_status, verifikasi_log
+from macros_py.aksi.langkah import _teks, baca_konfigurasi, baca_status, verifikasi_log
 from macros_py.domain.penomoran import periksa_register
 from macros_py.domain.sop import BELUM, SELESAI
 from macros_py.io.book import read_table

@@ -106,12 +106,28 @@ class MesinSop:
                 "sehingga tidak berwenang."
             )
 
+    def petunjuk(self, no: int) -> str:
+        """How to go on with step `no`: who does it and which command."""
+        lk = self._langkah(no)
+        siapa = ", ".join(self.nama_peran.get(p, p) for p in lk.pelaksana)
+        return f"Langkah berikutnya: {no} ({lk.uraian}), oleh {siapa}: evkin {lk.aksi}"
+
     def _periksa_pendahulu(self, semua: dict[int, StatusLangkah], no: int, kata: str) -> None:
         if no > 1 and semua[no - 1].status != SELESAI:
+            berikut = self.langkah_aktif(list(semua.values())) or no - 1
             raise LangkahDitolak(
                 f"{self.judul(no)} belum dapat {kata}: langkah {no - 1} "
-                f"({self.langkah[no - 1].uraian}) belum selesai (status: {semua[no - 1].status})."
+                f"({self.langkah[no - 1].uraian}) belum selesai (status: {semua[no - 1].status}). "
+                f"{self.petunjuk(berikut)}."
             )
+
+    def _cara_mengulang(self, no: int, pelaku: Pelaku) -> str:
+        """Who may reopen a finished step: its lead pelaksana and the supervisors run buka-ulang; others ask them."""
+        lk = self._langkah(no)
+        if pelaku.peran in (lk.pelaksana[0], *PERAN_PENGAWAS):
+            return f"Untuk mengulang, gunakan: evkin buka-ulang {no} --alasan \"...\""
+        return (f"Bila perlu diulang, hubungi {self.nama_peran.get(lk.pelaksana[0], lk.pelaksana[0])} agar langkah "
+                "itu dibuka ulang.")
 
     def mulai(self, status: list[StatusLangkah], no: int, pelaku: Pelaku, waktu: datetime) -> StatusLangkah:
         semua = {s.no: s for s in status}
@@ -122,9 +138,7 @@ class MesinSop:
                 f"{self.judul(no)} sudah dimulai pada {_fmt(kini.mulai) if kini.mulai else '-'} oleh {kini.oleh}."
             )
         if kini.status == SELESAI:
-            raise LangkahDitolak(
-                f"{self.judul(no)} sudah selesai. Untuk mengulang, gunakan buka-ulang {no} dengan alasan."
-            )
+            raise LangkahDitolak(f"{self.judul(no)} sudah selesai. {self._cara_mengulang(no, pelaku)}")
         self._periksa_pendahulu(semua, no, "dimulai")
         return replace(kini, status=BERJALAN, mulai=waktu, selesai=None, durasi="", sesuai_mutu_baku="",
                        oleh=pelaku.label())
@@ -135,11 +149,13 @@ class MesinSop:
         kini = semua[no]
         if kini.status == SELESAI:
             raise LangkahDitolak(
-                f"{self.judul(no)} sudah selesai pada {_fmt(kini.selesai) if kini.selesai else '-'}."
+                f"{self.judul(no)} sudah selesai pada {_fmt(kini.selesai) if kini.selesai else '-'}. "
+                f"{self._cara_mengulang(no, pelaku)}"
             )
-        if kini.status != BERJALAN or kini.mulai is None:
-            raise LangkahDitolak(f"{self.judul(no)} belum dimulai; mulai langkah ini terlebih dahulu.")
         self._periksa_pendahulu(semua, no, "diselesaikan")
+        if kini.status != BERJALAN or kini.mulai is None:
+            raise LangkahDitolak(f"{self.judul(no)} belum dimulai; mulai dulu: evkin langkah mulai {no} (atau "
+                                 f"jalankan aksinya: evkin {self._langkah(no).aksi}).")
         if waktu < kini.mulai:
             raise LangkahDitolak(
                 f"{self.judul(no)}: waktu selesai {_fmt(waktu)} lebih awal dari waktu mulai {_fmt(kini.mulai)}."

@@ -87,3 +87,8 @@ def write_table(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]], mulai
     nilai += [[None] * len(tabel.keys) for _ in range(hapus_sisa)]
     if nilai:
         book.write(tabel.sheet, tabel.baris_data + mulai, tabel.kolom_awal, nilai)
+
+
+def append_rows(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]]) -> None:
+    """Rows (dicts) written after the table's last row."""
+    write_table(book, tabel, baris, mulai=len(read_table_rows(book, tabel)))

@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import stat
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,13 +23,17 @@ from macros_py.domain.errors import EvkinError, InputDitolak, PenggunaanSalah
 from macros_py.io.book import Book, FileBook
 from macros_py.io.engines import ENGINE_FAST, open_book
 from macros_py.io.files import (
-    TEMP_PREFIX,
+    STAGING_PREFIX,
     WAIT_DEFAULT,
     lock_master,
     refuse_if_open_in_excel,
     remove_leftovers,
+    remove_tree,
     save_atomic,
 )
+
+TERSIMPAN: list[Path] = []
+"""Masters saved by this process: after a failure, the CLI tells whether the workbook changed."""
 
 
 class SesudahSimpanGagal(EvkinError):
@@ -65,23 +66,6 @@ class UnitOfWork(Protocol):
         ...
 
 
-def remove_tree(path: Path) -> None:
-    """Remove a file or folder, read-only files included (Windows refuses to delete those as they are)."""
-    def lepas_baca_saja(fungsi: Callable[..., Any], nama: str, *_exc: object) -> None:
-        os.chmod(nama, stat.S_IWRITE | stat.S_IREAD | stat.S_IEXEC)
-        fungsi(nama)
-
-    if path.is_dir() and not path.is_symlink():
-        if sys.version_info >= (3, 12):
-            shutil.rmtree(path, onexc=lepas_baca_saja)
-        else:
-            shutil.rmtree(path, onerror=lepas_baca_saja)
-    elif path.exists() or path.is_symlink():
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(path, stat.S_IWRITE | stat.S_IREAD)
-            path.unlink()
-
-
 class _Steps:
     """Bookkeeping shared by every unit of work: after-save steps and staged files."""
 
@@ -97,7 +81,7 @@ class _Steps:
 
     def stage(self, target: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{TEMP_PREFIX}{target.name}")
+        tmp = target.with_name(f"{STAGING_PREFIX}{target.name}")
         remove_tree(tmp)  # a killed run's leftover never blocks the next try
         self._staged.append(tmp)
 
@@ -180,6 +164,7 @@ class FileUnitOfWork(_Steps):
         except UnsupportedXml:
             self.book = self.book.to_openpyxl()  # type: ignore[attr-defined]
             save_atomic(self.path, self.book.save_to, periksa=self._refuse_losses)
+        TERSIMPAN.append(self.path)
         self._run_after_save()
 
     def _refuse_losses(self, baru: Path) -> None:
@@ -223,6 +208,7 @@ class NewFileUnitOfWork(_Steps):
 
     def commit(self) -> None:
         save_atomic(self.path, self.book.save_to)
+        TERSIMPAN.append(self.path)
         self._run_after_save()
 
     def __exit__(self, *exc: object) -> None:
@@ -249,6 +235,33 @@ class MemoryUnitOfWork(_Steps):
     def commit(self) -> None:
         self.commits += 1
         self._run_after_save()
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.committed:
+            self.abandon()
+
+
+class ExcelUnitOfWork(_Steps):
+    """The live workbook in Excel (the Run main button): writes are buffered by the xlwings book and reach Excel
+    only on `commit()`; the user saves the workbook with Ctrl+S afterwards. `folder` is the saved workbook's folder,
+    where the action's files go (None when the action makes none)."""
+
+    def __init__(self, book: Any, folder: Path | None = None) -> None:
+        super().__init__()
+        self.book = book
+        self.folder = folder
+        self.ditulis = 0
+
+    def __enter__(self) -> ExcelUnitOfWork:
+        return self
+
+    def commit(self) -> None:
+        self.ditulis = self.book.flush()
+        self._run_after_save()
+
+    def abandon(self) -> None:
+        self.book.discard()
+        super().abandon()
 
     def __exit__(self, *exc: object) -> None:
         if not self.committed:

@@ -77,6 +77,13 @@ def freeze_workbook(sumber: Path, tujuan: Path) -> None:
         raise
 
 
+def make_read_only(folder: Path) -> None:
+    """Every file of a sealed record read-only for everyone (an archive is not edited in place)."""
+    for akar, _, nama_berkas in os.walk(folder):
+        for nama in nama_berkas:
+            os.chmod(Path(akar) / nama, 0o444)
+
+
 def _daftar_berkas(folder: Path) -> tuple[dict[str, Path], list[str]]:
     """Files under folder by relative POSIX path (seal files excluded), and any symlinks found."""
     berkas: dict[str, Path] = {}

@@ -64,17 +64,18 @@ def _ringkas(keluaran: bytes) -> str:
     return teks[-400:] if teks else ""
 
 
-def to_pdf(sumber: Path, folder_keluar: Path, timeout: float = 180) -> Path:
-    """Convert an .xlsx (every sheet, as printed) or .docx to ``folder_keluar/<nama>.pdf``; return its path."""
+def to_pdf(sumber: Path, folder_keluar: Path, timeout: float = 180, tujuan: Path | None = None) -> Path:
+    """Convert an .xlsx (every sheet, as printed) or .docx to ``folder_keluar/<nama>.pdf`` (or to `tujuan`);
+    return its path."""
     sumber = Path(sumber)
-    folder_keluar = Path(folder_keluar)
+    folder_keluar = Path(folder_keluar if tujuan is None else tujuan.parent)
     if not sumber.is_file():
         raise PenggunaanSalah(f"Berkas yang akan dijadikan PDF tidak ditemukan: {sumber}")
     program = find_soffice()
     if program is None:
         raise PenggunaanSalah(PESAN_TIDAK_ADA)
     folder_keluar.mkdir(parents=True, exist_ok=True)
-    hasil = folder_keluar / f"{sumber.stem}.pdf"
+    hasil = tujuan if tujuan is not None else folder_keluar / f"{sumber.stem}.pdf"
 
     with tempfile.TemporaryDirectory(prefix="evkin-lo-", ignore_cleanup_errors=True) as sementara:
         profil = Path(sementara) / "profil"

@@ -1,0 +1,234 @@
+"""The action registry: one entry per command, keyed by the `aksi` names of sheets_schema/sop.yaml (as pip's
+`commands_dict`). An entry says which function runs (imported lazily, so `evkin status` stays quick), the SOP step
+it belongs to (looked up in sop.yaml, never a literal), the engine capability it needs, its command-line options,
+who runs it, an example, and its success message. The CLI and the Excel button are built from this table:
+adding an action is one entry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from macros_py.aksi import laporan
+from macros_py.domain.errors import PenggunaanSalah
+from macros_py.io.book import LAYOUT
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Opsi:
+    """One command-line argument (argparse's add_argument arguments, with an Indonesian help text)."""
+
+    nama: tuple[str, ...]
+    bantuan: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Aksi:
+    nama: str
+    ringkas: str
+    peran: str  # who runs it; "" for a step's action: the step's pelaksana in sop.yaml
+    contoh: str
+    fungsi: str = ""  # "module:function" running in a unit of work: (book, konteks, **argumen)
+    langkah: str | None = None  # the sop.yaml `aksi` of the step it belongs to
+    kemampuan: str | None = None  # engine capability needed (LAYOUT: openpyxl)
+    opsi: tuple[Opsi, ...] = ()
+    argumen: Callable[[argparse.Namespace], dict[str, Any]] = lambda _args: {}
+    lapor: Callable[[Any, int | None, argparse.Namespace], list[str]] = lambda _h, _no, _args: []
+    perintah: str = ""  # "module:function" for a command that is not one unit of work: (args) -> exit code
+    excel: str = ""  # "module:function" that plans the Excel button for this step (see macros_py/excel)
+
+    def muat(self) -> Callable[..., Any]:
+        return _muat(self.fungsi)
+
+    def muat_perintah(self) -> Callable[[argparse.Namespace], int]:
+        return _muat(self.perintah)
+
+
+def _muat(nama: str) -> Any:
+    modul, _, fungsi = nama.partition(":")
+    return getattr(importlib.import_module(modul), fungsi)
+
+
+def _peserta(teks: list[str]) -> dict[str, str]:
+    hasil: dict[str, str] = {}
+    for t in teks:
+        kode, pemisah, nama = t.partition("=")
+        if not pemisah or not kode.strip() or not nama.strip():
+            raise PenggunaanSalah(f"--peserta '{t}' harus berbentuk KODE=Nama1, Nama2 (mis. PEM=Andi, Sari).")
+        hasil[kode.strip()] = nama.strip()
+    return hasil
+
+
+def _path(teks: str | None) -> Path | None:
+    return Path(teks) if teks else None
+
+
+KASUBAG = "Kasubag Perencanaan"
+SEMUA = "siapa saja"
+_CATATAN = Opsi(("--catatan",), "catatan koreksi/pengembalian", {"required": True})
+
+DAFTAR: tuple[Aksi, ...] = (
+    Aksi("init", "buat workbook induk untuk satu periode", KASUBAG,
+         "evkin init --tahun 2026 --periode TW3",
+         opsi=(Opsi(("--tahun",), "tahun anggaran, mis. 2026", {"type": int, "required": True}),
+               Opsi(("--periode",), "TW1..TW4, S1, S2 atau TAHUNAN", {"required": True}),
+               Opsi(("--timpa",), "buat ulang workbook yang sudah ada (bukan yang sudah diarsipkan)",
+                    {"action": "store_true"}),
+               Opsi(("--lanjut",), "bawa Daftar Indikator dan nomor surat tahun yang sama dari workbook periode "
+                                   "lalu", {"metavar": "WORKBOOK_LALU"})),
+         perintah="macros_py.cli_perintah:cmd_init"),
+    Aksi("status", "tampilkan langkah SOP, batas waktu, keterlambatan dan bidang yang belum mengirim", SEMUA,
+         "evkin status", opsi=(Opsi(("--json",), "hasil sebagai JSON", {"action": "store_true"}),),
+         perintah="macros_py.cli_perintah:cmd_status"),
+    Aksi("disposisi", "catat disposisi Pengguna Anggaran", "",
+         'evkin --sebagai kasubag disposisi --nomor "005/112" --isi "Susun evaluasi kinerja TW III"',
+         fungsi="macros_py.aksi.persiapan:catat_disposisi", langkah="disposisi",
+         opsi=(Opsi(("--nomor",), "nomor disposisi", {"default": ""}),
+               Opsi(("--tanggal",), "tanggal disposisi (baku: hari ini), mis. 2026-10-05"),
+               Opsi(("--dari",), "pemberi disposisi (baku: pemberi_disposisi di sheets_schema/organisasi.yaml)"),
+               Opsi(("--isi",), "isi instruksi", {"required": True})),
+         argumen=lambda a: {"nomor": a.nomor, "tanggal": a.tanggal, "dari": a.dari, "isi": a.isi},
+         lapor=lambda h, no, a: [f"Disposisi dicatat; langkah {no} selesai."], excel="macros_py.excel.isian:disposisi"),
+    Aksi("format", "buat format pengumpulan data per bidang dari sheet Daftar Indikator", "",
+         "evkin --sebagai kasubag format", fungsi="macros_py.aksi.persiapan:buat_format", langkah="format",
+         opsi=(Opsi(("--dari",), "bawa Daftar Indikator dari workbook periode lalu", {"metavar": "WORKBOOK_LALU"}),),
+         argumen=lambda a: {"dari_workbook": _path(a.dari)},
+         lapor=lambda h, no, a: [laporan.format_dibuat(h, no)], excel="macros_py.excel.isian:format_"),
+    Aksi("distribusi", "satu berkas format per bidang (baku: folder format_bidang di samping workbook)", "",
+         "evkin --sebagai kasubag distribusi", fungsi="macros_py.aksi.persiapan:distribusi",
+         langkah="distribusi", opsi=(Opsi(("--out",), "folder tujuan berkas format"),),
+         argumen=lambda a: {"folder": _path(a.out)}, lapor=lambda h, no, a: laporan.distribusi(h, no),
+         excel="macros_py.excel.isian:distribusi"),
+    Aksi("rapat", "catat rapat koordinasi (tanggal, peserta per bidang, kesimpulan)", "",
+         'evkin --sebagai kasubag rapat --peserta "PEM=Andi, Sari" --kesimpulan "Format disepakati"',
+         fungsi="macros_py.aksi.persiapan:catat_rapat", langkah="rapat",
+         opsi=(Opsi(("--tanggal",), "tanggal rapat (baku: hari ini)"),
+               Opsi(("--peserta",), "peserta per bidang (boleh diulang)",
+                    {"action": "append", "default": [], "metavar": "KODE=Nama1, Nama2"}),
+               Opsi(("--kesimpulan",), "kesimpulan rapat", {"required": True})),
+         argumen=lambda a: {"tanggal": a.tanggal, "peserta": _peserta(a.peserta), "kesimpulan": a.kesimpulan},
+         lapor=lambda h, no, a: [f"Rapat koordinasi dicatat; langkah {no} selesai."],
+         excel="macros_py.excel.isian:rapat"),
+    Aksi("himpun", "validasi lalu himpun data bidang (berkas kiriman atau sheet bidang)",
+         "Kasubag Perencanaan; Kepala Bidang untuk bidangnya sendiri", "evkin --sebagai kasubag himpun kiriman/",
+         fungsi="macros_py.aksi.himpun:himpun", langkah="himpun",
+         opsi=(Opsi(("berkas",), "berkas/folder kiriman; tanpa berkas: sheet bidang di workbook induk",
+                    {"nargs": "*"}),
+               Opsi(("--sheet",), "hanya sheet bidang ini di workbook induk (Kepala Bidang mengirim sheetnya)"),
+               Opsi(("--json",), "hasil sebagai JSON", {"action": "store_true"})),
+         argumen=lambda a: {"berkas": [Path(p) for p in a.berkas], "hanya_sheet": a.sheet},
+         lapor=lambda h, no, a: laporan.himpun(h, no, a.json), excel="macros_py.excel.isian:himpun"),
+    Aksi("analisa", "hitung capaian dan predikat (Rekap, Analisis, grafik)", "",
+         "evkin --sebagai kasubag analisa", fungsi="macros_py.aksi.analisis:analisa", langkah="analisa",
+         lapor=lambda h, no, a: laporan.analisa(h, no), excel="macros_py.excel.isian:analisa"),
+    Aksi("konsep", "konsep Dokumen Evaluasi Kinerja versi 1 (sheet, .xlsx dan PDF)", "",
+         "evkin --sebagai kasubag konsep", fungsi="macros_py.aksi.dokumen:konsep", langkah="konsep",
+         kemampuan=LAYOUT, lapor=lambda h, no, a: [f"Konsep dokumen versi {h['versi']}: {h['berkas']}"],
+         excel="macros_py.excel.isian:konsep"),
+    Aksi("koreksi", "koreksi Sekretaris menjadi versi dokumen berikutnya", "",
+         'evkin --sebagai sekcam koreksi --catatan "Perbaiki faktor penghambat"',
+         fungsi="macros_py.aksi.dokumen:koreksi", langkah="konsep", kemampuan=LAYOUT, opsi=(_CATATAN,),
+         argumen=lambda a: {"catatan": a.catatan},
+         lapor=lambda h, no, a: [f"Koreksi dicatat; dokumen versi {h['versi']}: {h['berkas']}"]),
+    Aksi("ajukan", "ajukan versi terakhir dokumen ke Kepala (data dibekukan)", "",
+         "evkin --sebagai sekcam ajukan", fungsi="macros_py.aksi.dokumen:ajukan", langkah="ajukan",
+         lapor=lambda h, no, a: [f"Dokumen versi {h['versi']} diajukan ke Kepala; langkah {no} selesai. Data "
+                                 "dibekukan sampai dikembalikan atau ditandatangani."],
+         excel="macros_py.excel.isian:ajukan"),
+    Aksi("kembalikan", "Kepala mengembalikan dokumen yang diajukan untuk dikoreksi", "Kepala (Camat)",
+         'evkin --sebagai camat kembalikan --catatan "Lengkapi faktor pendorong"',
+         fungsi="macros_py.aksi.dokumen:kembalikan", langkah="ajukan", opsi=(_CATATAN,),
+         argumen=lambda a: {"catatan": a.catatan},
+         lapor=lambda h, no, a: [f"Dokumen versi {h['versi']} dikembalikan untuk dikoreksi (langkah konsep "
+                                 "dibuka kembali)."]),
+    Aksi("tandatangani", "tanda tangan Kepala atas versi yang diajukan", "",
+         "evkin --sebagai camat tandatangani", fungsi="macros_py.aksi.dokumen:tandatangani", langkah="tandatangani",
+         lapor=lambda h, no, a: [f"Dokumen versi {h['versi']} ditandatangani (sha256 {h['sha256']}); langkah {no} "
+                                 "selesai."],
+         excel="macros_py.excel.isian:tandatangani"),
+    Aksi("surat", "surat pengantar bernomor (.xlsx, PDF, .docx)", "",
+         "evkin --sebagai kasubag surat", fungsi="macros_py.aksi.penutupan:surat", langkah="surat",
+         kemampuan=LAYOUT,
+         opsi=(Opsi(("--tujuan",), "tujuan surat (baku: tujuan_surat di Konfigurasi)"),
+               Opsi(("--alamat-tujuan",), "alamat tujuan (baku: alamat_tujuan di Konfigurasi)",
+                    {"dest": "alamat_tujuan"})),
+         argumen=lambda a: {"tujuan": a.tujuan, "alamat_tujuan": a.alamat_tujuan},
+         lapor=lambda h, no, a: [f"Surat pengantar nomor {h['nomor']}: {h['pdf'] or h['xlsx']} (Word: {h['docx']}); "
+                                 f"langkah {no} selesai."],
+         excel="macros_py.excel.isian:surat"),
+    Aksi("arsip", "kirim, tutup periode, segel arsip (rekaman resmi)", "",
+         "evkin --sebagai kasubag arsip --out arsip/2026-TW3", fungsi="macros_py.aksi.arsip:arsip", langkah="arsip",
+         kemampuan=LAYOUT,
+         opsi=(Opsi(("--out",), "folder arsip (baru/kosong)", {"required": True}),
+               Opsi(("--tujuan",), "tujuan pengiriman (baku: tujuan_surat di Konfigurasi)")),
+         argumen=lambda a: {"folder": Path(a.out), "tujuan": a.tujuan},
+         lapor=lambda h, no, a: [f"Arsip tersegel di {h}. Periksa kapan saja dengan: evkin verifikasi {h}"],
+         excel="macros_py.excel.isian:arsip"),
+    Aksi("langkah", "mulai atau selesaikan langkah SOP secara manual", "pelaksana langkah itu",
+         "evkin --sebagai kasubag langkah selesai 5", perintah="macros_py.cli_perintah:cmd_langkah"),
+    Aksi("buka-ulang", "buka kembali langkah yang sudah selesai (langkah sesudahnya diulang)",
+         "pelaksana langkah itu, Sekretaris atau Kepala",
+         'evkin --sebagai kasubag buka-ulang 5 --alasan "Data PMD diperbaiki"',
+         fungsi="macros_py.aksi.buka_ulang:buka_ulang",
+         opsi=(Opsi(("nomor",), "nomor langkah", {"type": int}),
+               Opsi(("--alasan",), "alasan membuka ulang", {"required": True})),
+         argumen=lambda a: {"no": a.nomor, "alasan": a.alasan}, lapor=lambda h, no, a: laporan.buka_ulang(h)),
+    Aksi("nomor", "ambil nomor surat berikutnya (tanpa celah, tak ganda), atau batalkan nomor",
+         "Kasubag, Sekretaris atau Kepala", 'evkin --sebagai kasubag nomor --perihal "Undangan" --tujuan "Kepala Desa"',
+         opsi=(Opsi(("--perihal",), "perihal surat"), Opsi(("--tujuan",), "tujuan surat"),
+               Opsi(("--batal",), "batalkan nomor ini (tetap tercatat sebagai batal)", {"metavar": "NOMOR"}),
+               Opsi(("--alasan",), "alasan pembatalan")),
+         perintah="macros_py.cli_perintah:cmd_nomor"),
+    Aksi("verifikasi", "periksa keutuhan Log workbook, atau setiap berkas dan tanda tangan folder arsip", SEMUA,
+         "evkin verifikasi arsip/2026-TW3",
+         opsi=(Opsi(("target",), "workbook atau folder arsip (baku: --workbook)", {"nargs": "?"}),),
+         perintah="macros_py.cli_perintah:cmd_verifikasi"),
+    Aksi("periksa", "periksa kesehatan workbook induk (skema, urutan SOP, Log, register nomor)", SEMUA,
+         "evkin periksa", opsi=(Opsi(("target",), "workbook (baku: --workbook)", {"nargs": "?"}),),
+         perintah="macros_py.cli_perintah:cmd_periksa"),
+    Aksi("rollup", "gabungkan beberapa arsip unit menjadi satu ringkasan", "Bappelitbangda / kabupaten",
+         "evkin rollup arsip/kec-a arsip/kec-b --out Rekap_Kabupaten.xlsx",
+         opsi=(Opsi(("rekaman",), "folder arsip", {"nargs": "+"}),
+               Opsi(("--out",), "workbook ringkasan", {"required": True})),
+         perintah="macros_py.cli_perintah:cmd_rollup"),
+    Aksi("demo", "jalankan SOP lengkap (11 langkah) dengan data contoh", SEMUA, "evkin demo demo-output",
+         opsi=(Opsi(("folder",), "folder hasil demo", {"nargs": "?", "default": "demo-output"}),),
+         perintah="macros_py.cli_perintah:cmd_demo"),
+    Aksi("excel-siapkan", "siapkan tombol Run main (xlwings) untuk workbook ini", "petugas TI / Kasubag",
+         "evkin --workbook C:\\Data\\Evaluasi_Kinerja.xlsx excel-siapkan",
+         opsi=(Opsi(("--cetak",), "hanya tampilkan pengaturan, jangan tulis berkas", {"action": "store_true"}),),
+         perintah="macros_py.cli_perintah:cmd_excel_siapkan"),
+)
+
+AKSI: dict[str, Aksi] = {a.nama: a for a in DAFTAR}
+
+
+def untuk_langkah(aksi_sop: str) -> Aksi:
+    """The entry that runs the step whose sop.yaml `aksi` this is (the Excel button's step rows)."""
+    return next(a for a in DAFTAR if a.langkah == aksi_sop and a.excel)
+
+
+def jalankan(entri: Aksi, workbook: Path, argumen: dict[str, Any], sebagai: str | None = None,
+             waktu: datetime | None = None, tunggu: float | None = None,
+             info: Callable[[str], None] = print) -> Any:
+    """Run one registered action on the master file in a unit of work: everything or nothing is saved."""
+    from macros_py.aksi.langkah import eksekusi
+    from macros_py.io.engines import engine_for
+    from macros_py.io.files import WAIT_DEFAULT
+    from macros_py.io.unit_of_work import FileUnitOfWork
+
+    fungsi = entri.muat()
+    with FileUnitOfWork(workbook, tunggu=WAIT_DEFAULT if tunggu is None else tunggu, info=info,
+                        engine=engine_for(entri.kemampuan)) as uow:
+        hasil = eksekusi(uow, lambda b, k: fungsi(b, k, **argumen), sebagai=sebagai, waktu=waktu, info=info)
+        uow.commit()
+    return hasil

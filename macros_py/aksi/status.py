@@ -1,0 +1,42 @@
+"""`evkin status`: the SOP's steps, lateness against the mutu baku, and which bidang have (not) sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from macros_py.aksi.himpun import status_bidang
+from macros_py.aksi.langkah import baca_konfigurasi, baca_status
+from macros_py.domain.hari_kerja import KalenderKerja
+from macros_py.domain.sop import MesinSop
+from macros_py.io.book import Book
+from macros_py.schema import Skema
+
+
+def ringkasan_status(book: Book, skema: Skema, waktu: datetime) -> dict[str, Any]:
+    """Everything `status` shows, as plain data (also the --json output)."""
+    konf = baca_konfigurasi(book, skema)
+    mesin = MesinSop(list(skema.langkah), KalenderKerja(konf.libur_tambahan), skema.nama_peran)
+    status = baca_status(book, skema)
+    terlambat = dict(mesin.terlambat(status, waktu))
+    langkah = []
+    for s in status:
+        lk = mesin.langkah[s.no]
+        langkah.append({
+            "no": s.no, "aksi": lk.aksi, "uraian": lk.uraian, "mutu_baku_waktu": lk.waktu.teks(), "status": s.status,
+            "pelaksana": [skema.nama_peran.get(p, p) for p in lk.pelaksana],
+            "mulai": s.mulai.isoformat(sep=" ") if s.mulai else None,
+            "selesai": s.selesai.isoformat(sep=" ") if s.selesai else None,
+            "durasi": s.durasi, "sesuai_mutu_baku": s.sesuai_mutu_baku, "oleh": s.oleh,
+            "terlambat": terlambat.get(s.no), "catatan": s.catatan,
+        })
+    no_himpun = skema.langkah_aksi("himpun").no
+    mulai = {x.no: x for x in status}[no_himpun].mulai
+    batas = mesin.kalender.batas_waktu(mulai.date(), mesin.langkah[no_himpun].waktu.nilai) if mulai else None
+    return {
+        "bidang": status_bidang(book, skema, batas, waktu),
+        "batas_himpun": batas.isoformat() if batas else None,
+        "unit": konf.pengaturan.get("unit"), "tahun": konf.tahun, "periode": konf.periode,
+        "waktu": waktu.isoformat(sep=" "), "langkah_aktif": mesin.langkah_aktif(status), "langkah": langkah,
+        "terlambat": [{"no": no, "keterangan": k} for no, k in sorted(terlambat.items())],
+    }

@@ -2,7 +2,43 @@
 
 Facts established with this harness (LibreOffice 7.4.7, Debian; asserted in tests/test_libreoffice_calc.py):
 
-FACTS_PLACEHOLDER
+Typing (key strokes + Return, locale id-ID unless said; "saved" is the .xlsx of "Calc MS Excel 2007 XML"):
+- Numbers follow the locale's parser. id-ID: "1.250" -> 1250, "85,5" -> 85.5, "1,250" -> 1.25,
+  "1.250.000" -> 1250000, "85.5" stays text. en-US: "1.250" -> 1.25, "1,250" -> 1250, "85.5" -> 85.5, "85,5" and
+  "1.250.000" stay text. "5/10/2026" is 5 October 2026 (46300) in id-ID and 10 May 2026 (46152) in en-US.
+- "97%" is the number 0.97 in both locales. In a cell pre-formatted "#,##0.##" (the template's number columns)
+  the format is KEPT: saved numFmt "#,##0.##", screen "0,97" - the file holds no percent format at all. In a
+  General cell the cell gets "0.00%" (screen "97,00%").
+- A date typed into a "#,##0.##" cell is saved as its serial number (46300) with "#,##0.##" kept (screen
+  "46.300"); in a General cell it gets "dd/mm/yy" and python-calamine returns a date.
+- "Rp 1.250.000" in a General cell is the number 1250000 with a currency format containing "Rp".
+- "'=> Pemadanan" is saved as a shared string WITH the apostrophe ("'=> Pemadanan"), t="s", and no quotePrefix
+  on its style; the screen shows the apostrophe too.
+- "=> Pemadanan" (no apostrophe) becomes a formula: the screen shows Err:510, the saved cell is t="e" with
+  <v>#VALUE!</v>.
+- "=1/0" is saved as t="e", <f>1/0</f><v>#DIV/0!</v>. openpyxl (data_only) reads "#DIV/0!"; python-calamine
+  0.9.1 reads every error cell as "" - the same as an empty cell.
+- Key strokes also get AutoInput (completion from the same column: "Pem" -> "Pemadanan data" when that text is
+  above) and AutoCorrect ("a -- b" -> "A – b"). `.uno:EnterString` gets neither; for numbers, percentages,
+  dates, formulas and apostrophe text it gives the same cells and the same saved sheet data as key strokes.
+- An empty entry (the Delete key) clears the cell.
+- In the distributed template (protected sheet, input cells unlocked) realisasi typed as "12", "1.250.000",
+  "85,5", "Rp 2.500.000" are saved as 12, 1250000, 85.5, 2500000 with "#,##0.##" kept; typing into a locked
+  cell (the template identity) is refused and the cell keeps its value; the saved file keeps the protection.
+
+Other edits:
+- Sheet > Delete Rows of n rows: the rows below move up, and the saved sheet gets n EMPTY <row> elements at the
+  very end (rows 1048577-n .. 1048576, with LibreOffice's default height) and a dimension down to row 1048576
+  (<dimension ref="A1:B1048576"> for content in A:B).
+  python-calamine's height stays that of the content.
+- Merging (keeping the hidden cells' contents) is saved as <mergeCell ref="A2:B3"/>; the hidden cells keep
+  their values in the file and python-calamine reads them. A hidden row is saved as <row ... hidden="true">.
+- Saving as .ods and that .ods again as .xlsx keeps the values (apostrophe text, error cells) and the number
+  formats above.
+- (Observed while building this, not asserted.) The locale must be set before LibreOffice starts:
+  ooSetupSystemLocale changed while it runs changes number parsing for documents opened afterwards, but their
+  number formats keep keywords and date orders of the old locale (screen "097%" for 0.97, dates shown month
+  first while typed day first).
 
 How it works: one LibreOffice (``soffice --headless --accept=pipe,...``) runs for the whole pytest session with a
 private profile (``-env:UserInstallation``) under the pytest temp folder; the locale is written into that profile

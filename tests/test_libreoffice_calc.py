@@ -142,6 +142,24 @@ def test_keys_and_enter_string_give_the_same_cells(calc: Calc, typed_id: Filled,
     assert sheet_data(entered.path) == sheet_data(typed_id.path)
 
 
+@pytest.mark.parametrize("typing", ["keys", "enter"])
+def test_key_strokes_complete_and_correct_text_as_the_ui_does(calc: Calc, tmp_path: Path, typing: str) -> None:
+    """Key strokes get AutoInput (completion from the column) and AutoCorrect; `.uno:EnterString` gets neither."""
+    template = _template(tmp_path / "template.xlsx")
+    wb = load_workbook(template)
+    wb[SHEET]["C1"] = "Pemadanan data"
+    wb.save(template)
+    filled = calc.fill(template, tmp_path / "filled.xlsx", typing=typing,  # type: ignore[arg-type]
+                       typed=[(SHEET, "C2", "Pem"), (SHEET, "C3", "a -- b"), (SHEET, "A3", "")])
+    values = _values(filled.path)
+    if typing == "keys":
+        assert (values["C2"], values["C3"]) == ("Pemadanan data", "A – b")
+    else:
+        assert (values["C2"], values["C3"]) == ("Pem", "a -- b")
+    assert "A3" not in values  # an empty entry clears the cell (the Delete key)
+    assert [c.shown for c in filled.cells] == [values["C2"], values["C3"], ""]
+
+
 def test_deleted_rows_leave_empty_rows_up_to_the_last_row_of_the_sheet(calc: Calc, tmp_path: Path) -> None:
     filled = calc.fill(_template(tmp_path / "template.xlsx", rows=20), tmp_path / "deleted.xlsx",
                        delete_rows=[(SHEET, 5, 7)])
@@ -253,3 +271,30 @@ def test_numbers_are_read_in_the_locale(calc: Calc, tmp_path: Path, locale: str)
     assert {ref: values.get(ref) for ref in expected} == expected
     saved = load_workbook(filled.path)[SHEET]
     assert {saved[ref].number_format for ref, v in expected.items() if not isinstance(v, str)} == {NUMBER_FORMAT}
+
+
+def _group(pgid: int) -> set[int]:
+    """Live processes (not zombies) of a process group, from /proc."""
+    members = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # state, ppid, pgrp, ...
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            members.add(int(entry.name))
+    return members
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_close_stops_libreoffice_and_its_children(calc: Calc, tmp_path: Path) -> None:
+    calc.convert(_template(tmp_path / "template.xlsx"), tmp_path / "copy.ods")  # LibreOffice is running now
+    pid = calc.pid
+    assert pid is not None
+    assert len(_group(pid)) >= 2  # the soffice launcher and its soffice.bin
+    calc.close()
+    assert calc.pid is None
+    assert _group(pid) == set()

@@ -6,10 +6,11 @@ leaves that LibreOffice running. Jobs:
 
 - ``{"action": "ping", "pipe": NAME, "connect_timeout": S}``: wait until LibreOffice answers; answers its locale.
 - ``{"action": "fill", "pipe": NAME, "source": PATH, "target": PATH, "filter": FILTER, "typing": "keys"|"enter",
-  "typed": [[SHEET, CELL, TEXT]...], "merge": [[SHEET, RANGE]...], "hide_rows": [[SHEET, ROW]...],
-  "delete_rows": [[SHEET, FIRST, LAST]...]}``: open SOURCE, type each TEXT into its cell, merge, hide rows, delete
-  rows (in that order; rows are 1-based as the UI shows them), store to TARGET with FILTER and close the document.
-  Answers what each typed cell showed right after Enter.
+  "unprotect": [SHEET...], "typed": [[SHEET, CELL, TEXT]...], "merge": [[SHEET, RANGE]...],
+  "hide_rows": [[SHEET, ROW]...], "delete_rows": [[SHEET, FIRST, LAST]...]}``: open SOURCE, remove the protection
+  of the UNPROTECT sheets, type each TEXT into its cell, merge, hide rows, delete rows (in that order; rows are
+  1-based as the UI shows them), store to TARGET with FILTER and close the document. Answers what each typed cell
+  showed right after Enter. A merge or row command that Calc refuses (protected sheet) fails the job.
 
 Typing ``keys`` sends the key strokes and a final Return to the sheet's grid window through LibreOffice's UI test
 service (``org.libreoffice.uitest.UITest``), so the text goes through Calc's input line exactly as when a person
@@ -91,6 +92,16 @@ class _Typist:
         self.controller.setActiveSheet(sheet)
         self.controller.select(target)
 
+    def rows(self, sheet_name: str, first: int, last: int, command: str) -> None:
+        """Select whole rows `first`..`last` (1-based) and run a row command, failing when Calc refuses it."""
+        sheet = self.doc.Sheets.getByName(sheet_name)
+        self.select(sheet, sheet.getCellRangeByPosition(0, first - 1, 0, last - 1))
+        undo = self.doc.getUndoManager()
+        before = len(undo.getAllUndoActionTitles())
+        self.dispatch(command)
+        if len(undo.getAllUndoActionTitles()) == before:  # nothing done: the sheet protection forbids it
+            raise RuntimeError(f"Calc refused {command} on rows {first}-{last} of {sheet_name} (protected sheet?)")
+
     def type(self, sheet_name: str, address: str, text: str) -> dict[str, Any]:
         sheet = self.doc.Sheets.getByName(sheet_name)
         cell = sheet.getCellRangeByName(address)
@@ -113,22 +124,19 @@ def _fill(ctx: Any, job: dict[str, Any]) -> dict[str, Any]:
     if doc is None:
         raise RuntimeError(f"LibreOffice could not open {job['source']}")
     try:
+        for sheet_name in job.get("unprotect", []):
+            doc.Sheets.getByName(sheet_name).unprotect("")  # Tools > Protect Sheet off (no password)
         typist = _Typist(ctx, doc, job.get("typing", "keys"))
         cells = [typist.type(sheet, address, text) for sheet, address, text in job.get("typed", [])]
         for sheet_name, address in job.get("merge", []):
-            doc.Sheets.getByName(sheet_name).getCellRangeByName(address).merge(True)
+            cells_range = doc.Sheets.getByName(sheet_name).getCellRangeByName(address)
+            cells_range.merge(True)
+            if not cells_range.getIsMerged():
+                raise RuntimeError(f"Calc refused to merge {address} of {sheet_name} (protected sheet?)")
         for sheet_name, row in job.get("hide_rows", []):
-            sheet = doc.Sheets.getByName(sheet_name)
-            typist.select(sheet, sheet.getCellRangeByPosition(0, row - 1, 0, row - 1))
-            typist.dispatch(".uno:HideRow")
-            if sheet.getRows().getByIndex(row - 1).IsVisible:
-                raise RuntimeError(f"row {row} of {sheet_name} was not hidden (protected sheet?)")
+            typist.rows(sheet_name, row, row, ".uno:HideRow")
         for sheet_name, first, last in job.get("delete_rows", []):
-            sheet = doc.Sheets.getByName(sheet_name)
-            if sheet.isProtected():
-                raise RuntimeError(f"sheet {sheet_name} is protected: Calc refuses to delete its rows")
-            typist.select(sheet, sheet.getCellRangeByPosition(0, first - 1, 0, last - 1))
-            typist.dispatch(".uno:DeleteRows")
+            typist.rows(sheet_name, first, last, ".uno:DeleteRows")
         doc.storeToURL(uno.systemPathToFileUrl(job["target"]), _props(FilterName=job["filter"], Overwrite=True))
     finally:
         doc.close(True)

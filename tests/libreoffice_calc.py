@@ -144,20 +144,28 @@ class Calc:
         delete_rows: Sequence[tuple[str, int, int]] = (),
         merge: Sequence[tuple[str, str]] = (),
         hide_rows: Sequence[tuple[str, int]] = (),
+        unprotect: Sequence[str] = (),
         locale: str = "id-ID",
         format: Literal["xlsx", "ods"] = "xlsx",
         typing: Typing = "keys",
     ) -> Filled:
         """Open `source` (.xlsx or .ods) in Calc, edit it as a person would and save it as `target`.
 
-        In this order: type each (sheet, cell, text) and press Enter (an empty text clears the cell); merge each
-        (sheet, "A1:B2") range keeping the hidden cells' contents (Format > Merge Cells); hide each (sheet, row);
-        delete each (sheet, first_row, last_row) block of whole rows (Sheet > Delete Rows). Rows are numbered from
-        1 as on screen, each against the sheet as it is when that step runs. `format` "xlsx" saves with the
-        "Calc MS Excel 2007 XML" filter (what "Use Excel 2007-365!" / keeping the format gives), "ods" as
-        OpenDocument. `typing` "keys" sends key strokes to the grid (everything the UI does while typing: AutoInput
-        completes text from the column, AutoCorrect); "enter" hands the whole text to the input parser at once
-        (`.uno:EnterString`), which gives the same cells for numbers, percentages, formulas and text.
+        In this order:
+        1. `unprotect`: sheets whose protection is removed (Tools > Protect Sheet off; only without a password);
+        2. `typed`: (sheet, cell, text) typed and Return pressed; an empty text clears the cell (Delete key); a
+           locked cell of a protected sheet refuses the entry and keeps its content, as in the UI;
+        3. `merge`: (sheet, "A2:B3") ranges merged keeping the hidden cells' contents (Format > Merge Cells);
+        4. `hide_rows`: (sheet, row) rows hidden;
+        5. `delete_rows`: (sheet, first_row, last_row) blocks of whole rows deleted (Sheet > Delete Rows).
+        Rows are numbered from 1 as on screen, each against the sheet as it is when that step runs. A merge, hide
+        or delete that Calc refuses (protected sheet) raises RuntimeError.
+
+        `format` "xlsx" saves with the "Calc MS Excel 2007 XML" filter (what "Use Excel 2007-365!" gives), "ods"
+        as OpenDocument. `typing` "keys" sends key strokes to the grid, so everything the UI does while typing
+        happens (AutoInput completes text from the same column, AutoCorrect); "enter" hands the whole text to the
+        input parser at once (`.uno:EnterString`): the same cells for numbers, percentages, dates, formulas and
+        apostrophe text, but no AutoInput or AutoCorrect. `locale` is the Calc locale setting (id-ID, en-US...).
         """
         if format not in FILTERS:
             raise ValueError(f"format must be one of {sorted(FILTERS)}, not {format!r}")
@@ -165,7 +173,8 @@ class Calc:
         target.parent.mkdir(parents=True, exist_ok=True)
         job = {
             "action": "fill", "source": str(Path(source).resolve()), "target": str(target.resolve()),
-            "filter": FILTERS[format], "typing": typing, "typed": [list(t) for t in typed],
+            "filter": FILTERS[format], "typing": typing, "unprotect": list(unprotect),
+            "typed": [list(t) for t in typed],
             "merge": [list(m) for m in merge], "hide_rows": [list(h) for h in hide_rows],
             "delete_rows": [list(d) for d in delete_rows],
         }
@@ -205,11 +214,7 @@ class Calc:
 
     def _run(self, job: dict[str, Any], locale: str) -> dict[str, Any]:
         self._ensure(locale)
-        try:
-            return self._client({**job, "pipe": self._pipe, "connect_timeout": 10})
-        except Exception:
-            self.close()  # LibreOffice may be stuck in the failed document: the next job starts a fresh one
-            raise
+        return self._client({**job, "pipe": self._pipe, "connect_timeout": 10})
 
     def _ensure(self, locale: str) -> None:
         if self._process is not None and self._process.poll() is None and self._locale == locale:
@@ -244,6 +249,7 @@ class Calc:
             done = subprocess.run([str(UNO_PYTHON), str(CLIENT)], input=json.dumps(job).encode(),
                                   capture_output=True, timeout=JOB_TIMEOUT, env=_client_env())
         except subprocess.TimeoutExpired:
+            self.close()  # LibreOffice may hang in that document (a dialog?): the next job starts a fresh one
             raise RuntimeError(f"LibreOffice did not finish the {job['action']} job in {JOB_TIMEOUT:g} s") from None
         if done.returncode != 0:
             raise RuntimeError(f"LibreOffice {job['action']} job failed:\n{done.stderr.decode(errors='replace')}")

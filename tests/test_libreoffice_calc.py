@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
+from macros_py.schema import Tabel
 from tests.libreoffice_calc import Calc, Filled
 
 pytestmark = pytest.mark.libreoffice
@@ -201,42 +204,54 @@ def test_a_file_resaved_through_ods_keeps_values_and_formats(calc: Calc, typed_i
         assert 't="e"' in _cell_xml(_sheet_xml(again), ref)
 
 
-def test_distributed_format_filled_in_calc(calc: Calc, tmp_path: Path) -> None:
-    """A real template from `distribusi`: realisasi typed in id-ID land as numbers; locked cells refuse typing."""
+@dataclass(frozen=True)
+class Distributed:
+    """A format written by `distribusi` for a bidang with two indicators or more."""
+
+    path: Path
+    sheet: str
+    tabel: Tabel
+    rows: list[int]  # the rows of its indicators
+
+    def address(self, row: int, key: str) -> str:
+        return f"{get_column_letter(self.tabel.kolom_awal + self.tabel.indeks(key))}{row}"
+
+
+@pytest.fixture(scope="module")
+def distributed(tmp_path_factory: pytest.TempPathFactory) -> Distributed:
     from macros_py.aksi.demo import jalankan_demo
     from macros_py.schema import muat_skema
 
-    jalankan_demo(tmp_path / "demo", info=lambda _: None, sampai=4)
+    folder = tmp_path_factory.mktemp("demo")
+    jalankan_demo(folder, info=lambda _: None, sampai=4)
     skema = muat_skema()
-
-    def indicator_rows(path: Path) -> list[int]:
+    for path in sorted((folder / "format_bidang").glob("*.xlsx")):
         ws = load_workbook(path).worksheets[0]
         tabel = skema.tabel_bidang(ws.title)
         column = tabel.kolom_awal + tabel.indeks("indikator")
-        return [r for r in range(tabel.baris_data, ws.max_row + 1) if ws.cell(r, column).value]
+        rows = [r for r in range(tabel.baris_data, ws.max_row + 1) if ws.cell(r, column).value]
+        if len(rows) >= 2:
+            return Distributed(path, ws.title, tabel, rows)
+    raise AssertionError("the demo distributes no format with two indicators")
 
-    # The first bidang with two indicators or more.
-    template = next(p for p in sorted((tmp_path / "demo" / "format_bidang").glob("*.xlsx"))
-                    if len(indicator_rows(p)) >= 2)
-    rows = indicator_rows(template)
-    ws = load_workbook(template).worksheets[0]
-    tabel = skema.tabel_bidang(ws.title)
+
+def test_distributed_format_filled_in_calc(calc: Calc, distributed: Distributed, tmp_path: Path) -> None:
+    """A real template from `distribusi`: realisasi typed in id-ID land as numbers; locked cells refuse typing."""
+    ws = load_workbook(distributed.path)[distributed.sheet]
     assert ws.protection.sheet  # the template is protected: only input cells are open
-
-    def address(row: int, key: str) -> str:
-        return ws.cell(row, tabel.kolom_awal + tabel.indeks(key)).coordinate
-
-    typed = {address(rows[0], "tw3_k"): ("12", 12), address(rows[0], "tw3_rp"): ("1.250.000", 1250000),
-             address(rows[1], "tw3_k"): ("85,5", 85.5), address(rows[1], "tw3_rp"): ("Rp 2.500.000", 2500000)}
-    identity = next(c for row in ws.iter_rows(max_row=tabel.header_row) for c in row
+    first, second = distributed.rows[:2]
+    typed = {distributed.address(first, "tw3_k"): ("12", 12),
+             distributed.address(first, "tw3_rp"): ("1.250.000", 1250000),
+             distributed.address(second, "tw3_k"): ("85,5", 85.5),
+             distributed.address(second, "tw3_rp"): ("Rp 2.500.000", 2500000)}
+    identity = next(c for row in ws.iter_rows(max_row=distributed.tabel.header_row) for c in row
                     if isinstance(c.value, str) and c.value.startswith("EVKIN-"))
     assert identity.protection.locked
-    filled = calc.fill(template, tmp_path / template.name,
+    filled = calc.fill(distributed.path, tmp_path / distributed.path.name,
                        typed=[(ws.title, a, text) for a, (text, _) in typed.items()]
                        + [(ws.title, identity.coordinate, "EVKIN-LAIN")])
 
-    sheet = CalamineWorkbook.from_path(str(filled.path)).get_sheet_by_name(ws.title)
-    grid = sheet.to_python(skip_empty_area=False)
+    grid = CalamineWorkbook.from_path(str(filled.path)).get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
 
     def value(ref: str) -> Any:
         cell = ws[ref]
@@ -248,6 +263,25 @@ def test_distributed_format_filled_in_calc(calc: Calc, tmp_path: Path) -> None:
     saved = load_workbook(filled.path)[ws.title]
     assert saved.protection.sheet
     assert {saved[a].number_format for a in typed} == {NUMBER_FORMAT}
+
+
+def test_distributed_format_rows_are_deleted_only_once_unprotected(
+        calc: Calc, distributed: Distributed, tmp_path: Path) -> None:
+    """The protected format refuses Delete Rows; with the protection switched off, the usual empty rows appear."""
+    first = distributed.rows[0]
+    with pytest.raises(RuntimeError, match="refused"):
+        calc.fill(distributed.path, tmp_path / "refused.xlsx", delete_rows=[(distributed.sheet, first, first)])
+    filled = calc.fill(distributed.path, tmp_path / "deleted.xlsx", unprotect=[distributed.sheet],
+                       delete_rows=[(distributed.sheet, first, first)])
+    xml = _sheet_xml(filled.path)
+    assert "<sheetProtection" not in xml
+    assert re.search(r'<dimension ref="A1:[A-Z]+1048576"', xml)
+    assert re.search(r'<row r="1048576"[^>]*?(?:/>|></row>)', xml)
+    indicator = distributed.address(first, "indikator")
+    before = load_workbook(distributed.path)[distributed.sheet]
+    after = load_workbook(filled.path)[distributed.sheet]
+    assert after[indicator].value == before[distributed.address(first + 1, "indikator")].value  # moved up
+    assert after[indicator].value != before[indicator].value
 
 
 #: (typed, id-ID, en-US) into a #,##0.## cell: what python-calamine reads from the saved file.

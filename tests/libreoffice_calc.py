@@ -25,6 +25,8 @@ Typing (key strokes + Return, locale id-ID unless said; "saved" is the .xlsx of 
 - In the distributed template (protected sheet, input cells unlocked) realisasi typed as "12", "1.250.000",
   "85,5", "Rp 2.500.000" are saved as 12, 1250000, 85.5, 2500000 with "#,##0.##" kept; typing into a locked
   cell (the template identity) is refused and the cell keeps its value; the saved file keeps the protection.
+  Its protection (no password) forbids Delete Rows; after Tools > Protect Sheet off, rows can be deleted and
+  the saved sheet has no <sheetProtection> any more.
 
 Other edits:
 - Sheet > Delete Rows of n rows: the rows below move up, and the saved sheet gets n EMPTY <row> elements at the

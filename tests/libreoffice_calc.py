@@ -61,6 +61,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -198,21 +199,20 @@ class Calc:
         return self._process.pid if self._process is not None and self._process.poll() is None else None
 
     def close(self) -> None:
-        """Stop LibreOffice and every process of its group (soffice.bin too)."""
+        """Stop LibreOffice and every process of its group (soffice.bin too).
+
+        The launcher is reaped only after the last signal, so its process group id cannot be taken by another
+        process in between: the signals reach only the processes this harness started.
+        """
         process, self._process, self._locale = self._process, None, None
         if process is None:
             return
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, sig)
-            try:
-                process.wait(timeout=wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        # The group may outlive its leader (soffice.bin after oosplash): make sure nothing of it is left.
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
+            os.killpg(process.pid, signal.SIGTERM)
+            _exited(process, timeout=10)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)  # soffice.bin may outlive the launcher
+        process.wait()
 
     def _run(self, job: dict[str, Any], locale: str) -> dict[str, Any]:
         self._ensure(locale)
@@ -256,6 +256,17 @@ class Calc:
         if done.returncode != 0:
             raise RuntimeError(f"LibreOffice {job['action']} job failed:\n{done.stderr.decode(errors='replace')}")
         return json.loads(done.stdout)
+
+
+def _exited(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Wait until `process` has exited, without reaping it (it stays a zombie, keeping its pid and group id)."""
+    if process.returncode is not None:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+            return
+        time.sleep(0.1)
 
 
 @contextlib.contextmanager

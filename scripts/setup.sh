@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs: a virtual environment with the package and its dev tools, and
-# LibreOffice headless (PDF output and the "opens in a real spreadsheet application" check).
+# LibreOffice headless (PDF output and the "opens in a real spreadsheet application" check) with python3-uno
+# (the tests fill templates by typing into LibreOffice Calc through UNO, from the system Python).
 # Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,16 +28,17 @@ fi
 # again where writing it is switched off (PYTHONDONTWRITEBYTECODE) or the folder is read-only for users.
 .venv/bin/python -m compileall -q macros_py >/dev/null
 
-if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
+    || ! /usr/bin/python3 -c 'import uno' >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Memasang LibreOffice (headless) dan poppler-utils..." >&2
+    echo "Memasang LibreOffice (headless), python3-uno dan poppler-utils..." >&2
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libreoffice-calc poppler-utils fonts-dejavu-core >/dev/null
+      libreoffice-calc python3-uno poppler-utils fonts-dejavu-core >/dev/null
   elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then
     sudo apt-get update -qq
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libreoffice-calc poppler-utils fonts-dejavu-core >/dev/null
+      libreoffice-calc python3-uno poppler-utils fonts-dejavu-core >/dev/null
   else
     echo "PERINGATAN: LibreOffice tidak ditemukan; PDF tidak dapat dibuat. Pasang LibreOffice." >&2
   fi

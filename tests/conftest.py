@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from macros_py.cli import main
+from tests.libreoffice_calc import Calc, start_calc, unavailable
 
 WAKTU_INIT = datetime(2026, 10, 5, 7, 30)
 
@@ -27,6 +29,18 @@ class Hasil:
 def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test keeps sheet values (`io.cache`) in its own folder, never in the user's cache."""
     monkeypatch.setenv("EVKIN_TEMBOLOK", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(scope="session")
+def calc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calc]:
+    """One LibreOffice Calc for the whole session, to fill files as bidang staff do (tests/libreoffice_calc.py)."""
+    reason = unavailable()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must have it (bash scripts/setup.sh)")
+        pytest.skip(reason)
+    with start_calc(tmp_path_factory.mktemp("libreoffice")) as office:
+        yield office
 
 
 @pytest.fixture

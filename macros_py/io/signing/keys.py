@@ -111,7 +111,9 @@ def _write_new_file(path: Path, data: bytes, what: str) -> None:
     """Write a file that must not exist yet: a key or authority certificate is never silently replaced."""
     path = Path(path)
     if not path.parent.is_dir():
-        raise PenggunaanSalah(f"Folder {path.parent} tidak ada; buat foldernya dulu atau pilih lokasi lain untuk {what}.")
+        raise PenggunaanSalah(
+            f"Folder {path.parent} tidak ada; buat foldernya dulu atau pilih lokasi lain untuk {what}."
+        )
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     except FileExistsError:

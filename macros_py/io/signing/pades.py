@@ -22,18 +22,22 @@ from datetime import datetime
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
 from macros_py.domain.errors import InputDitolak, PenggunaanSalah
-from macros_py.io.signing import quiet as _quiet
+from macros_py.io.signing.bridge import (
+    SIGNING_KEY_USAGE,
+    asn1_certificate,
+    certificate_from_asn1,
+    pyhanko_signer,
+    quiet,
+    short_message,
+)
 from macros_py.io.signing.keys import Pejabat, Signer, fingerprint, pejabat_from_certificate, require_usable
 
 SIGNATURE_TEXT = (
     "Ditandatangani secara elektronik oleh\n%(nama)s\nNIP. %(nip)s\n%(jabatan)s\nWaktu: %(ts)s"
 )
 TIME_FORMAT = "%d-%m-%Y %H:%M:%S %Z"
-# Key usages either of which makes a certificate one for signing (BSrE's carry both, some only one).
-SIGNING_KEY_USAGE = frozenset({"digital_signature", "non_repudiation"})
 
 
 @dataclass(frozen=True)
@@ -69,26 +73,6 @@ def _printable(text: str) -> str:
             basis = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii")
             hasil.append(basis or "?")
     return "".join(hasil)
-
-
-def _pyhanko_signer(signer: Signer):  # -> pyhanko SimpleSigner
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-    from pyhanko.sign.signers import SimpleSigner
-
-    key_der = signer.key.private_bytes(  # type: ignore[union-attr]
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    store = SimpleCertificateStore()
-    store.register_multiple(
-        asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in signer.chain
-    )
-    return SimpleSigner(
-        signing_cert=asn1_x509.Certificate.load(signer.certificate.public_bytes(serialization.Encoding.DER)),
-        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=store,
-    )
 
 
 def _write_new(target: Path, data: bytes) -> None:
@@ -148,8 +132,8 @@ def sign_pdf(
         )
         spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=(left, bottom, right, top))
         style = TextStampStyle(stamp_text=SIGNATURE_TEXT, timestamp_format=TIME_FORMAT, border_width=1)
-        pdf_signer = signers.PdfSigner(meta, _pyhanko_signer(signer), stamp_style=style, new_field_spec=spec)
-        with _quiet():
+        pdf_signer = signers.PdfSigner(meta, pyhanko_signer(signer), stamp_style=style, new_field_spec=spec)
+        with quiet():
             signed = pdf_signer.sign_pdf(
                 writer,
                 appearance_text_params={
@@ -202,21 +186,16 @@ def _whole_file(status, later_fields: set[str]) -> tuple[bool, str | None]:
 
 async def _validate_one(embedded, trust_roots: list, later_fields: set[str],
                         validation_time: datetime | None) -> ValidatedSignature:
-    from pyhanko_certvalidator import ValidationContext
     from pyhanko.sign.validation import KeyUsageConstraints, async_validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
 
     field_name = embedded.field_name or ""
-    cert = None
-    try:
-        cert = x509.load_der_x509_certificate(embedded.signer_cert.dump())
-    except Exception:  # noqa: BLE001 - an unreadable certificate is reported, not raised
-        pass
-    signer_name = pejabat_from_certificate(cert).nama if cert is not None else ""
-    claimed = None
-    try:
+    cert, claimed = None, None
+    with contextlib.suppress(Exception):  # an unreadable certificate or time is reported below, not raised
+        cert = certificate_from_asn1(embedded.signer_cert)
+    with contextlib.suppress(Exception):
         claimed = embedded.self_reported_timestamp
-    except Exception:  # noqa: BLE001
-        pass
+    signer_name = pejabat_from_certificate(cert).nama if cert is not None else ""
     context = ValidationContext(
         trust_roots=trust_roots, allow_fetching=False, revocation_mode="soft-fail",
         moment=validation_time or claimed,
@@ -226,10 +205,10 @@ async def _validate_one(embedded, trust_roots: list, later_fields: set[str],
             embedded, context,
             key_usage_settings=KeyUsageConstraints(key_usage=set(SIGNING_KEY_USAGE), match_all_key_usages=False),
         )
-    except Exception as e:  # noqa: BLE001 - a broken signature is a finding about the file
+    except Exception as e:  # a broken signature is a finding about the file, not a crash
         return ValidatedSignature(
             field_name, signer_name, fingerprint(cert) if cert else "", claimed, False, False, False, cert,
-            (f"tanda tangan tidak dapat diperiksa ({e})",),
+            (f"tanda tangan tidak dapat diperiksa ({short_message(e)})",),
         )
     masalah = []
     intact = bool(status.intact and status.valid)
@@ -262,22 +241,30 @@ def validate_pdf(
     only that the file did not change since that key signed it. `validation_time` defaults to each signature's
     own signing time.
     """
-    from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import enumerate_sig_fields
+    from pyhanko.sign.validation import EmbeddedPdfSignature
 
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError:
         raise PenggunaanSalah(f"PDF {path} tidak ditemukan atau tidak dapat dibaca.") from None
+    embedded, broken = [], []
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        embedded = list(reader.embedded_signatures)
+        for name, _value, field in enumerate_sig_fields(reader, filled_status=True):
+            try:
+                embedded.append(EmbeddedPdfSignature(reader, field, name))
+            except Exception as e:  # a signature that cannot even be parsed is reported, the others checked
+                why = f"tanda tangan rusak, tidak dapat dibaca ({short_message(e)})"
+                broken.append(ValidatedSignature(name, "", "", None, False, False, False, None, (why,)))
+        embedded.sort(key=lambda sig: sig.signed_revision)
         appended = _bytes_after_last_revision(data, reader)
     except (PdfError, ValueError, KeyError) as e:
-        raise InputDitolak(f"{path.name} bukan PDF yang dapat dibaca ({e}).") from None
-    roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in trusted]
+        raise InputDitolak(f"{path.name} bukan PDF yang dapat dibaca ({short_message(e)}).") from None
+    roots = [asn1_certificate(c) for c in trusted]
 
     async def run() -> list[ValidatedSignature]:
         hasil = []
@@ -286,8 +273,8 @@ def validate_pdf(
             hasil.append(await _validate_one(sig, roots, later, validation_time))
         return hasil
 
-    with _quiet():
-        hasil = asyncio.run(run())
+    with quiet():
+        hasil = asyncio.run(run()) + broken
     if appended:
         why = f"ada {appended} byte ditambahkan di akhir berkas, di luar bagian yang ditandatangani"
         hasil = [replace(v, whole_file=False, masalah=(*v.masalah, why)) for v in hasil]

@@ -107,19 +107,28 @@ def _inside(path: Path, folder: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(Path(os.path.realpath(folder)))
 
 
-def _write_new_file(path: Path, data: bytes, what: str) -> None:
-    """Write a file that must not exist yet: a key or authority certificate is never silently replaced."""
-    path = Path(path)
+def _check_target(path: Path, what: str, workbook_folder: Path | None = None) -> None:
+    """Refuse a place a file may not go before any key is made, so a refusal leaves nothing behind."""
+    if workbook_folder is not None and _inside(path, workbook_folder):
+        raise PenggunaanSalah(
+            f"Berkas kunci {path} berada di dalam folder workbook {workbook_folder}. Kunci tanda tangan elektronik "
+            "disimpan di tempat pilihan pemiliknya (misalnya folder pribadi atau flashdisk), tidak pernah di folder "
+            "workbook yang dipakai bersama. Pilih lokasi lain."
+        )
     if not path.parent.is_dir():
         raise PenggunaanSalah(
             f"Folder {path.parent} tidak ada; buat foldernya dulu atau pilih lokasi lain untuk {what}."
         )
+    if os.path.lexists(path):
+        raise PenggunaanSalah(f"{path} sudah ada; {what} yang ada tidak ditimpa. Pilih nama berkas lain.")
+
+
+def _write_new_file(path: Path, data: bytes, what: str, mode: int) -> None:
+    """Write a file that must not exist yet: a key or authority certificate is never silently replaced."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
     except FileExistsError:
-        raise PenggunaanSalah(
-            f"{path} sudah ada; {what} tidak ditimpa (kunci lama akan hilang). Pilih nama berkas lain."
-        ) from None
+        raise PenggunaanSalah(f"{path} sudah ada; {what} yang ada tidak ditimpa. Pilih nama berkas lain.") from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -129,16 +138,6 @@ def _write_new_file(path: Path, data: bytes, what: str) -> None:
         with contextlib.suppress(OSError):
             path.unlink()
         raise
-
-
-def _write_key_file(path: Path, data: bytes, workbook_folder: Path | None) -> None:
-    if workbook_folder is not None and _inside(path, workbook_folder):
-        raise PenggunaanSalah(
-            f"Berkas kunci {path} berada di dalam folder workbook {workbook_folder}. Kunci tanda tangan elektronik "
-            "disimpan di tempat pilihan pemiliknya (misalnya folder pribadi atau flashdisk), tidak pernah di folder "
-            "workbook yang dipakai bersama. Pilih lokasi lain."
-        )
-    _write_new_file(path, data, "berkas kunci")
 
 
 def _pkcs12_bytes(friendly_name: str, signer: Signer, passphrase: bytes) -> bytes:
@@ -167,7 +166,12 @@ def create_ca(
     The PEM (public) is what a recipient needs to trust signatures; the PKCS#12 stays with whoever issues
     the pejabat certificates.
     """
+    p12_path, ca_pem_path = Path(p12_path), Path(ca_pem_path)
     secret = _check_passphrase(passphrase)
+    _check_target(p12_path, "berkas kunci", workbook_folder)
+    _check_target(ca_pem_path, "sertifikat CA")
+    if Path(os.path.realpath(p12_path)) == Path(os.path.realpath(ca_pem_path)):
+        raise PenggunaanSalah("Berkas kunci CA dan sertifikat CA harus dua berkas yang berbeda.")
     key = _new_key()
     name = x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
@@ -197,8 +201,12 @@ def create_ca(
         .sign(key, hashes.SHA256())
     )
     ca = Signer(key=key, certificate=cert)
-    _write_key_file(p12_path, _pkcs12_bytes(f"Otoritas Sertifikat {unit}", ca, secret), workbook_folder)
-    _write_new_file(ca_pem_path, cert.public_bytes(serialization.Encoding.PEM), "sertifikat CA")
+    _write_new_file(p12_path, _pkcs12_bytes(f"Otoritas Sertifikat {unit}", ca, secret), "berkas kunci", 0o600)
+    try:
+        _write_new_file(ca_pem_path, certificate_pem(cert), "sertifikat CA", 0o644)
+    except BaseException:
+        p12_path.unlink()  # an authority key without its published certificate is of no use
+        raise
     return ca
 
 
@@ -216,7 +224,9 @@ def issue_certificate(
     for label, value in (("nama", pejabat.nama), ("NIP", pejabat.nip), ("jabatan", pejabat.jabatan)):
         if not value.strip():
             raise PenggunaanSalah(f"Sertifikat tidak dapat dibuat: {label} pejabat kosong. Lengkapi di Konfigurasi.")
+    p12_path = Path(p12_path)
     secret = _check_passphrase(passphrase)
+    _check_target(p12_path, "berkas kunci", workbook_folder)
     key = _new_key()
     subject = x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
@@ -253,7 +263,7 @@ def issue_certificate(
         .sign(ca.key, hashes.SHA256())  # type: ignore[arg-type]
     )
     signer = Signer(key=key, certificate=cert, chain=(ca.certificate, *ca.chain))
-    _write_key_file(p12_path, _pkcs12_bytes(pejabat.nama, signer, secret), workbook_folder)
+    _write_new_file(p12_path, _pkcs12_bytes(pejabat.nama, signer, secret), "berkas kunci", 0o600)
     return signer
 
 

@@ -3,6 +3,7 @@ trusts the kecamatan CA) and openssl, next to our own pure-Python validation."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -33,17 +34,8 @@ def _needs(*programs: str) -> None:
         pytest.skip(f"{', '.join(missing)} tidak terpasang")
 
 
-def minimal_pdf(pages: int = 2) -> bytes:
-    """A small valid PDF written by hand (correct xref offsets), so most tests need no LibreOffice."""
-    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode()]
-    font = 3 + 2 * pages
-    for i in range(pages):
-        stream = f"BT /F1 14 Tf 72 720 Td (Dokumen Evaluasi Kinerja halaman {i + 1}) Tj ET".encode()
-        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {font} 0 R >> "
-                    f">> /Contents {4 + 2 * i} 0 R >>".encode())
-        objs.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
-    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+def _pdf(objs: list[bytes]) -> bytes:
+    """A PDF of the given objects (1 is the catalog) with a correct cross-reference table."""
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for i, body in enumerate(objs, 1):
@@ -54,6 +46,38 @@ def minimal_pdf(pages: int = 2) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
     return bytes(out)
+
+
+def _page(text: str, font: int, contents: int, extra: str = "") -> list[bytes]:
+    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
+    return [
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {font} 0 R >> >> "
+        f"/Contents {contents} 0 R {extra}>>".encode(),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+
+
+FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def minimal_pdf(pages: int = 2) -> bytes:
+    """A small valid PDF written by hand, so most tests need no LibreOffice."""
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode()]
+    for i in range(pages):
+        objs += _page(f"Dokumen Evaluasi Kinerja halaman {i + 1}", 3 + 2 * pages, 4 + 2 * i)
+    return _pdf([*objs, FONT])
+
+
+def pdf_with_text_field() -> bytes:
+    """One page with a fillable text field "Catatan": filling it after signing changes what the page shows."""
+    return _pdf([
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        *_page("Dokumen Evaluasi Kinerja", 5, 4, "/Annots [6 0 R] "),
+        FONT,
+        b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (Catatan) /Rect [72 600 300 620] /P 3 0 R /V () /F 4 >>",
+    ])
 
 
 @dataclass
@@ -323,6 +347,49 @@ def test_bytes_appended_after_the_last_signature_detected(pki: Pki, ditandatanga
     hasil = pades.validate_pdf(palsu, [pki.ca.certificate])
     assert all(v.intact and not v.whole_file and not v.ok for v in hasil)
     assert all("ditambahkan di akhir berkas" in " ".join(v.masalah) for v in hasil)
+
+
+def test_page_replaced_in_a_later_revision_detected(pki: Pki, ditandatangani, tmp_path: Path) -> None:
+    """The incremental-update attack: a revision appended after the signatures shows another page content."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    _paraf, final, _t1, _t2 = ditandatangani
+    writer = IncrementalPdfFileWriter(io.BytesIO(final.read_bytes()))
+    page_ref = writer.root["/Pages"]["/Kids"].raw_get(0)
+    page_ref.get_object()["/Contents"] = writer.add_object(
+        generic.StreamObject(stream_data=b"BT /F1 14 Tf 72 720 Td (Dokumen PALSU) Tj ET"))
+    writer.mark_update(page_ref)
+    palsu = tmp_path / "palsu.pdf"
+    with palsu.open("wb") as f:
+        writer.write(f)
+    assert "Dokumen PALSU" in subprocess.run(["pdftotext", str(palsu), "-"], capture_output=True, text=True).stdout
+    assert all("Not total document signed" in s for s in pdfsig(palsu, pki.nss_percaya))
+    hasil = pades.validate_pdf(palsu, [pki.ca.certificate])
+    assert all(v.intact and not v.whole_file and not v.ok for v in hasil)
+    assert all("diubah sesudah ditandatangani" in " ".join(v.masalah) for v in hasil)
+
+
+def test_form_field_filled_after_the_paraf_detected(pki: Pki, tmp_path: Path) -> None:
+    """Only later signatures may follow a signature; filling another form field is a change of content."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    (tmp_path / "dokumen.pdf").write_bytes(pdf_with_text_field())
+    pades.sign_pdf(tmp_path / "dokumen.pdf", tmp_path / "paraf.pdf", pki.sekretaris, field_name="ParafSekretaris",
+                   page=0, box=KOTAK_PARAF)
+    writer = IncrementalPdfFileWriter(io.BytesIO((tmp_path / "paraf.pdf").read_bytes()))
+    field_ref = writer.root["/AcroForm"]["/Fields"].raw_get(0)
+    field_ref.get_object()["/V"] = generic.TextStringObject("Realisasi 100 persen")
+    writer.mark_update(field_ref)
+    with (tmp_path / "diisi.pdf").open("wb") as f:
+        writer.write(f)
+    [paraf] = pades.validate_pdf(tmp_path / "diisi.pdf", [pki.ca.certificate])
+    assert paraf.intact and not paraf.whole_file
+    assert "bukan sekadar tanda tangan berikutnya" in " ".join(paraf.masalah)
+    pades.sign_pdf(tmp_path / "paraf.pdf", tmp_path / "final.pdf", pki.kepala, field_name="TandaTanganKepala",
+                   page=0, box=KOTAK_KEPALA)
+    assert all(v.ok for v in pades.validate_pdf(tmp_path / "final.pdf", [pki.ca.certificate]))
 
 
 def test_signature_from_another_ca_not_trusted(pki: Pki, tmp_path: Path) -> None:

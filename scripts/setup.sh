@@ -27,16 +27,17 @@ fi
 # again where writing it is switched off (PYTHONDONTWRITEBYTECODE) or the folder is read-only for users.
 .venv/bin/python -m compileall -q macros_py >/dev/null
 
-if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
+   || ! command -v certutil >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Memasang LibreOffice (headless) dan poppler-utils..." >&2
+    echo "Memasang LibreOffice (headless), poppler-utils dan libnss3-tools..." >&2
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libreoffice-calc poppler-utils fonts-dejavu-core >/dev/null
+      libreoffice-calc poppler-utils fonts-dejavu-core libnss3-tools >/dev/null
   elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then
     sudo apt-get update -qq
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libreoffice-calc poppler-utils fonts-dejavu-core >/dev/null
+      libreoffice-calc poppler-utils fonts-dejavu-core libnss3-tools >/dev/null
   else
     echo "PERINGATAN: LibreOffice tidak ditemukan; PDF tidak dapat dibuat. Pasang LibreOffice." >&2
   fi

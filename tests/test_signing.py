@@ -294,6 +294,16 @@ def test_visible_box_shows_who_when_inside_the_box(ditandatangani) -> None:
     assert "elektronik" not in halaman_1
 
 
+def test_box_text_beyond_latin1_shown_without_accents(pki: Pki, tmp_path: Path) -> None:
+    """The box uses a standard PDF font: é stays, a letter it lacks loses its accent instead of turning to noise."""
+    (tmp_path / "dokumen.pdf").write_bytes(minimal_pdf(1))
+    pades.sign_pdf(tmp_path / "dokumen.pdf", tmp_path / "ttd.pdf", pki.kepala, field_name="T", page=0,
+                   box=KOTAK_KEPALA, pejabat=keys.Pejabat("Muh. Ṣaleh Rézky", "1980\n0101", "Camat", ""))
+    teks = subprocess.run(["pdftotext", str(tmp_path / "ttd.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Muh. Saleh Rézky" in teks and "NIP. 1980 0101" in teks
+
+
 def test_paraf_then_kepala_both_valid(pki: Pki, ditandatangani) -> None:
     paraf, final, t1, t2 = ditandatangani
     assert final.read_bytes().startswith(paraf.read_bytes())  # incremental update: the paraf's bytes untouched

@@ -129,11 +129,12 @@ def pdfsig(path: Path, nssdir: Path) -> list[dict[str, str]]:
     return hasil
 
 
-def openssl_verify(content: Path, signature: Path, ca_pem: Path) -> subprocess.CompletedProcess[str]:
+def openssl_verify(content: Path, signature: Path, ca_pem: Path,
+                   extra: tuple[str, ...] | list[str] = ()) -> subprocess.CompletedProcess[str]:
     """Exactly the command in macros_py.io.signing.cms's docstring."""
     return subprocess.run(
         ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", str(signature), "-content", str(content),
-         "-CAfile", str(ca_pem), "-out", os.devnull],
+         "-CAfile", str(ca_pem), "-out", os.devnull, *extra],
         capture_output=True, text=True,
     )
 
@@ -421,20 +422,26 @@ def test_signature_from_another_ca_not_trusted(pki: Pki, tmp_path: Path) -> None
     assert dengan_ca_lain.ok
 
 
-def _signer_valid_until_yesterday(pki: Pki) -> keys.Signer:
-    """A Kepala whose certificate was valid from ten days ago until yesterday (issued by the kecamatan CA)."""
+def _issued_long_ago(folder: Path) -> tuple[keys.Signer, Path]:
+    """A CA made a month ago and a Kepala whose certificate from it was valid from ten days ago until yesterday."""
     from cryptography.hazmat.primitives import hashes
 
-    key = keys._new_key()
     now = datetime.now(UTC)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, KEPALA.nama)])
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(pki.ca.certificate.subject)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+    ca_key, key = keys._new_key(), keys._new_key()
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Otoritas Sertifikat Uji")])
+    ca_cert = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(now - timedelta(days=30)).not_valid_after(now + timedelta(days=365))
+               .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+               .sign(ca_key, hashes.SHA256()))
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, KEPALA.nama)]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - timedelta(days=10)).not_valid_after(now - timedelta(days=1))
             .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-            .sign(pki.ca.key, hashes.SHA256()))
-    return keys.Signer(key, cert, (pki.ca.certificate,))
+            .sign(ca_key, hashes.SHA256()))
+    (folder / "ca-lama.pem").write_bytes(keys.certificate_pem(ca_cert))
+    return keys.Signer(key, cert, (ca_cert,)), folder / "ca-lama.pem"
 
 
 class _FiveDaysAgo(datetime):
@@ -443,13 +450,14 @@ class _FiveDaysAgo(datetime):
         return datetime.now(tz) - timedelta(days=5)
 
 
-def test_record_verifies_after_the_certificate_expired(pki: Pki, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_record_verifies_after_the_certificate_expired(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Offline there is no timestamp server: the chain is checked at the signing time the signature states, so an
     archive signed five days ago verifies although the certificate expired yesterday."""
     import pyhanko.sign.signers.pdf_signer
 
-    signer = _signer_valid_until_yesterday(pki)
+    _needs("openssl")
+    signer, ca_pem = _issued_long_ago(tmp_path)
+    trusted = keys.load_certificates(ca_pem)
     (tmp_path / "dokumen.pdf").write_bytes(minimal_pdf(1))
     with monkeypatch.context() as m:  # sign as if five days ago, while the certificate was valid
         m.setattr(pyhanko.sign.signers.pdf_signer, "datetime", _FiveDaysAgo)
@@ -459,17 +467,23 @@ def test_record_verifies_after_the_certificate_expired(pki: Pki, tmp_path: Path,
                                    page=0, box=KOTAK_KEPALA)
         signature = cms.sign_detached(b"manifest", signer)
     assert signed_at < signer.certificate.not_valid_after_utc
-    [hasil] = pades.validate_pdf(tmp_path / "ttd.pdf", [pki.ca.certificate])
+    [hasil] = pades.validate_pdf(tmp_path / "ttd.pdf", trusted)
     assert hasil.ok and hasil.signing_time == signed_at
-    assert keys.fingerprint(cms.verify_detached(b"manifest", signature, [pki.ca.certificate])) == signer.fingerprint
+    assert keys.fingerprint(cms.verify_detached(b"manifest", signature, trusted)) == signer.fingerprint
     # Checked today instead, the chain no longer holds.
     today = datetime.now(UTC)
-    [hari_ini] = pades.validate_pdf(tmp_path / "ttd.pdf", [pki.ca.certificate], validation_time=today)
+    [hari_ini] = pades.validate_pdf(tmp_path / "ttd.pdf", trusted, validation_time=today)
     assert hari_ini.intact and not hari_ini.trusted
     with pytest.raises(InputDitolak, match="tidak berantai"):
-        cms.verify_detached(b"manifest", signature, [pki.ca.certificate], validation_time=today)
+        cms.verify_detached(b"manifest", signature, trusted, validation_time=today)
     with pytest.raises(PenggunaanSalah, match="kedaluwarsa"):
         cms.sign_detached(b"manifest", signer)
+    # OpenSSL checks at the current time unless told the signing time, as cms' docstring says.
+    (tmp_path / "m.json").write_bytes(b"manifest")
+    (tmp_path / "m.p7s").write_bytes(signature)
+    assert openssl_verify(tmp_path / "m.json", tmp_path / "m.p7s", ca_pem).returncode != 0
+    attime = ["-attime", str(int(signed_at.timestamp()))]
+    assert openssl_verify(tmp_path / "m.json", tmp_path / "m.p7s", ca_pem, attime).returncode == 0
 
 
 def test_sign_refuses_existing_target_and_a_filled_field(pki: Pki, ditandatangani, tmp_path: Path) -> None:

@@ -8,7 +8,9 @@ the verifier supplies. Anyone can check it without this program:
 
 (on Windows `-out NUL`). `-binary` matters: without it OpenSSL turns LF into CRLF before hashing and reports a
 digest mismatch on an intact file. OpenSSL checks the signer for the S/MIME signing purpose, which is why
-pejabat certificates carry the emailProtection extended key usage (see keys).
+pejabat certificates carry the emailProtection extended key usage (see keys). OpenSSL checks the chain at the
+current time: once the signer's certificate has expired, add `-attime SECONDS` (the signing time shown by
+`openssl cms -cmsout -print`, as Unix seconds), as `verify_detached` does by itself.
 """
 
 from __future__ import annotations

@@ -239,7 +239,12 @@ def issue_certificate(
     now = datetime.now(UTC)
     not_after = min(now + timedelta(days=365 * years), ca.certificate.not_valid_after_utc)
     public = key.public_key()
-    ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca.key.public_key())  # type: ignore[union-attr]
+    ca_ski = _extension(ca.certificate, x509.SubjectKeyIdentifier)
+    authority = (  # the issuer's own identifier, as path builders match it (a BSrE-made CA computes it its way)
+        x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski)
+        if isinstance(ca_ski, x509.SubjectKeyIdentifier)
+        else x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.certificate.public_key())  # type: ignore[arg-type]
+    )
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -259,7 +264,7 @@ def issue_certificate(
         )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING]), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False)
+        .add_extension(authority, critical=False)
         .sign(ca.key, hashes.SHA256())  # type: ignore[arg-type]
     )
     signer = Signer(key=key, certificate=cert, chain=(ca.certificate, *ca.chain))

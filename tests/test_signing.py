@@ -478,12 +478,28 @@ def test_record_verifies_after_the_certificate_expired(tmp_path: Path, monkeypat
         cms.verify_detached(b"manifest", signature, trusted, validation_time=today)
     with pytest.raises(PenggunaanSalah, match="kedaluwarsa"):
         cms.sign_detached(b"manifest", signer)
+    with pytest.raises(PenggunaanSalah, match="kedaluwarsa"):
+        pades.sign_pdf(tmp_path / "dokumen.pdf", tmp_path / "lagi.pdf", signer, field_name="T", page=0,
+                       box=KOTAK_KEPALA)
     # OpenSSL checks at the current time unless told the signing time, as cms' docstring says.
     (tmp_path / "m.json").write_bytes(b"manifest")
     (tmp_path / "m.p7s").write_bytes(signature)
     assert openssl_verify(tmp_path / "m.json", tmp_path / "m.p7s", ca_pem).returncode != 0
     attime = ["-attime", str(int(signed_at.timestamp()))]
     assert openssl_verify(tmp_path / "m.json", tmp_path / "m.p7s", ca_pem, attime).returncode == 0
+
+
+def test_validation_prints_nothing_for_the_user(pki: Pki, ditandatangani) -> None:
+    """pyHanko logs a traceback for every signer it cannot chain; evkin's users see only our findings."""
+    import sys
+
+    _paraf, final, _t1, _t2 = ditandatangani
+    code = (f"from macros_py.io.signing import pades, cms\n"
+            f"hasil = pades.validate_pdf({str(final)!r})\n"
+            f"assert not any(v.trusted for v in hasil)\n")
+    proses = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert proses.returncode == 0 and proses.stderr == "" and proses.stdout == ""
 
 
 def test_sign_refuses_existing_target_and_a_filled_field(pki: Pki, ditandatangani, tmp_path: Path) -> None:

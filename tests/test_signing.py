@@ -511,6 +511,8 @@ def test_sign_refuses_existing_target_and_a_filled_field(pki: Pki, ditandatangan
     with pytest.raises(PenggunaanSalah, match="ParafSekretaris"):
         pades.sign_pdf(paraf, tmp_path / "dua.pdf", pki.kepala, field_name="ParafSekretaris", page=-1,
                        box=KOTAK_KEPALA)
+    with pytest.raises(PenggunaanSalah, match=r"Halaman 2 tidak ada di paraf\.pdf: PDF itu 2 halaman"):
+        pades.sign_pdf(paraf, tmp_path / "dua.pdf", pki.kepala, field_name="Lain", page=2, box=KOTAK_KEPALA)
     assert not (tmp_path / "dua.pdf").exists()
     (tmp_path / "bukan.pdf").write_bytes(b"bukan PDF")
     with pytest.raises(InputDitolak, match="rusak"):

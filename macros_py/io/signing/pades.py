@@ -126,6 +126,11 @@ def sign_pdf(
 
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data))
+        pages = int(writer.root["/Pages"]["/Count"])
+        if not -pages <= page < pages:
+            raise PenggunaanSalah(
+                f"Halaman {page} tidak ada di {source.name}: PDF itu {pages} halaman (0 = pertama, -1 = terakhir)."
+            )
         meta = signers.PdfSignatureMetadata(
             field_name=field_name, md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES,
             reason=reason, location=location, name=_printable(pejabat.nama) or None,
@@ -143,11 +148,13 @@ def sign_pdf(
             )
     except SigningError as e:
         raise PenggunaanSalah(
-            f"PDF {source.name} tidak dapat ditandatangani pada kolom {field_name!r}: {e}. Bila kolom itu sudah "
-            "ditandatangani, pakai nama kolom lain."
+            f"PDF {source.name} tidak dapat ditandatangani pada kolom {field_name!r} ({short_message(e)}). Bila "
+            "kolom itu sudah ditandatangani, pakai nama kolom lain."
         ) from None
     except (PdfError, ValueError) as e:
-        raise InputDitolak(f"PDF {source.name} rusak atau tidak dapat dibaca ({e}); buat ulang PDF-nya.") from None
+        raise InputDitolak(
+            f"PDF {source.name} rusak atau tidak dapat dibaca ({short_message(e)}); buat ulang PDF-nya."
+        ) from None
     result = signed.getvalue()
     _write_new(target, result)
     return _signing_time(result, field_name)

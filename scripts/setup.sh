@@ -29,16 +29,17 @@ fi
 .venv/bin/python -m compileall -q macros_py >/dev/null
 
 if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
-    || ! /usr/bin/python3 -c 'import uno' >/dev/null 2>&1; then
+    || ! /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || ! command -v certutil >/dev/null 2>&1; then
+  paket="libreoffice-calc python3-uno poppler-utils fonts-dejavu-core libnss3-tools openssl"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Memasang LibreOffice (headless), python3-uno dan poppler-utils..." >&2
+    echo "Memasang LibreOffice (headless), python3-uno, poppler-utils dan libnss3-tools..." >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libreoffice-calc python3-uno poppler-utils fonts-dejavu-core >/dev/null
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $paket >/dev/null
   elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then
     sudo apt-get update -qq
-    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libreoffice-calc python3-uno poppler-utils fonts-dejavu-core >/dev/null
+    # shellcheck disable=SC2086
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $paket >/dev/null
   else
     echo "PERINGATAN: LibreOffice tidak ditemukan; PDF tidak dapat dibuat. Pasang LibreOffice." >&2
   fi

@@ -1,0 +1,1 @@
+"""Electronic signatures: keys and certificates (keys), PAdES signatures in PDFs (pades), detached CMS (cms)."""

@@ -117,6 +117,18 @@ def _ringkas(entri: Any) -> str:
     return f"langkah {muat_skema().langkah_aksi(entri.langkah).no}: {entri.ringkas}"
 
 
+def _tambah(sub: Any, entri: Any, umum: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """One command's parser from its registry entry: description, who runs it, an example, its options."""
+    ringkas = _ringkas(entri)
+    p = sub.add_parser(entri.nama, parents=[umum], help=ringkas,
+                       description=f"{ringkas[0].upper()}{ringkas[1:]}.\nDijalankan oleh: {_peran(entri)}.",
+                       epilog=f"Contoh: {entri.contoh}", formatter_class=argparse.RawDescriptionHelpFormatter)
+    for o in entri.opsi:
+        p.add_argument(*o.nama, help=o.bantuan, **o.kwargs)
+    p.set_defaults(entri=entri)
+    return p  # type: ignore[no-any-return]
+
+
 def buat_parser() -> argparse.ArgumentParser:
     from macros_py.aksi.registry import DAFTAR
 
@@ -131,21 +143,12 @@ def buat_parser() -> argparse.ArgumentParser:
         sub = parser.add_subparsers(dest="perintah", required=True, metavar="PERINTAH", title="perintah",
                                     parser_class=Parser)
         for entri in DAFTAR:
-            ringkas = _ringkas(entri)
-            p = sub.add_parser(entri.nama, parents=[umum], help=ringkas,
-                               description=f"{ringkas[0].upper()}{ringkas[1:]}.\nDijalankan oleh: {_peran(entri)}.",
-                               epilog=f"Contoh: {entri.contoh}", formatter_class=argparse.RawDescriptionHelpFormatter)
-            if entri.nama == "langkah":
-                sub2 = p.add_subparsers(dest="perintah_langkah", required=True, metavar="mulai|selesai",
-                                        parser_class=Parser)
-                for nama in ("mulai", "selesai"):
-                    q = sub2.add_parser(nama, parents=[umum], help=f"{nama} langkah N")
-                    q.add_argument("nomor", type=int, help="nomor langkah SOP (1–11)")
-                    if nama == "selesai":
-                        q.add_argument("--catatan", help="catatan pada baris langkah")
-            for o in entri.opsi:
-                p.add_argument(*o.nama, help=o.bantuan, **o.kwargs)
-            p.set_defaults(entri=entri)
+            p = _tambah(sub, entri, umum)
+            if entri.anak:
+                sub2 = p.add_subparsers(dest=f"sub_{entri.nama}", required=True, title="perintah",
+                                        metavar="|".join(a.nama for a in entri.anak), parser_class=Parser)
+                for anak in entri.anak:
+                    _tambah(sub2, anak, umum)
     return parser
 
 

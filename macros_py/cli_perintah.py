@@ -76,6 +76,13 @@ def cmd_status(args: argparse.Namespace) -> int:
         warna = "red" if "terlambat" in b["keadaan"] else ("yellow" if b["keadaan"] == "belum mengirim" else "green")
         konsol.print(f"[{warna}]{b['bidang']}[/{warna}]: {b['keadaan']}"
                      + (f" — {b['baris']} baris, terakhir {b['terakhir']}" if b["terakhir"] else ""))
+    beda = data["beda_login"]
+    if beda:
+        konsol.print(f"[yellow]{len(beda)} baris Log dicatat atas nama pengguna yang berbeda dengan login "
+                     "komputernya[/yellow] (nama diklaim dengan --sebagai; periksa bila tidak wajar):")
+        for r in beda[-5:]:
+            konsol.print(f"  Log {r['no']} {r['waktu']} {r['aksi']}: {r['pengguna']} — login {r['perangkat']}",
+                         markup=False)
     aktif = data["langkah_aktif"]
     if aktif:
         lk = next(x for x in data["langkah"] if x["no"] == aktif)
@@ -86,19 +93,57 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_langkah(args: argparse.Namespace) -> int:
-    from macros_py.aksi import laporan
-    from macros_py.aksi.langkah import eksekusi, mulai_langkah, selesaikan_langkah
+def minta_kata_sandi(pesan: str, ulang: bool = False) -> str:
+    """A passphrase asked interactively (getpass: not echoed, never an argument, never logged); read from standard
+    input when it is not a terminal (scripts, tests). `ulang`: a new passphrase is typed twice."""
+    import getpass
+
+    def baca(teks: str) -> str:
+        if sys.stdin is not None and sys.stdin.isatty():
+            return getpass.getpass(teks)
+        print(teks, file=sys.stderr, end="", flush=True)
+        return sys.stdin.readline().rstrip("\r\n") if sys.stdin is not None else ""
+
+    sandi = baca(pesan)
+    if ulang and baca("Ulangi kata sandi: ") != sandi:
+        raise PenggunaanSalah("Kedua kata sandi tidak sama; ulangi perintahnya.")
+    return sandi
+
+
+def _langkah(args: argparse.Namespace, fungsi: Any) -> Any:
+    from macros_py.aksi.langkah import eksekusi
     from macros_py.io.unit_of_work import FileUnitOfWork
 
     with FileUnitOfWork(workbook(args), tunggu=args.tunggu, info=info) as uow:
-        if args.perintah_langkah == "mulai":
-            s = eksekusi(uow, lambda b, k: mulai_langkah(b, k, args.nomor), args.sebagai, args.waktu, info)
-        else:
-            s = eksekusi(uow, lambda b, k: selesaikan_langkah(b, k, args.nomor, args.catatan or ""), args.sebagai,
-                         args.waktu, info)
+        s = eksekusi(uow, fungsi, args.sebagai, args.waktu, info)
         uow.commit()
-    print(laporan.langkah_dimulai(s) if args.perintah_langkah == "mulai" else laporan.langkah_selesai(s))
+    return s
+
+
+def cmd_langkah_mulai(args: argparse.Namespace) -> int:
+    from macros_py.aksi import laporan
+    from macros_py.aksi.langkah import mulai_langkah
+
+    print(laporan.langkah_dimulai(_langkah(args, lambda b, k: mulai_langkah(b, k, args.nomor))))
+    return 0
+
+
+def cmd_langkah_selesai(args: argparse.Namespace) -> int:
+    """Finishing the himpun step while a bidang has not sent needs an explicit --ya (as the Excel button asks)."""
+    from macros_py.aksi import laporan
+    from macros_py.aksi.himpun import belum_mengirim
+    from macros_py.aksi.langkah import selesaikan_langkah
+
+    def selesai(b: Any, k: Any) -> Any:
+        if args.nomor == k.no("himpun") and not args.ya:
+            belum = belum_mengirim(b, k.skema)
+            if belum:
+                raise PenggunaanSalah(f"Bidang yang belum mengirim: {', '.join(belum)}. Sesudah langkah {args.nomor} "
+                                      "selesai, data tidak dapat dikirim lagi. Bila memang diselesaikan sekarang, "
+                                      f"ulangi dengan: evkin langkah selesai {args.nomor} --ya")
+        return selesaikan_langkah(b, k, args.nomor, args.catatan or "")
+
+    print(laporan.langkah_selesai(_langkah(args, selesai)))
     return 0
 
 
@@ -123,6 +168,12 @@ def cmd_nomor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _percaya(args: argparse.Namespace) -> list[Any] | None:
+    from macros_py.io.signing.keys import load_certificates
+
+    return [c for p in args.percaya for c in load_certificates(Path(p))] or None
+
+
 def cmd_verifikasi(args: argparse.Namespace) -> int:
     from macros_py.aksi.langkah import verifikasi_log
     from macros_py.schema import muat_skema
@@ -131,13 +182,20 @@ def cmd_verifikasi(args: argparse.Namespace) -> int:
     if path.is_dir():
         from macros_py.aksi.arsip import verifikasi_rekaman
 
-        masalah_arsip = verifikasi_rekaman(path)
-        for m in masalah_arsip:
+        hasil = verifikasi_rekaman(path, _percaya(args))
+        for m in hasil.masalah:
             print(f"TIDAK UTUH: {m}")
-        if masalah_arsip:
+        for m in hasil.belum_terbukti:
+            print(f"BELUM TERBUKTI: {m}")
+        for c in hasil.catatan:
+            print(f"  - {c}")
+        if not hasil.utuh:
             return InputDitolak.exit_code
-        print(f"Arsip {path} utuh: setiap berkas cocok dengan manifest dan rantai Log cocok.")
+        print(f"Arsip {path} utuh dan terverifikasi: setiap berkas cocok dengan manifest, segel dan dokumen "
+              "ditandatangani kunci yang dijamin CA yang Anda percayai, dan rantai Log cocok.")
         return 0
+    if not path.exists():
+        raise PenggunaanSalah(f"{path} tidak ditemukan (tunjuk workbook induk atau folder arsip).")
     book = baca_master(path)
     if muat_skema().sheet("log").nama not in book.sheet_names():
         raise InputDitolak(f"{path.name} bukan workbook induk evaluasi kinerja (sheet Log tidak ada); tidak ada yang "
@@ -155,7 +213,7 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     from macros_py.aksi import laporan
     from macros_py.aksi.arsip import rollup
 
-    hasil = rollup([Path(p) for p in args.rekaman], Path(args.out))
+    hasil = rollup([Path(p) for p in args.rekaman], Path(args.out), _percaya(args))
     print(f"Rollup {len(hasil['unit'])} unit, {hasil['baris']} indikator: {args.out}")
     for r in hasil["ringkasan"]:
         print(f"  {r['bidang']}: rata-rata capaian {laporan.persen(r.get('rata_capaian_kinerja'))} "

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,8 +49,14 @@ def calc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calc]:
 def evkin(capsys: pytest.CaptureFixture[str]) -> Callable[..., Hasil]:
     """Run `evkin ARGS...` in-process and capture what the user would see."""
 
-    def jalankan(*args: str) -> Hasil:
-        kode = main([str(a) for a in args])
+    def jalankan(*args: str, masukan: str = "") -> Hasil:
+        """`masukan`: what the user types when asked (e.g. a key's passphrase), one answer per line."""
+        lama = sys.stdin
+        sys.stdin = io.StringIO(masukan)
+        try:
+            kode = main([str(a) for a in args])
+        finally:
+            sys.stdin = lama
         out = capsys.readouterr()
         return Hasil(kode, out.out, out.err)
 

@@ -8,6 +8,7 @@ The test suite runs a few kills per action (tests/test_keandalan.py).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import random
@@ -34,12 +35,18 @@ def _demo(folder: Path, sampai: int) -> None:
     jalankan_demo(folder, info=lambda _: None, sampai=sampai)
 
 
+KUNCI: dict[str, Path] = {}  # action -> the archiver's key of its template (beside the template folder)
+
+
 def siapkan_templat(dasar: Path) -> dict[str, Path]:
     """One prepared folder per action, holding the master in the state just before it."""
     templat = {}
     for aksi, sampai in (("himpun", 4), ("analisa", 5), ("arsip", 10)):
         templat[aksi] = dasar / aksi
         _demo(templat[aksi], sampai)
+        from macros_py.aksi.demo import folder_kunci
+
+        KUNCI[aksi] = folder_kunci(templat[aksi]) / "kasubag.p12"
     templat["nomor"] = dasar / "nomor"
     templat["nomor"].mkdir()
     subprocess.run([sys.executable, "-m", "macros_py", "--workbook", str(templat["nomor"] / NAMA), "--sebagai",
@@ -57,8 +64,15 @@ def perintah(aksi: str, folder: Path) -> list[str]:
         "nomor": ["nomor", "--perihal", "Uji", "--tujuan", "Bappelitbangda"],
         "himpun": ["himpun", str(folder / "kiriman")],
         "analisa": ["analisa"],
-        "arsip": ["arsip", "--out", str(folder / "arsip_uji")],
+        "arsip": ["arsip", "--out", str(folder / "arsip_uji"), "--kunci", str(KUNCI.get("arsip", ""))],
     }[aksi]
+
+
+def masukan() -> bytes:
+    """What the user types when asked: the demo keys' passphrase (arsip signs the seal)."""
+    from macros_py.aksi.demo import KATA_SANDI_DEMO
+
+    return (KATA_SANDI_DEMO + "\n").encode()
 
 
 def jejak(folder: Path, templat: Path) -> tuple[str, int] | None:
@@ -91,7 +105,7 @@ def durasi(aksi: str, templat: Path, kerja: Path) -> tuple[float, tuple[str, int
     folder = kerja / f"{aksi}-acuan"
     shutil.copytree(templat, folder, symlinks=True)
     mulai = time.monotonic()
-    subprocess.run(perintah(aksi, folder), check=True, capture_output=True)
+    subprocess.run(perintah(aksi, folder), check=True, capture_output=True, input=masukan())
     return time.monotonic() - mulai, jejak(folder, templat)
 
 
@@ -101,7 +115,12 @@ def bunuh(aksi: str, templat: Path, kerja: Path, n: int, acak: random.Random, ha
     for i in range(n):
         folder = kerja / f"{aksi}-{i}"
         shutil.copytree(templat, folder, symlinks=True)
-        proses = subprocess.Popen(perintah(aksi, folder), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proses = subprocess.Popen(perintah(aksi, folder), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        with contextlib.suppress(BrokenPipeError):
+            assert proses.stdin is not None
+            proses.stdin.write(masukan())
+            proses.stdin.close()
         time.sleep(acak.uniform(0.05, lama * 0.98))
         if proses.poll() is None:
             os.kill(proses.pid, signal.SIGKILL)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from macros_py.aksi.demo import data_contoh, jalankan_demo
+from macros_py.aksi.demo import KATA_SANDI_DEMO, data_contoh, folder_kunci, jalankan_demo, sertifikat_ca
 from macros_py.domain.angka import parse_angka
 from tests.conftest import sha256
 
@@ -126,14 +126,23 @@ def test_revisions_and_signature_record_the_exact_version(demo: Path) -> None:
     assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
 
 
-def _cli(evkin, master: Path, sebagai: str, *args: str):
-    return evkin("--workbook", master, "--sebagai", sebagai, "--waktu", "2026-10-08T09:00", *args)
+def _cli(evkin, master: Path, sebagai: str, *args: str, masukan: str = ""):
+    return evkin("--workbook", master, "--sebagai", sebagai, "--waktu", "2026-10-08T09:00", *args, masukan=masukan)
+
+
+_ASAL: dict[Path, Path] = {}
+
+
+def demo_ttd_folder(salinan: Path) -> Path:
+    """The demo folder a copied master came from (its keys live beside that folder)."""
+    return _ASAL[salinan.parent]
 
 
 @pytest.fixture
 def ditandatangani(demo_ttd: Path, tmp_path: Path) -> Path:
     salinan = tmp_path / "m" / "Evaluasi_Kinerja.xlsx"
     shutil.copytree(demo_ttd.parent, salinan.parent)
+    _ASAL[salinan.parent] = demo_ttd.parent
     return salinan
 
 
@@ -165,7 +174,13 @@ def test_only_the_kepala_signs_and_returns(ditandatangani: Path, evkin) -> None:
     assert _cli(evkin, m, "sekcam", "koreksi", "--catatan", "analisis anggaran ditambahkan").kode == 0
     assert [r["Versi"] for r in _tabel(m, "Revisi")] == [1, 2, 3]
     assert _cli(evkin, m, "sekcam", "ajukan").kode == 0
-    assert _cli(evkin, m, "camat", "tandatangani").kode == 0
+    kunci = folder_kunci(demo_ttd_folder(m))
+    tanpa_kunci = _cli(evkin, m, "camat", "tandatangani")
+    assert tanpa_kunci.kode == 2 and "--kunci" in tanpa_kunci.galat  # the Kepala's certificate is registered
+    milik_lain = _cli(evkin, m, "camat", "tandatangani", "--kunci", kunci / "kasubag.p12", masukan=KATA_SANDI_DEMO)
+    assert milik_lain.kode == 3 and "bukan milik" in milik_lain.galat
+    ttd = _cli(evkin, m, "camat", "tandatangani", "--kunci", kunci / "camat.p12", masukan=KATA_SANDI_DEMO)
+    assert ttd.kode == 0, ttd.galat
     assert _tabel(m, "Revisi")[-1]["Status"] == "ditandatangani"
 
 
@@ -175,8 +190,12 @@ def _rekaman(demo: Path) -> Path:
     return demo / "arsip" / "2026-TW3"
 
 
+def _percaya(demo: Path) -> tuple[str, Path]:
+    return "--percaya", sertifikat_ca(demo)
+
+
 def test_record_verifies_and_names_every_flipped_byte(demo: Path, tmp_path: Path, evkin) -> None:
-    assert evkin("verifikasi", _rekaman(demo)).kode == 0
+    assert evkin("verifikasi", _rekaman(demo), *_percaya(demo)).kode == 0
     berkas = [p for p in _rekaman(demo).rglob("*") if p.is_file()]
     assert {p.suffix for p in berkas} >= {".xlsx", ".pdf", ".docx", ".json"}
     for asli in berkas:
@@ -187,7 +206,7 @@ def test_record_verifies_and_names_every_flipped_byte(demo: Path, tmp_path: Path
         data = bytearray(target.read_bytes())
         data[len(data) // 2] ^= 0x01
         target.write_bytes(bytes(data))
-        hasil = evkin("verifikasi", salinan)
+        hasil = evkin("verifikasi", salinan, *_percaya(demo))
         assert hasil.kode == 3, asli.name
         assert asli.name in hasil.keluar, hasil.keluar
 
@@ -206,7 +225,7 @@ def test_record_catches_an_edited_log_row_even_with_a_resealed_manifest(demo: Pa
     (salinan / MANIFEST_NAME).unlink()
     (salinan / MANIFEST_HASH_NAME).unlink()
     write_manifest(salinan, info)
-    hasil = evkin("verifikasi", salinan)
+    hasil = evkin("verifikasi", salinan, *_percaya(demo))
     assert hasil.kode == 3 and "Log baris 6" in hasil.keluar
 
 
@@ -242,7 +261,8 @@ def test_rollup_of_two_records_is_the_union(demo: Path, tmp_path: Path, evkin) -
     kedua = tmp_path / "kedua"
     jalankan_demo(kedua, info=_diam)
     keluar = tmp_path / "rollup.xlsx"
-    hasil = evkin("rollup", _rekaman(demo), kedua / "arsip" / "2026-TW3", "--out", keluar)
+    hasil = evkin("rollup", _rekaman(demo), kedua / "arsip" / "2026-TW3", "--out", keluar, *_percaya(demo),
+                  *_percaya(kedua))
     assert hasil.kode == 0, hasil.galat
     ws = load_workbook(keluar)["Rekap"]
     baris = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0]]
@@ -251,7 +271,7 @@ def test_rollup_of_two_records_is_the_union(demo: Path, tmp_path: Path, evkin) -
     assert sorted(r[7] for r in baris) == sorted([r["Indikator Kinerja"] for r in satu] * 2)
     analisis = list(load_workbook(keluar)["Analisis"].iter_rows(min_row=2, values_only=True))
     assert analisis[-1][0] == "Total Unit" and analisis[-1][1] == 24
-    dobel = evkin("rollup", _rekaman(demo), _rekaman(demo), "--out", tmp_path / "x.xlsx")
+    dobel = evkin("rollup", _rekaman(demo), _rekaman(demo), "--out", tmp_path / "x.xlsx", *_percaya(demo))
     assert dobel.kode == 3 and "dua kali" in dobel.galat
 
 

@@ -179,7 +179,9 @@ def test_status_lists_missing_and_late_bidang(siap, master: Path, evkin) -> None
 def test_no_submission_after_step_5_is_finished(siap, master: Path, evkin) -> None:
     _isi_pem(siap["PEM"])
     assert _himpun(evkin, master, siap["PEM"]).kode == 0
-    assert _cli(evkin, master, "kasubag", "2026-10-06T12:00", "langkah", "selesai", "5").kode == 0
+    belum = _cli(evkin, master, "kasubag", "2026-10-06T12:00", "langkah", "selesai", "5")
+    assert belum.kode == 2 and "Seksi Kesejahteraan Sosial" in belum.galat and "--ya" in belum.galat
+    assert _cli(evkin, master, "kasubag", "2026-10-06T12:00", "langkah", "selesai", "5", "--ya").kode == 0
     sebelum = sha256(master)
     hasil = _himpun(evkin, master, siap["PEM"], waktu="2026-10-06T13:00")
     assert hasil.kode == 4 and "sudah selesai" in hasil.galat

@@ -20,10 +20,12 @@ COMMITTED = ROOT / "workbook" / "Evaluasi_Kinerja.xlsx"
 
 
 def _gambar(path: Path) -> dict[str, Any]:
-    """Everything a user would see of a workbook, minus the moments it was made (Log time and hashes)."""
+    """Everything a user would see of a workbook, minus the moment and machine it was made on (Log time, hashes,
+    login and computer)."""
     skema = muat_skema()
     log = skema.tabel("log")
-    abaikan_log = {log.kolom_awal + log.indeks(k) for k in ("waktu", "hash_sebelumnya", "hash")}
+    # the moment and the computer it was made on
+    abaikan_log = {log.kolom_awal + log.indeks(k) for k in ("waktu", "hash_sebelumnya", "hash", "perangkat")}
     wb = load_workbook(path)
     hasil: dict[str, Any] = {"sheets": wb.sheetnames}
     for ws in wb.worksheets:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +36,49 @@ def _berkas_tercatat(konteks: Konteks, tercatat: object, sha: object, apa: str) 
     return path
 
 
-def arsip(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None) -> Path:
+NAMA_CA = "CA.pem"
+
+
+def _dokumen_sah(book: Book, konteks: Konteks, versi: dict[str, Any]) -> Path:
+    """The document as signed: the PDF with the Kepala's electronic signature where there is one, else the
+    approved version's PDF — checked against the SHA-256 the workbook recorded for it."""
+    ttd = [r for r in read_table(book, konteks.skema.tabel("pengesahan"))
+           if r["aksi"] == "ditandatangani" and _teks(r["status"]) == "sah" and r["versi"] == versi["versi"]]
+    if ttd and _teks(ttd[-1].get("berkas")):
+        return _berkas_tercatat(konteks, ttd[-1]["berkas"], ttd[-1]["sha256_berkas"], "Dokumen bertanda tangan")
+    return periksa_berkas_versi(konteks, versi)
+
+
+def _metadata_anri(konteks: Konteks, jumlah: int) -> dict[str, Any]:
+    """Archival description as ANRI expects it (Perka ANRI 21/2011): classification, kind, period, originality,
+    security and access, medium, count, retention."""
+    p, konf = konteks.konfigurasi.pengaturan, konteks.konfigurasi
+    return {"kode_klasifikasi": _teks(p.get("kode_klasifikasi")), "jenis_naskah": _teks(p.get("jenis_naskah")),
+            "kurun_waktu": f"{konf.periode} {konf.tahun}", "tingkat_perkembangan": "asli (elektronik)",
+            "klasifikasi_keamanan": _teks(p.get("klasifikasi_keamanan")), "hak_akses": _teks(p.get("hak_akses")),
+            "media": "elektronik", "jumlah": f"{jumlah} berkas", "retensi": _teks(p.get("retensi_arsip"))}
+
+
+def arsip(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None, penanda: Any = None
+          ) -> dict[str, Any]:
     """Step 11: record the delivery, close the period, and seal the record folder.
 
-    The record holds a frozen copy of the workbook (values only, every sheet protected, read-only), the signed
-    document, the surat pengantar (PDF, docx, xlsx), the accepted submission files and their bukti dukung, and a
-    manifest of every file's SHA-256 with the Log's last hash — so anyone can verify it later with
-    `evkin verifikasi DIR`. It is built in a staging folder and moved into place only after the master is saved,
-    so a refused save or a killed run never leaves a sealed record of a period that is still open.
+    The record holds a frozen copy of the workbook (values only, every sheet protected), the signed document, the
+    surat pengantar (PDF, docx, xlsx), the accepted submission files and their bukti dukung, the kecamatan CA's
+    certificate, and a manifest of every file's SHA-256 with the Log's last hash and ANRI's archival metadata,
+    signed with the archiver's key (MANIFEST.json.p7s) — so anyone can verify it later with `evkin verifikasi DIR
+    --percaya CA.pem`. Every file is read-only. It is built in a staging folder and moved into place only after
+    the master is saved, so a refused save or a killed run never leaves a sealed record of a period still open.
     """
-    from macros_py.io.arsip.seal import freeze_workbook, make_read_only, verify_seal, write_manifest
+    from macros_py.aksi.kunci import penanda_sah
+    from macros_py.io.arsip.seal import (
+        MANIFEST_NAME,
+        MANIFEST_SIGNATURE_NAME,
+        freeze_workbook,
+        make_read_only,
+        verify_seal,
+        write_manifest,
+    )
 
     if LAYOUT not in book.capabilities:  # the frozen copy is made from the file, by the headless engine
         raise PenggunaanSalah("Arsip dibuat dari baris perintah (evkin arsip) saat workbook tertutup, bukan dari "
@@ -58,11 +92,12 @@ def arsip(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None)
     uow = konteks.uow
     assert uow is not None
     with langkah(book, konteks, "arsip") as no:
+        penanda = penanda_sah(konteks, penanda, f"Segel arsip (langkah {no})", f"arsip --out {folder}")
         nomor_surat = nomor_surat_pengantar(book, konteks)
         versi = versi_ditandatangani(book, konteks)
+        dokumen = _dokumen_sah(book, konteks, versi)
         panggung = uow.stage(folder)
         panggung.mkdir(parents=True)
-        dokumen = periksa_berkas_versi(konteks, versi)
         _salin(dokumen, panggung / dokumen.name)
         for asal in sorted((konteks.folder / FOLDER_DOKUMEN).glob(f"Surat_Pengantar_{konf.tahun}_{konf.periode}.*")):
             _salin(asal, panggung / asal.name)
@@ -74,6 +109,13 @@ def arsip(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None)
             if b["status"] == "disimpan":
                 asal = _berkas_tercatat(konteks, b["lokasi"], b["sha256"], "Bukti dukung")
                 _salin(asal, panggung / FOLDER_ARSIP_BUKTI / asal.parent.name / asal.name)
+        ca = None
+        if _teks(p.get("ca_sertifikat")):
+            ca = _berkas_tercatat(konteks, p["ca_sertifikat"], "", "Sertifikat CA")
+            _salin(ca, panggung / NAMA_CA)
+        elif penanda is not None:
+            raise PenggunaanSalah("Sertifikat CA kecamatan belum tercatat di Konfigurasi (ca_sertifikat); arsip yang "
+                                  "disegel harus membawanya. Isi ca_sertifikat dengan berkas .pem CA.")
         append_rows(book, konteks.skema.tabel("pengiriman"),
                     [{"waktu": konteks.waktu, "tujuan": tujuan, "nomor_surat": nomor_surat,
                       "arsip": konteks.relatif(folder), "oleh": konteks.pelaku.label()}])
@@ -87,45 +129,157 @@ def arsip(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None)
     sementara.unlink()
     pengaturan = {_teks(r["kunci"]): r["nilai"] for r in read_table(book, konteks.skema.sheet("konfigurasi")
                                                                       .tabel_("pengaturan"))}
+    jumlah = sum(1 for f in panggung.rglob("*") if f.is_file())
     write_manifest(panggung, {
         "unit": _teks(p.get("unit")), "tahun": konf.tahun, "periode": konf.periode,
         "log_jumlah": pengaturan.get("log_jumlah"), "log_hash_terakhir": pengaturan.get("log_hash_terakhir"),
         "dibuat_oleh": konteks.pelaku.label(), "waktu": konteks.waktu.isoformat(sep=" "), "tujuan": tujuan,
-        "nomor_surat": nomor_surat, "dokumen": dokumen.name, "dokumen_sha256": versi["sha256"],
+        "nomor_surat": nomor_surat, "dokumen": dokumen.name, "versi": versi["versi"],
+        "arsip": _metadata_anri(konteks, jumlah + 1),
     })
+    hasil: dict[str, Any] = {"folder": folder, "ca_sidik": None}
+    if penanda is not None:
+        from macros_py.io.signing.cms import sign_detached
+        from macros_py.io.signing.keys import fingerprint, load_certificates
+
+        (panggung / MANIFEST_SIGNATURE_NAME).write_bytes(sign_detached((panggung / MANIFEST_NAME).read_bytes(),
+                                                                       penanda))
+        hasil["ca_sidik"] = fingerprint(load_certificates(ca)[0]) if ca else None
     masalah = verify_seal(panggung)
     if masalah:
         raise InputDitolak("Arsip yang baru dibuat tidak lolos verifikasi.", masalah)
     make_read_only(panggung)
-    return folder
+    return hasil
 
 
-def verifikasi_rekaman(folder: Path) -> list[str]:
-    """A sealed record: every file against the manifest, then the frozen workbook's Log chain and last hash."""
+@dataclass
+class HasilVerifikasi:
+    """What an auditor learns: failures, what was established, and what could not be (no trusted CA given)."""
+
+    masalah: list[str] = field(default_factory=list)
+    catatan: list[str] = field(default_factory=list)
+    belum_terbukti: list[str] = field(default_factory=list)
+
+    @property
+    def utuh(self) -> bool:
+        return not self.masalah and not self.belum_terbukti
+
+
+def verifikasi_rekaman(folder: Path, percaya: list[Any] | None = None) -> HasilVerifikasi:
+    """A sealed record checked as an auditor would.
+
+    Every file against the manifest; the manifest's signature; the document PDF's signature and that its signer is
+    the Kepala registered in the frozen workbook; the PDF's SHA-256 against the one recorded at signing; the
+    frozen workbook's Log chain and last hash. `percaya`: CA certificates the verifier trusts (`--percaya`);
+    without them, a valid signature by a key nobody vouched for is not a verified record.
+    """
     import json
 
     from openpyxl import load_workbook
 
-    from macros_py.aksi.langkah import verifikasi_log
-    from macros_py.io.arsip.seal import MANIFEST_NAME, verify_seal
+    from macros_py.aksi.langkah import baca_konfigurasi, verifikasi_log
+    from macros_py.io.arsip.seal import MANIFEST_NAME, MANIFEST_SIGNATURE_NAME, system_files, verify_seal
     from macros_py.io.engines.openpyxl_book import OpenpyxlBook
     from macros_py.schema import muat_skema
 
-    masalah = verify_seal(folder)
+    hasil = HasilVerifikasi(catatan=[f"Berkas sistem operasi diabaikan: {r}" for r in system_files(folder)])
+    masalah, catatan = hasil.masalah, hasil.catatan
+    masalah += verify_seal(folder)
     if masalah:
-        return masalah
+        return hasil
     info = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))["info"]
-    for wb_path in sorted(folder.glob("*_ARSIP.xlsx")):
-        book = OpenpyxlBook(load_workbook(wb_path, read_only=False))
-        masalah += [f"{wb_path.name}: {m.pesan}" for m in verifikasi_log(book, muat_skema())]
-        konf = {_teks(r["kunci"]): _teks(r["nilai"]) for r in read_table(
-            book, muat_skema().sheet("konfigurasi").tabel_("pengaturan"))}
-        if konf.get("log_hash_terakhir") != _teks(info.get("log_hash_terakhir")):
-            masalah.append(f"{wb_path.name}: hash Log terakhir tidak sama dengan yang tercatat di manifest.")
+    skema = muat_skema()
+    arsip_wb = sorted(folder.glob("*_ARSIP.xlsx"))
+    if not arsip_wb:
+        masalah.append("Salinan beku workbook (*_ARSIP.xlsx) tidak ada di arsip.")
+        return hasil
+    book = OpenpyxlBook(load_workbook(arsip_wb[0], read_only=False))
+    nama_wb = arsip_wb[0].name
+    masalah += [f"{nama_wb}: {m.pesan}" for m in verifikasi_log(book, skema)]
+    konf = baca_konfigurasi(book, skema)
+    if _teks(konf.pengaturan.get("log_hash_terakhir")) != _teks(info.get("log_hash_terakhir")):
+        masalah.append(f"{nama_wb}: hash Log terakhir tidak sama dengan yang tercatat di manifest.")
+    ttd = [r for r in read_table(book, skema.tabel("pengesahan"))
+           if r["aksi"] == "ditandatangani" and _teks(r["status"]) == "sah"]
+    dokumen = folder / _teks(info.get("dokumen"))
+    if not ttd:
+        masalah.append(f"{nama_wb}: tidak ada tanda tangan Kepala yang sah di sheet Pengesahan.")
+    elif not dokumen.is_file():
+        masalah.append(f"Dokumen {dokumen.name} yang disebut manifest tidak ada di arsip.")
+    else:
+        tercatat = _teks(ttd[-1].get("sha256_berkas")) or _teks(ttd[-1].get("sha256"))
+        if sha256_file(dokumen) != tercatat:
+            masalah.append(f"Dokumen {dokumen.name}: SHA-256 tidak sama dengan yang dicatat saat penandatanganan "
+                           f"di sheet Pengesahan ({tercatat[:16]}...): dokumen ditukar atau diubah.")
+    kepala = next((p for p in konf.pejabat if p.peran == "kepala"), None)
+    terpercaya = percaya or []
+    ca_arsip = folder / NAMA_CA
+    tanda_tangan = folder / MANIFEST_SIGNATURE_NAME
+    if tanda_tangan.is_file() or (ttd and _teks(ttd[-1].get("sertifikat"))):
+        masalah += _periksa_tanda_tangan(folder, dokumen, ttd, kepala, terpercaya, catatan)
+        if not percaya:
+            sidik = ""
+            if ca_arsip.is_file():
+                from macros_py.io.signing.keys import fingerprint, load_certificates
+
+                sidik = f" (sidik SHA-256 CA di arsip: {fingerprint(load_certificates(ca_arsip)[0])})"
+            hasil.belum_terbukti.append(
+                f"Identitas penanda tangan: tidak ada sertifikat CA yang Anda percayai (--percaya "
+                f"CA.pem){sidik}. Tanda tangan oleh kunci yang tidak dijamin siapa pun bukan rekaman terverifikasi. "
+                "Bandingkan sidik CA itu dengan yang Anda terima dari kecamatan, lalu ulangi dengan --percaya.")
+    else:
+        catatan.append("Arsip ini tidak bertanda tangan elektronik (dibuat tanpa kunci): hanya keutuhan berkas "
+                       "terhadap manifest dan rantai Log yang diperiksa; siapa yang menyegel tidak dapat dibuktikan.")
+    return hasil
+
+
+def _periksa_tanda_tangan(folder: Path, dokumen: Path, ttd: list[dict[str, Any]], kepala: Any,
+                          terpercaya: list[Any], catatan: list[str]) -> list[str]:
+    """The manifest's CMS signature and the document's PAdES signature, against the trusted CA (or, to check the
+    signatures' integrity at all, the CA carried in the archive)."""
+    from macros_py.io.arsip.seal import MANIFEST_NAME, MANIFEST_SIGNATURE_NAME
+    from macros_py.io.signing.cms import verify_detached
+    from macros_py.io.signing.keys import fingerprint, load_certificates
+    from macros_py.io.signing.pades import validate_pdf
+
+    masalah: list[str] = []
+    ca_arsip = folder / NAMA_CA
+    acuan = terpercaya or (load_certificates(ca_arsip) if ca_arsip.is_file() else [])
+    tanda_tangan = folder / MANIFEST_SIGNATURE_NAME
+    if not tanda_tangan.is_file():
+        masalah.append(f"{MANIFEST_SIGNATURE_NAME} tidak ada: segel arsip tidak bertanda tangan.")
+    else:
+        try:
+            penyegel = verify_detached((folder / MANIFEST_NAME).read_bytes(), tanda_tangan.read_bytes(),
+                                       acuan or None, name=MANIFEST_NAME)
+            catatan.append(f"Segel {MANIFEST_NAME} ditandatangani {penyegel.subject.rfc4514_string()} "
+                           f"(sidik {fingerprint(penyegel)}).")
+        except InputDitolak as e:
+            masalah.append(f"{MANIFEST_SIGNATURE_NAME}: {e.pesan}")
+    if dokumen.is_file():
+        hasil = validate_pdf(dokumen, acuan)
+        if not hasil:
+            masalah.append(f"Dokumen {dokumen.name} tidak memuat tanda tangan elektronik.")
+        for s in hasil:
+            if not (s.intact and s.whole_file and (s.trusted or not acuan)):
+                masalah.append(f"Tanda tangan {s.field_name} di {dokumen.name} tidak sah: "
+                               + "; ".join(s.masalah or ("tidak dipercaya",)))
+        terakhir = hasil[-1] if hasil else None
+        terdaftar = _teks(getattr(kepala, "sertifikat", "")).upper()
+        dicatat = _teks(ttd[-1].get("sertifikat")).upper() if ttd else ""
+        if terakhir is not None:
+            if terdaftar and terakhir.fingerprint.upper() != terdaftar:
+                masalah.append(f"Dokumen {dokumen.name} ditandatangani {terakhir.signer_name} (sidik "
+                               f"{terakhir.fingerprint}), bukan Kepala yang terdaftar di salinan beku ({terdaftar}).")
+            elif dicatat and terakhir.fingerprint.upper() != dicatat:
+                masalah.append(f"Sertifikat tanda tangan di {dokumen.name} tidak sama dengan yang dicatat di sheet "
+                               "Pengesahan.")
+            else:
+                catatan.append(f"Dokumen ditandatangani {terakhir.signer_name} (sidik {terakhir.fingerprint}).")
     return masalah
 
 
-def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
+def rollup(rekaman: Sequence[Path], keluar: Path, percaya: list[Any] | None = None) -> dict[str, Any]:
     """Verify each record, then consolidate their Rekap into one summary workbook with the same analysis."""
     from openpyxl import Workbook, load_workbook
 
@@ -140,9 +294,10 @@ def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
     unit: list[str] = []
     segel: set[bytes] = set()
     for folder in rekaman:
-        masalah = verifikasi_rekaman(folder)
-        if masalah:
-            raise InputDitolak(f"Arsip {folder} tidak utuh; rollup dibatalkan.", masalah)
+        periksa = verifikasi_rekaman(folder, percaya)
+        if not periksa.utuh:
+            raise InputDitolak(f"Arsip {folder} tidak utuh atau tidak terverifikasi; rollup dibatalkan.",
+                               periksa.masalah + periksa.belum_terbukti)
         cap = (folder / MANIFEST_HASH_NAME).read_bytes()
         if cap in segel:
             raise InputDitolak(f"Arsip {folder} diberikan dua kali; datanya tidak boleh terhitung ganda.")

@@ -22,6 +22,24 @@ from macros_py.io.unit_of_work import FileUnitOfWork
 from macros_py.schema import Skema, muat_skema
 
 AWAL_DEMO = datetime(2026, 10, 5, 8, 0)  # Monday after TW3 closes
+KATA_SANDI_DEMO = "contoh-kata-sandi"  # the sample officials' keys only; a real office chooses its own
+
+
+def folder_kunci(folder: Path) -> Path:
+    """Where the demo keeps the sample officials' keys: beside the demo folder, never inside the workbook's."""
+    folder = folder.resolve()
+    return folder.parent / f"{folder.name}-kunci"
+
+
+def sertifikat_ca(folder: Path) -> Path:
+    """The demo kecamatan CA's public certificate (what a recipient trusts: `evkin verifikasi --percaya`)."""
+    return folder.resolve() / "CA_Kecamatan_Mangkutana.pem"
+
+
+def penanda(folder: Path, pengguna: str) -> Any:
+    from macros_py.io.signing.keys import load_pkcs12
+
+    return load_pkcs12(folder_kunci(folder) / f"{pengguna}.p12", KATA_SANDI_DEMO)
 def data_contoh() -> dict[str, Any]:
     from macros_py.schema import _yaml, folder_data
 
@@ -62,7 +80,22 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     info(f"[init] workbook dibuat: {master}")
 
     def aksi(sebagai: str, waktu: datetime, nama: str, **argumen: Any) -> Any:
-        return jalankan(AKSI[nama], master, argumen, sebagai=sebagai, waktu=waktu, info=info)
+        entri = AKSI[nama] if "." not in nama else next(a for a in AKSI[nama.split(".")[0]].anak
+                                                          if a.nama == nama.split(".")[1])
+        return jalankan(entri, master, argumen, sebagai=sebagai, waktu=waktu, info=info)
+
+    # The sample officials' electronic signature keys, from a kecamatan CA made for the demo.
+    kunci = folder_kunci(folder)
+    remove_tree(kunci)
+    remove_tree(sertifikat_ca(folder))
+    kunci.mkdir(parents=True)
+    ca = kunci / "ca.p12"
+    t0 = AWAL_DEMO - timedelta(minutes=20)
+    aksi("kasubag", t0, "kunci.buat-ca", p12=ca, pem=sertifikat_ca(folder), kata_sandi=KATA_SANDI_DEMO)
+    for pengguna in ("camat", "kasubag"):
+        aksi("kasubag", t0, "kunci.terbitkan", ca_p12=ca, ca_sandi=KATA_SANDI_DEMO, pengguna=pengguna,
+             p12=kunci / f"{pengguna}.p12", kata_sandi=KATA_SANDI_DEMO)
+    info(f"[kunci] CA kecamatan dan kunci contoh Camat dan Kasubag di {kunci}")
 
     # The Kasubag types the indicator list into the Daftar Indikator sheet (as in Excel: no action, no log).
     with FileUnitOfWork(master, info=info) as uow:
@@ -137,8 +170,10 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     waktu += timedelta(hours=4)
     aksi("sekcam", waktu, "ajukan")
     info("[langkah 8] dokumen diajukan ke Camat")
+    if sampai <= 8:
+        return master
     waktu += timedelta(minutes=20)
-    ttd = aksi("camat", waktu, "tandatangani")
+    ttd = aksi("camat", waktu, "tandatangani", penanda=penanda(folder, "camat"))
     info(f"[langkah 9] ditandatangani Camat (versi {ttd['versi']}, sha256 {ttd['sha256'][:16]}...)")
     pdf = master.parent / ttd["berkas"]
     if pdf.suffix == ".pdf":
@@ -154,7 +189,7 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
         return master
     waktu += timedelta(minutes=10)
     rekaman = folder / "arsip" / "2026-TW3"
-    aksi("kasubag", waktu, "arsip", folder=rekaman)
+    segel = aksi("kasubag", waktu, "arsip", folder=rekaman, penanda=penanda(folder, "kasubag"))
     info(f"[langkah 11] dikirim dan diarsipkan; periode ditutup. Arsip tersegel: {rekaman.resolve()}")
     from openpyxl import load_workbook
 
@@ -162,7 +197,8 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
 
     data = ringkasan_status(OpenpyxlBook(load_workbook(master)), skema, waktu)
     info(f"Demo selesai. Workbook: {master.resolve()}")
-    info(f"Arsip (rekaman resmi): {rekaman.resolve()} — periksa dengan: evkin verifikasi {rekaman}")
+    info(f"Arsip (rekaman resmi): {rekaman.resolve()}; sidik SHA-256 CA kecamatan: {segel['ca_sidik']}")
+    info(f"Periksa dengan: evkin verifikasi {rekaman.resolve()} --percaya {sertifikat_ca(folder)}")
     for x in data["terlambat"]:
         info(f"  terlambat: langkah {x['no']} {x['keterangan']}")
     return master

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from macros_py.aksi.buka_ulang import buka_ulang
-from macros_py.aksi.langkah import Konteks, langkah, selesaikan_langkah, status_langkah
+from macros_py.aksi.langkah import Konteks, _teks, langkah, selesaikan_langkah, status_langkah
 from macros_py.domain import dokumen_versi
 from macros_py.domain.capaian import TOTAL_UNIT
 from macros_py.domain.dokumen_versi import SAH, STATUS_DIAJUKAN, STATUS_DIKEMBALIKAN, STATUS_DITANDATANGANI
@@ -161,11 +161,12 @@ def _ubah_status_versi(book: Book, konteks: Konteks, status: str) -> None:
     write_table(book, tabel, dokumen_versi.dengan_status_terakhir(read_table(book, tabel), status))
 
 
-def _catat_pengesahan(book: Book, konteks: Konteks, aksi: str, versi: dict[str, Any], status: str) -> None:
+def _catat_pengesahan(book: Book, konteks: Konteks, aksi: str, versi: dict[str, Any], status: str,
+                      **tambahan: Any) -> None:
     tabel = konteks.skema.tabel("pengesahan")
     p = konteks.pelaku
     baris = {"waktu": konteks.waktu, "aksi": aksi, "versi": versi["versi"], "nama": p.nama, "nip": p.nip,
-             "jabatan": p.jabatan, "sha256": versi["sha256"], "status": status}
+             "jabatan": p.jabatan, "sha256": versi["sha256"], "status": status, **tambahan}
     write_table(book, tabel, [baris], mulai=len(read_table_rows(book, tabel)))
 
 
@@ -216,13 +217,43 @@ def kembalikan(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
     return versi
 
 
-def tandatangani(book: Book, konteks: Konteks) -> dict[str, Any]:
-    """Step 9 (the Kepala only): name, NIP, time and the SHA-256 of the exact version signed."""
+def _tanda_tangan_pdf(konteks: Konteks, pdf: Path, penanda: Any) -> dict[str, str]:
+    """The version's PDF signed with the Kepala's key (PAdES, a visible box in the signature block), as a new file
+    beside it, put in place once the master is saved."""
+    from macros_py.io.signing.keys import Pejabat
+    from macros_py.io.signing.pades import sign_pdf
+    from macros_py.io.signing.placement import kotak_tanda_tangan
+
+    if pdf.suffix.lower() != ".pdf":
+        raise PenggunaanSalah(f"Versi ini tidak memiliki PDF ({pdf.name}); tanda tangan elektronik memerlukan PDF. "
+                              "Pasang LibreOffice, lalu terbitkan versi baru (evkin koreksi).")
+    p, uow = konteks.pelaku, konteks.uow
+    assert uow is not None
+    tujuan = pdf.with_name(f"{pdf.stem}_ditandatangani.pdf")
+    sementara = uow.stage(tujuan)
+    halaman, kotak = kotak_tanda_tangan(pdf, p.nama)
+    unit = _teks(konteks.konfigurasi.pengaturan.get("unit"))
+    sign_pdf(pdf, sementara, penanda, field_name="TandaTanganKepala", page=halaman, box=kotak,
+             pejabat=Pejabat(p.nama, p.nip, p.jabatan, unit), reason="Pengesahan Dokumen Evaluasi Kinerja",
+             location=_teks(konteks.konfigurasi.pengaturan.get("tempat")))
+    return {"berkas": konteks.relatif(tujuan), "sha256_berkas": sha256_file(sementara),
+            "sertifikat": penanda.fingerprint}
+
+
+def tandatangani(book: Book, konteks: Konteks, penanda: Any = None) -> dict[str, Any]:
+    """Step 9 (the Kepala only): name, NIP, time and the SHA-256 of the exact version signed — and, with the
+    Kepala's registered key, a real PAdES signature in the PDF."""
+    from macros_py.aksi.kunci import penanda_sah
+
     versi = _versi_terakhir(book, konteks)
     with langkah(book, konteks, "tandatangani") as no:
-        periksa_berkas_versi(konteks, versi)
+        pdf = periksa_berkas_versi(konteks, versi)
+        penanda = penanda_sah(konteks, penanda, f"Tanda tangan dokumen (langkah {no})", "tandatangani")
+        ttd = _tanda_tangan_pdf(konteks, pdf, penanda) if penanda is not None else {}
         _ubah_status_versi(book, konteks, STATUS_DITANDATANGANI)
-        _catat_pengesahan(book, konteks, "ditandatangani", versi, SAH)
+        _catat_pengesahan(book, konteks, "ditandatangani", versi, SAH, **ttd)
+        elektronik = (f"; PDF bertanda tangan elektronik {ttd['berkas']} (sha256 {ttd['sha256_berkas']}, sertifikat "
+                      f"{ttd['sertifikat']})" if ttd else "")
         konteks.catat(no, "tandatangani", f"versi {versi['versi']} ditandatangani {konteks.pelaku.nama} NIP "
-                                          f"{konteks.pelaku.nip}; sha256 {versi['sha256']}")
-    return versi
+                                          f"{konteks.pelaku.nip}; sha256 {versi['sha256']}{elektronik}")
+    return {**versi, **ttd}

@@ -332,3 +332,8 @@ def status_bidang(book: Book, skema: Skema, batas: date | None, sekarang: dateti
                       "terakhir": r["waktu"].isoformat(sep=" ") if r and isinstance(r["waktu"], datetime) else None,
                       "baris": r["baris"] if r else 0})
     return hasil
+
+
+def belum_mengirim(book: Book, skema: Skema) -> list[str]:
+    """The bidang with no accepted submission yet."""
+    return [b["bidang"] for b in status_bidang(book, skema, None, datetime.now()) if b["keadaan"] == "belum mengirim"]

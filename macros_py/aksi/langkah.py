@@ -39,6 +39,17 @@ def pengguna_os() -> str:
     return os.environ.get("EVKIN_PENGGUNA") or getpass.getuser()
 
 
+def perangkat() -> str:
+    """The operating-system login and computer name (recorded beside the person acting, who is only claimed)."""
+    import platform
+
+    try:
+        login = getpass.getuser()
+    except Exception:  # no login name in this environment
+        login = "?"
+    return f"{login}@{platform.node() or '?'}"
+
+
 @dataclass
 class Konfigurasi:
     pengaturan: dict[str, Any]
@@ -77,7 +88,8 @@ def baca_konfigurasi(book: Book, skema: Skema) -> Konfigurasi:
     pengaturan = {_teks(b["kunci"]): b["nilai"] for b in read_table(book, spec.tabel_("pengaturan"))}
     pejabat = [
         Pelaku(pengguna=_teks(b["pengguna"]), nama=_teks(b["nama"]), peran=_teks(b["peran"]),
-               jabatan=_teks(b["jabatan"]), nip=_teks(b["nip"]), bidang=_teks(b["bidang"]))
+               jabatan=_teks(b["jabatan"]), nip=_teks(b["nip"]), bidang=_teks(b["bidang"]),
+               sertifikat=_teks(b["sertifikat"]).upper())
         for b in read_table(book, spec.tabel_("pejabat"))
         if _teks(b["pengguna"]) or _teks(b["nama"])
     ]
@@ -151,7 +163,7 @@ def tulis_log(book: Book, konteks: Konteks) -> None:
     skema = konteks.skema
     tabel = skema.tabel("log")
     ada = read_table_rows(book, tabel)
-    terakhir = BarisLog(int(float(ada[-1][0])), *(_teks(v) for v in ada[-1][1:9])) if ada else None
+    terakhir = BarisLog(int(float(ada[-1][0])), *(_teks(v) for v in ada[-1][1:10])) if ada else None
     waktu = konteks.waktu.isoformat(sep=" ")
     baru: list[BarisLog] = []
     for langkah, aksi, rincian in konteks.log:
@@ -159,12 +171,12 @@ def tulis_log(book: Book, konteks: Konteks) -> None:
             rincian = f"{rincian} (dicatat pada {konteks.waktu_dicatat.isoformat(sep=' ')})"
         baris = sambung(terakhir, BarisLog(0, waktu, konteks.pelaku.label(),
                                            skema.nama_peran.get(konteks.pelaku.peran, konteks.pelaku.peran),
-                                           langkah, aksi, rincian))
+                                           langkah, aksi, rincian, perangkat=perangkat()))
         baru.append(baris)
         terakhir = baris
     book.write(tabel.sheet, tabel.baris_data + len(ada), tabel.kolom_awal,
-               [[b.no, b.waktu, b.pengguna, b.peran, b.langkah, b.aksi, b.rincian, b.hash_sebelumnya, b.hash]
-                for b in baru])
+               [[b.no, b.waktu, b.pengguna, b.peran, b.langkah, b.aksi, b.rincian, b.hash_sebelumnya, b.hash,
+                 b.perangkat] for b in baru])
     tulis_pengaturan(book, skema, {"log_jumlah": terakhir.no, "log_hash_terakhir": terakhir.hash})
     konteks.log.clear()
 

@@ -61,3 +61,14 @@ def himpun(hasil: Any, no: int | None, sebagai_json: bool = False) -> list[str]:
 def buka_ulang(berubah: list[StatusLangkah]) -> list[str]:
     ikut = ", ".join(str(s.no) for s in berubah[1:])
     return [f"Langkah {berubah[0].no} dibuka ulang." + (f" Langkah {ikut} ikut diulang." if ikut else "")]
+
+
+def arsip(hasil: dict[str, Any]) -> list[str]:
+    folder = hasil["folder"]
+    if hasil.get("ca_sidik"):
+        return [f"Arsip tersegel dan ditandatangani di {folder}.",
+                "Sidik SHA-256 sertifikat CA kecamatan (sampaikan kepada penerima lewat jalur lain): "
+                f"{hasil['ca_sidik']}",
+                f"Periksa kapan saja dengan: evkin verifikasi {folder} --percaya CA.pem"]
+    return [f"Arsip tersegel di {folder} (tanpa tanda tangan elektronik). Periksa kapan saja dengan: evkin "
+            f"verifikasi {folder}"]

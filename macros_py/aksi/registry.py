@@ -45,6 +45,7 @@ class Aksi:
     lapor: Callable[[Any, int | None, argparse.Namespace], list[str]] = lambda _h, _no, _args: []
     perintah: str = ""  # "module:function" for a command that is not one unit of work: (args) -> exit code
     excel: str = ""  # "module:function" that plans the Excel button for this step (see macros_py/excel)
+    anak: tuple[Aksi, ...] = ()  # sub-commands (`evkin langkah mulai`, `evkin kunci buat-ca`)
 
     def muat(self) -> Callable[..., Any]:
         return _muat(self.fungsi)
@@ -72,9 +73,30 @@ def _path(teks: str | None) -> Path | None:
     return Path(teks) if teks else None
 
 
+def _penanda(path: str | None, untuk: str) -> Any:
+    """The signer of an action: the PKCS#12 given with --kunci, opened with a passphrase asked interactively
+    (never an argument, never logged); None without --kunci (the action says whether one is required)."""
+    if not path:
+        return None
+    from macros_py.cli_perintah import minta_kata_sandi
+    from macros_py.io.signing.keys import load_pkcs12
+
+    return load_pkcs12(Path(path), minta_kata_sandi(f"Kata sandi kunci {untuk} ({Path(path).name}): "))
+
+
+def _sandi(pesan: str, baru: bool = False) -> str:
+    from macros_py.cli_perintah import minta_kata_sandi
+
+    return minta_kata_sandi(pesan, ulang=baru)
+
+
 KASUBAG = "Kasubag Perencanaan"
 SEMUA = "siapa saja"
+PENGELOLA = "Kasubag Perencanaan, Sekretaris atau Kepala"
 _CATATAN = Opsi(("--catatan",), "catatan koreksi/pengembalian", {"required": True})
+_KUNCI = Opsi(("--kunci",), "berkas kunci tanda tangan elektronik Anda (.p12); kata sandinya ditanyakan",
+              {"metavar": "BERKAS.p12"})
+_PENGGUNA = Opsi(("--pengguna",), "pengguna pejabat di Konfigurasi (mis. camat)", {"required": True})
 
 DAFTAR: tuple[Aksi, ...] = (
     Aksi("init", "buat workbook induk untuk satu periode", KASUBAG,
@@ -151,9 +173,12 @@ DAFTAR: tuple[Aksi, ...] = (
          lapor=lambda h, no, a: [f"Dokumen versi {h['versi']} dikembalikan untuk dikoreksi (langkah konsep "
                                  "dibuka kembali)."]),
     Aksi("tandatangani", "tanda tangan Kepala atas versi yang diajukan", "",
-         "evkin --sebagai camat tandatangani", fungsi="macros_py.aksi.dokumen:tandatangani", langkah="tandatangani",
+         "evkin --sebagai camat tandatangani --kunci D:\\kunci\\camat.p12",
+         fungsi="macros_py.aksi.dokumen:tandatangani", langkah="tandatangani", opsi=(_KUNCI,),
+         argumen=lambda a: {"penanda": _penanda(a.kunci, "tanda tangan")},
          lapor=lambda h, no, a: [f"Dokumen versi {h['versi']} ditandatangani (sha256 {h['sha256']}); langkah {no} "
-                                 "selesai."],
+                                 "selesai."] + ([f"PDF bertanda tangan elektronik: {h['berkas']} (sertifikat "
+                                                 f"{h['sertifikat']})"] if h.get("sertifikat") else []),
          excel="macros_py.excel.isian:tandatangani"),
     Aksi("surat", "surat pengantar bernomor (.xlsx, PDF, .docx)", "",
          "evkin --sebagai kasubag surat", fungsi="macros_py.aksi.penutupan:surat", langkah="surat",
@@ -169,12 +194,52 @@ DAFTAR: tuple[Aksi, ...] = (
          "evkin --sebagai kasubag arsip --out arsip/2026-TW3", fungsi="macros_py.aksi.arsip:arsip", langkah="arsip",
          kemampuan=LAYOUT,
          opsi=(Opsi(("--out",), "folder arsip (baru/kosong)", {"required": True}),
-               Opsi(("--tujuan",), "tujuan pengiriman (baku: tujuan_surat di Konfigurasi)")),
-         argumen=lambda a: {"folder": Path(a.out), "tujuan": a.tujuan},
-         lapor=lambda h, no, a: [f"Arsip tersegel di {h}. Periksa kapan saja dengan: evkin verifikasi {h}"],
+               Opsi(("--tujuan",), "tujuan pengiriman (baku: tujuan_surat di Konfigurasi)"), _KUNCI),
+         argumen=lambda a: {"folder": Path(a.out), "tujuan": a.tujuan, "penanda": _penanda(a.kunci, "segel arsip")},
+         lapor=lambda h, no, a: laporan.arsip(h),
          excel="macros_py.excel.isian:arsip"),
     Aksi("langkah", "mulai atau selesaikan langkah SOP secara manual", "pelaksana langkah itu",
-         "evkin --sebagai kasubag langkah selesai 5", perintah="macros_py.cli_perintah:cmd_langkah"),
+         "evkin --sebagai kasubag langkah selesai 5",
+         anak=(Aksi("mulai", "mulai langkah N", "pelaksana langkah itu", "evkin --sebagai kasubag langkah mulai 5",
+                    opsi=(Opsi(("nomor",), "nomor langkah SOP", {"type": int}),),
+                    perintah="macros_py.cli_perintah:cmd_langkah_mulai"),
+               Aksi("selesai", "selesaikan langkah N", "pelaksana langkah itu",
+                    "evkin --sebagai kasubag langkah selesai 5 --ya",
+                    opsi=(Opsi(("nomor",), "nomor langkah SOP", {"type": int}),
+                          Opsi(("--catatan",), "catatan pada baris langkah"),
+                          Opsi(("--ya",), "selesaikan walau ada bidang yang belum mengirim (langkah himpun)",
+                               {"action": "store_true"})),
+                    perintah="macros_py.cli_perintah:cmd_langkah_selesai"))),
+    Aksi("kunci", "kelola sertifikat tanda tangan elektronik pejabat (CA kecamatan, terbitkan, daftarkan)",
+         PENGELOLA,
+         "evkin --sebagai kasubag kunci terbitkan --ca D:\\kunci\\ca.p12 --pengguna camat --p12 D:\\kunci\\camat.p12",
+         anak=(Aksi("buat-ca", "buat CA kecamatan: kunci CA (.p12) dan sertifikat publiknya (.pem)", PENGELOLA,
+                    "evkin --sebagai kasubag kunci buat-ca --p12 D:\\kunci\\ca.p12 --pem sertifikat\\CA.pem",
+                    fungsi="macros_py.aksi.kunci:buat_ca",
+                    opsi=(Opsi(("--p12",), "berkas kunci CA baru (di luar folder workbook)", {"required": True}),
+                          Opsi(("--pem",), "berkas sertifikat CA baru (publik)", {"required": True})),
+                    argumen=lambda a: {"p12": Path(a.p12), "pem": Path(a.pem),
+                                       "kata_sandi": _sandi("Kata sandi baru untuk kunci CA: ", baru=True)},
+                    lapor=lambda h, no, a: [f"CA kecamatan dibuat. Sertifikat (publik): {h['pem']}; sidik SHA-256: "
+                                            f"{h['sidik']}. Simpan {h['p12']} dan kata sandinya di tempat aman."]),
+               Aksi("terbitkan", "terbitkan sertifikat seorang pejabat dari CA kecamatan dan daftarkan", PENGELOLA,
+                    "evkin --sebagai kasubag kunci terbitkan --ca D:\\kunci\\ca.p12 --pengguna camat "
+                    "--p12 D:\\kunci\\camat.p12",
+                    fungsi="macros_py.aksi.kunci:terbitkan",
+                    opsi=(Opsi(("--ca",), "berkas kunci CA (.p12)", {"required": True}), _PENGGUNA,
+                          Opsi(("--p12",), "berkas kunci baru pejabat (di luar folder workbook)", {"required": True})),
+                    argumen=lambda a: {"ca_p12": Path(a.ca), "ca_sandi": _sandi("Kata sandi kunci CA: "),
+                                       "pengguna": a.pengguna, "p12": Path(a.p12),
+                                       "kata_sandi": _sandi(f"Kata sandi baru untuk kunci {a.pengguna}: ", baru=True)},
+                    lapor=lambda h, no, a: [f"Sertifikat {h['pengguna']} diterbitkan dan didaftarkan (sidik "
+                                            f"{h['sidik']}); kunci: {h['p12']}."]),
+               Aksi("daftarkan", "daftarkan sertifikat yang sudah ada (.p12, mis. dari BSrE) untuk seorang pejabat",
+                    PENGELOLA, "evkin --sebagai kasubag kunci daftarkan --pengguna camat --p12 D:\\kunci\\bsre.p12",
+                    fungsi="macros_py.aksi.kunci:daftarkan",
+                    opsi=(_PENGGUNA, Opsi(("--p12",), "berkas kunci pejabat (.p12)", {"required": True})),
+                    argumen=lambda a: {"pengguna": a.pengguna, "p12": Path(a.p12),
+                                       "kata_sandi": _sandi(f"Kata sandi kunci {Path(a.p12).name}: ")},
+                    lapor=lambda h, no, a: [f"Sertifikat {h['pengguna']} didaftarkan (sidik {h['sidik']})."]))),
     Aksi("buka-ulang", "buka kembali langkah yang sudah selesai (langkah sesudahnya diulang)",
          "pelaksana langkah itu, Sekretaris atau Kepala",
          'evkin --sebagai kasubag buka-ulang 5 --alasan "Data PMD diperbaiki"',
@@ -189,8 +254,10 @@ DAFTAR: tuple[Aksi, ...] = (
                Opsi(("--alasan",), "alasan pembatalan")),
          perintah="macros_py.cli_perintah:cmd_nomor"),
     Aksi("verifikasi", "periksa keutuhan Log workbook, atau setiap berkas dan tanda tangan folder arsip", SEMUA,
-         "evkin verifikasi arsip/2026-TW3",
-         opsi=(Opsi(("target",), "workbook atau folder arsip (baku: --workbook)", {"nargs": "?"}),),
+         "evkin verifikasi arsip/2026-TW3 --percaya CA.pem",
+         opsi=(Opsi(("target",), "workbook atau folder arsip (baku: --workbook)", {"nargs": "?"}),
+               Opsi(("--percaya",), "sertifikat CA yang Anda percayai (diterima dari kecamatan, bukan dari arsip)",
+                    {"action": "append", "default": [], "metavar": "CA.pem"})),
          perintah="macros_py.cli_perintah:cmd_verifikasi"),
     Aksi("periksa", "periksa kesehatan workbook induk (skema, urutan SOP, Log, register nomor)", SEMUA,
          "evkin periksa", opsi=(Opsi(("target",), "workbook (baku: --workbook)", {"nargs": "?"}),),
@@ -198,7 +265,9 @@ DAFTAR: tuple[Aksi, ...] = (
     Aksi("rollup", "gabungkan beberapa arsip unit menjadi satu ringkasan", "Bappelitbangda / kabupaten",
          "evkin rollup arsip/kec-a arsip/kec-b --out Rekap_Kabupaten.xlsx",
          opsi=(Opsi(("rekaman",), "folder arsip", {"nargs": "+"}),
-               Opsi(("--out",), "workbook ringkasan", {"required": True})),
+               Opsi(("--out",), "workbook ringkasan", {"required": True}),
+               Opsi(("--percaya",), "sertifikat CA yang dipercayai (boleh diulang, satu per kecamatan)",
+                    {"action": "append", "default": [], "metavar": "CA.pem"})),
          perintah="macros_py.cli_perintah:cmd_rollup"),
     Aksi("demo", "jalankan SOP lengkap (11 langkah) dengan data contoh", SEMUA, "evkin demo demo-output",
          opsi=(Opsi(("folder",), "folder hasil demo", {"nargs": "?", "default": "demo-output"}),),

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from macros_py.aksi.himpun import status_bidang
-from macros_py.aksi.langkah import baca_konfigurasi, baca_status
+from macros_py.aksi.langkah import _teks, baca_konfigurasi, baca_status
 from macros_py.domain.hari_kerja import KalenderKerja
 from macros_py.domain.sop import MesinSop
-from macros_py.io.book import Book
+from macros_py.io.book import Book, read_table
 from macros_py.schema import Skema
 
 
@@ -39,4 +39,19 @@ def ringkasan_status(book: Book, skema: Skema, waktu: datetime) -> dict[str, Any
         "unit": konf.pengaturan.get("unit"), "tahun": konf.tahun, "periode": konf.periode,
         "waktu": waktu.isoformat(sep=" "), "langkah_aktif": mesin.langkah_aktif(status), "langkah": langkah,
         "terlambat": [{"no": no, "keterangan": k} for no, k in sorted(terlambat.items())],
+        "beda_login": beda_login(book, skema),
     }
+
+
+def beda_login(book: Book, skema: Skema) -> list[dict[str, Any]]:
+    """Log rows where the person named (`--sebagai`, or the Excel user) is not the operating-system login that
+    ran the command: identity on the command line is only claimed, the login is what the computer knew."""
+    hasil = []
+    for b in read_table(book, skema.tabel("log")):
+        pengguna = _teks(b["pengguna"])
+        diklaim = pengguna[pengguna.rfind("(") + 1 : -1] if pengguna.endswith(")") else pengguna
+        login = _teks(b.get("perangkat")).partition("@")[0]
+        if login and diklaim and login.casefold() != diklaim.casefold():
+            hasil.append({"no": b["no"], "waktu": _teks(b["waktu"]), "pengguna": pengguna,
+                          "perangkat": _teks(b["perangkat"]), "aksi": _teks(b["aksi"])})
+    return hasil

@@ -2,6 +2,10 @@
 
 Canonical text of a row is the same whether Excel, openpyxl or xlwings read it (numbers become their integer
 text, everything else its string), so a chain written headless verifies from Excel and back.
+
+Each row also records the operating-system login and computer (`perangkat`) beside the person acting, so a claimed
+identity (`--sebagai camat`) can be compared with who was really at the keyboard. It is hashed with the row; rows
+written before it existed (empty) hash as they always did.
 """
 
 from __future__ import annotations
@@ -32,17 +36,22 @@ class BarisLog:
     rincian: str
     hash_sebelumnya: str = ""
     hash: str = ""
+    perangkat: str = ""
 
     def isi(self) -> tuple[object, ...]:
-        return (self.no, self.waktu, self.pengguna, self.peran, self.langkah, self.aksi, self.rincian)
+        """What the hash covers: the row's content, and `perangkat` where the row has one."""
+        isi = (self.no, self.waktu, self.pengguna, self.peran, self.langkah, self.aksi, self.rincian)
+        return (*isi, self.perangkat) if self.perangkat else isi
 
 
 def sambung(terakhir: BarisLog | None, baru: BarisLog) -> BarisLog:
     """Give a new row its number and place in the chain after `terakhir`."""
     no = (terakhir.no if terakhir else 0) + 1
     sebelumnya = terakhir.hash if terakhir else HASH_AWAL
-    tanpa_hash = BarisLog(no, baru.waktu, baru.pengguna, baru.peran, baru.langkah, baru.aksi, baru.rincian)
-    return BarisLog(*tanpa_hash.isi(), hash_sebelumnya=sebelumnya, hash=hash_baris(tanpa_hash.isi(), sebelumnya))
+    tanpa_hash = BarisLog(no, baru.waktu, baru.pengguna, baru.peran, baru.langkah, baru.aksi, baru.rincian,
+                          perangkat=baru.perangkat)
+    return BarisLog(no, baru.waktu, baru.pengguna, baru.peran, baru.langkah, baru.aksi, baru.rincian,
+                    hash_sebelumnya=sebelumnya, hash=hash_baris(tanpa_hash.isi(), sebelumnya), perangkat=baru.perangkat)
 
 
 @dataclass(frozen=True)
@@ -54,15 +63,17 @@ class MasalahLog:
 def verifikasi_rantai(
     baris: Sequence[Sequence[object]], baris_excel_pertama: int, jangkar: tuple[int, str] | None = None
 ) -> list[MasalahLog]:
-    """Check the chain; `baris` are raw rows (no..hash). Reports the first broken row, then stops.
+    """Check the chain; `baris` are raw rows (no..hash, perangkat). Reports the first broken row, then stops.
 
     `jangkar` is (jumlah, hash_terakhir) kept outside the Log sheet, so that deleting the last rows shows too.
     """
     sebelumnya = HASH_AWAL
     for i, mentah in enumerate(baris):
         excel = baris_excel_pertama + i
-        nilai = [*list(mentah), *[None] * 9][:9]
+        nilai = [*list(mentah), *[None] * 10][:10]
         isi, hash_seb, hash_ini = nilai[:7], teks_sel(nilai[7]), teks_sel(nilai[8])
+        if teks_sel(nilai[9]):
+            isi.append(nilai[9])
         if teks_sel(isi[0]) != str(i + 1):
             return [MasalahLog(excel, f"Log baris {excel}: nomor urut {teks_sel(isi[0]) or '(kosong)'} seharusnya "
                                       f"{i + 1} — ada baris yang dihapus, disisipkan atau diurutkan ulang.")]

@@ -56,6 +56,7 @@ class Pelaku:
     jabatan: str = ""
     nip: str = ""
     bidang: str = ""
+    sertifikat: str = ""  # SHA-256 fingerprint of the pejabat's signing certificate, registered in Konfigurasi
 
     def label(self) -> str:
         return f"{self.nama} ({self.pengguna})" if self.nama else self.pengguna

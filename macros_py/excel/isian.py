@@ -282,9 +282,30 @@ analisa = _sederhana("analisa", "Hitung capaian dan predikat, lalu selesaikan la
 ajukan = _sederhana("ajukan", "Ajukan versi terakhir Dokumen Evaluasi Kinerja ke Kepala (langkah {no})? "
                               "Langkah konsep ikut diselesaikan; data dibekukan sampai dokumen dikembalikan atau "
                               "ditandatangani.")
-tandatangani = _sederhana("tandatangani", "Tandatangani versi terakhir Dokumen Evaluasi Kinerja (langkah {no}, "
-                                          "oleh Kepala)? Nama, NIP, waktu dan SHA-256 versi itu dicatat di sheet "
-                                          "Pengesahan.")
+_tandatangani_tanpa_kunci = _sederhana(
+    "tandatangani", "Tandatangani versi terakhir Dokumen Evaluasi Kinerja (langkah {no}, oleh Kepala)? Nama, NIP, "
+                    "waktu dan SHA-256 versi itu dicatat di sheet Pengesahan.")
+
+
+def tandatangani(papan: Papan) -> Rencana:
+    """The signing step: with electronic signatures, the key and its passphrase are used by `evkin` at the
+    Kepala's own PC (a passphrase is never typed into a workbook cell); the button says how."""
+    pelaku = papan.periksa_boleh()
+    if pelaku.sertifikat or _isi(papan.konf.pengaturan.get("tanda_tangan_elektronik")).casefold() != "tidak":
+        raise PenggunaanSalah(
+            f"Langkah {papan.no} ditandatangani secara elektronik dengan kunci Kepala, sehingga dijalankan dengan "
+            "evkin, bukan dari Excel: kata sandi kunci diketik di Command Prompt, tidak pernah di workbook.\n\n"
+            "Simpan (Ctrl+S) dan tutup workbook, lalu jalankan:\n"
+            f"evkin --sebagai {pelaku.pengguna} --workbook \"{_nama_workbook(papan.xb)}\" tandatangani --kunci "
+            "BERKAS_KUNCI.p12")
+    return _tandatangani_tanpa_kunci(papan)
+
+
+def _nama_workbook(xb: XlwingsBook) -> str:
+    try:
+        return str(xb.book.fullname or "WORKBOOK")
+    except Exception:
+        return "WORKBOOK"
 
 
 def distribusi(papan: Papan) -> Rencana:

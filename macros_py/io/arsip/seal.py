@@ -19,7 +19,10 @@ from macros_py.domain.errors import PenggunaanSalah
 MANIFEST_NAME = "MANIFEST.json"
 MANIFEST_HASH_NAME = "MANIFEST.sha256"
 FORMAT_MANIFEST = "evkin-manifest/1"
-_BERKAS_SEGEL = (MANIFEST_NAME, MANIFEST_HASH_NAME)
+MANIFEST_SIGNATURE_NAME = "MANIFEST.json.p7s"  # detached CMS signature of MANIFEST.json by the archiver's key
+_BERKAS_SEGEL = (MANIFEST_NAME, MANIFEST_HASH_NAME, MANIFEST_SIGNATURE_NAME)
+# Files an operating system puts into any folder it shows (thumbnails, folder settings): named, never a failure.
+BERKAS_SISTEM = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"})
 
 
 def sha256_file(path: Path) -> str:
@@ -220,5 +223,12 @@ def verify_seal(folder: Path) -> list[str]:
         if sha != entri["sha256"].lower() or ukuran != entri["ukuran"]:
             masalah.append(f"Berkas berubah: {relatif} (sha256 tidak cocok dengan manifest).")
     for relatif in sorted(set(ada) - set(tercatat)):
-        masalah.append(f"Berkas tambahan: {relatif} tidak tercantum di manifest.")
+        if PurePosixPath(relatif).name.casefold() not in BERKAS_SISTEM:
+            masalah.append(f"Berkas tambahan: {relatif} tidak tercantum di manifest.")
     return masalah
+
+
+def system_files(folder: Path) -> list[str]:
+    """Files the operating system added (Thumbs.db, desktop.ini, .DS_Store): reported, not counted as tampering."""
+    ada, _ = _daftar_berkas(Path(folder))
+    return sorted(r for r in ada if PurePosixPath(r).name.casefold() in BERKAS_SISTEM)

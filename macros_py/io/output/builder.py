@@ -28,15 +28,12 @@ def nama_sheet_bidang(skema: Skema) -> list[str]:
 
 
 def _isi_pengaturan(skema: Skema, tahun: int, periode: str) -> dict[str, Any]:
+    """Each Pengaturan key's first value: the period's own, else organisasi.yaml's, else the schema's `baku`."""
     org = skema.organisasi
-    return {
-        "tahun": tahun, "periode": periode, "pemerintah": org["pemerintah"], "unit": org["unit"],
-        "kode_unit": org["kode_unit"], "tempat": org["tempat"], "alamat": org["alamat"],
-        "versi_skema": skema.versi_skema, "versi_template": skema.versi_template, "format_dibuat": "",
-        "kode_klasifikasi": org["kode_klasifikasi"], "format_nomor": org["format_nomor"],
-        "tujuan_surat": org["tujuan_surat"], "alamat_tujuan": org["alamat_tujuan"], "periode_ditutup": "",
-        "log_jumlah": 0, "log_hash_terakhir": "",
-    }
+    sendiri = {"tahun": tahun, "periode": periode, "versi_skema": skema.versi_skema,
+               "versi_template": skema.versi_template, "log_jumlah": 0}
+    return {p["kunci"]: sendiri.get(p["kunci"], org.get(p["kunci"], p.get("baku", "")))
+            for p in skema.sheet("konfigurasi").ekstra["pengaturan"]}
 
 
 class _Gaya:
@@ -113,7 +110,8 @@ def _konfigurasi(ws: Worksheet, spec: SpecSheet, skema: Skema, tahun: int, perio
     _judul(ws, spec.judul, gaya)
     nilai = _isi_pengaturan(skema, tahun, periode)
     isi = {
-        "pengaturan": [dict(p, nilai=nilai[p["kunci"]]) for p in spec.ekstra["pengaturan"]],
+        "pengaturan": [{"kunci": p["kunci"], "nilai": nilai[p["kunci"]], "keterangan": p["keterangan"]}
+                       for p in spec.ekstra["pengaturan"]],
         "pejabat": list(skema.organisasi["pejabat"]),
         "bidang": list(skema.organisasi["bidang"]),
         "hari_libur": [],

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from macros_py.domain.validasi import huruf_kolom
-from macros_py.io.kiriman import reader as bk
-from macros_py.io.kiriman.reader import Batas, FileRejected, KirimanFile, read_kiriman
+from macros_py.io.kiriman import BATAS_BAKU, Batas, FileRejected, KirimanFile, read_kiriman, sheet_scan
+from macros_py.io.kiriman import package as zip_package
 
 CEPAT = 2.0  # seconds: a hostile file must be refused well within this
 
@@ -121,7 +121,7 @@ def openpyxl_xlsx(
     return path
 
 
-def refused(path: Path, *fragments: str, batas: Batas = bk.BATAS_BAKU) -> FileRejected:
+def refused(path: Path, *fragments: str, batas: Batas = BATAS_BAKU) -> FileRejected:
     """Call the reader, require a refusal within CEPAT seconds naming the file and the given words."""
     start = time.perf_counter()
     with pytest.raises(FileRejected) as info:
@@ -453,7 +453,7 @@ def test_padded_sheet_refused_quickly(tmp_path: Path) -> None:
 
 
 def test_padded_shared_strings_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bk, "_PART_MAX", 64 * 1024)
+    monkeypatch.setattr(zip_package, "_PART_MAX", 64 * 1024)
     strings = b"<sst>" + b"<si><t>teks panjang</t></si>" * 20_000 + b"</sst>"
     parts = package(
         sheet(b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), {"xl/sharedStrings.xml": strings}
@@ -462,7 +462,7 @@ def test_padded_shared_strings_refused(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_large_unread_part_only_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bk, "_PART_MAX", 1024)
+    monkeypatch.setattr(zip_package, "_PART_MAX", 1024)
     body = sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>')
     deep = b'<?xml version="1.0"?>' + b"<a>" * 2000 + b"</a>" * 2000  # never parsed by anyone: tolerated
     path = write(tmp_path / "besar.xlsx", zip_bytes(package(body, {"docProps/custom.xml": deep})))
@@ -473,7 +473,7 @@ def test_large_unread_part_only_streamed(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_exact_path_has_an_element_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bk, "_SLOW_PATH_ELEMENTS", 1000)
+    monkeypatch.setattr(zip_package, "_SLOW_PATH_ELEMENTS", 1000)
     body = sheet(b"<!-- tanpa jalur cepat -->" + b'<row r="1"><c r="A1"><v>1</v></c></row>' * 600)
     refused(write(tmp_path / "anggaran.xlsx", zip_bytes(package(body))), "terlalu besar untuk diperiksa")
 
@@ -551,14 +551,14 @@ def test_limits_are_configurable(tmp_path: Path) -> None:
 )
 @settings(max_examples=150, database=None, deadline=None)
 def test_greater_number_pattern(limit: int, value: int) -> None:
-    pattern = re.compile(bk._greater_number(limit))
+    pattern = re.compile(sheet_scan.greater_number(limit))
     assert (pattern.fullmatch(str(value).encode()) is not None) == (value > limit)
 
 
 @given(count=st.integers(min_value=1, max_value=18_278), column=st.integers(min_value=0, max_value=18_277))
 @settings(max_examples=150, database=None, deadline=None)
 def test_greater_letters_pattern(count: int, column: int) -> None:
-    pattern = re.compile(bk._greater_letters(count))
+    pattern = re.compile(sheet_scan.greater_letters(count))
     assert (pattern.fullmatch(huruf_kolom(column + 1).encode()) is not None) == (column + 1 > count)
 
 
@@ -580,12 +580,12 @@ def test_one_search_finds_what_the_separate_checks_find(baris: list[str], sel: l
     for (canonical row, canonical cell, row limit for rows and cells, column limit) would."""
     isi = "".join(f'<row r="{r}">' for r in baris) + "".join(f'<c r="{c}"/>' for c in sel)
     isi = isi.encode()
-    unusual_row, unusual_cell = bk._unusual_patterns(*batas)
-    cell_row, cell_column, row = bk._limit_patterns(*batas)
+    unusual_row, unusual_cell = sheet_scan.unusual_patterns(*batas)
+    cell_row, cell_column, row = sheet_scan.limit_patterns(*batas)
     assert (unusual_row.search(isi) is not None) == (
-        bk._RE_ROW_NOT_CANONICAL.search(isi) is not None or row.search(isi) is not None)
+        sheet_scan.RE_ROW_NOT_CANONICAL.search(isi) is not None or row.search(isi) is not None)
     assert (unusual_cell.search(isi) is not None) == any(
-        p.search(isi) is not None for p in (bk._RE_CELL_NOT_CANONICAL, cell_row, cell_column))
+        p.search(isi) is not None for p in (sheet_scan.RE_CELL_NOT_CANONICAL, cell_row, cell_column))
 
 
 # ---------------------------------------------------------------------------------------------- the API

@@ -38,11 +38,27 @@ class KirimanSheet:
 
     ``baris_tersembunyi`` holds the 1-based numbers of rows hidden in the sheet, so the caller can warn
     that a sender hid data instead of deleting it.
+
+    Facts about cells that the values alone do not show, gathered while the sheet XML was checked. Cells
+    are 1-based ``(row, column)`` tuples, ``(9, 16)`` being P9, so ``baris[row - 1][column - 1]`` is the
+    value; only cells inside ``Batas`` are reported:
+
+    - ``percent_cells``: cells whose number format shows percent (built-in ``0%``/``0.00%`` or a format
+      code with ``%``): their value 0.97 was seen as "97%";
+    - ``error_cells``: cells holding an error value, with its text (``{(9, 18): "#DIV/0!"}``); their value
+      in ``baris`` is ``None``;
+    - ``merged_ranges``: merged ranges as ``(first row, first column, last row, last column)``;
+    - ``quote_prefix_cells``: cells whose style has a quote prefix (text typed after an apostrophe; the
+      apostrophe is not part of the value).
     """
 
     nama: str
     baris: list[list[object]]
     baris_tersembunyi: set[int] = field(default_factory=set)
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    merged_ranges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    quote_prefix_cells: set[tuple[int, int]] = field(default_factory=set)
 
 
 @dataclass

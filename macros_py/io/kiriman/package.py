@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from macros_py.io.kiriman.model import Batas, MiB, Reject, human_size
-from macros_py.io.kiriman.sheet_scan import RE_DIMENSION, check_dimension, scan_sheet, too_many_rows
+from macros_py.io.kiriman.sheet_limits import refuse_content_beyond
+from macros_py.io.kiriman.sheet_scan import SheetScan, scan_sheet
+from macros_py.io.kiriman.styles import read_cell_styles
 from macros_py.io.kiriman.xml_checks import (
     check_encoding,
     check_xml,
@@ -29,13 +31,12 @@ _STYLES_MAX: Final = 32 * MiB
 #: Average bytes allowed per cell in a worksheet or sharedStrings part beyond _PART_MAX: padding a sheet
 #: with content calamine skips (a 1 MB file inflating to 180 MB of junk) is refused before parsing.
 _BYTES_PER_CELL: Final = 1024
-#: How much of a part's beginning is searched for <dimension> while it is still being inflated.
-_DIMENSION_HEAD: Final = 64 * 1024
 #: Elements the exact (per-element, Python callback) path may visit per file, ~1 s of work. Files from
 #: Excel, LibreOffice or openpyxl take the byte-level fast path; only unusual XML comes here.
 _SLOW_PATH_ELEMENTS: Final = 2_000_000
-#: Slack for the streaming <row count (it also matches <rowBreaks>); the exact count follows later.
-_ROW_SLACK: Final = 16
+#: Bytes kept from the previous chunk while streaming a worksheet, so a cell start tag cut by a chunk
+#: boundary is still seen whole (longer tags are left to the full scan).
+_TAIL: Final = 512
 
 WORKBOOK: Final = "xl/workbook.xml"
 WORKBOOK_RELS: Final = "xl/_rels/workbook.xml.rels"
@@ -60,7 +61,7 @@ class Package:
     parts: dict[str, bytes]  # lower-cased name -> inflated XML
     has_macros: bool
     sheets: list[SheetRef] = field(default_factory=list)
-    hidden_rows: dict[str, set[int]] = field(default_factory=dict)
+    scans: dict[str, SheetScan] = field(default_factory=dict)  # part key -> what the sheet scan learned
     slow_budget: list[int] = field(default_factory=lambda: [_SLOW_PATH_ELEMENTS])
 
 
@@ -82,20 +83,20 @@ def open_package(data: bytes, batas: Batas) -> Package:
     for info in infos:
         key = info.filename.lower()
         if key in names:
-            raise Reject(f"nama bagian ganda di dalam arsip ({info.filename}); berkas tidak sah")
+            raise Reject("isi arsip memuat nama ganda (beda huruf besar/kecil saja); berkas tidak sah")
         names[key] = info.filename
         if info.is_dir():
             continue
         if info.flag_bits & 0x1:
-            raise Reject("bagian arsip terenkripsi; simpan ulang tanpa kata sandi")
+            raise Reject("isi arsip terenkripsi; simpan ulang tanpa kata sandi")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise Reject("metode kompresi zip tidak didukung; simpan ulang dari Excel sebagai .xlsx")
         if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
-            raise Reject("berkas zip rusak (ukuran bagian tidak cocok)")
+            raise Reject("berkas zip rusak (ukuran isi tidak cocok); kirim ulang berkas aslinya")
         declared += info.file_size
         ratio_limit = batas.rasio_kompresi * max(info.compress_size, 1)
         if info.file_size > _RATIO_GRACE and info.file_size > ratio_limit:
-            raise Reject(f"rasio kompresi tidak wajar di bagian {info.filename}; kemungkinan bom zip")
+            raise Reject("rasio kompresi tidak wajar di dalam berkas; kemungkinan bom zip")
     if declared > batas.ukuran_terurai:
         sizes = f"{human_size(declared)}; batas {human_size(batas.ukuran_terurai)}"
         raise Reject(f"isi terurai terlalu besar ({sizes}); kemungkinan bom zip")
@@ -113,22 +114,26 @@ def open_package(data: bytes, batas: Batas) -> Package:
     for key in _STRUCTURE_PARTS:
         if key in xml_infos:
             if xml_infos[key].file_size > _PART_MAX:
-                raise Reject(f"bagian {names[key]} terlalu besar untuk buku kerja yang wajar")
-            package.parts[key] = _inflate(archive, xml_infos[key], batas, inflated)
+                raise Reject(f"{part_label(key, {})} terlalu besar untuk buku kerja yang wajar")
+            package.parts[key] = _inflate(archive, xml_infos[key], batas, inflated, part_label(key, {}))
     _resolve_sheets(package)
 
     sheet_names = {ref.key: ref.name for ref in package.sheets}
     needed = {*CALAMINE_PARTS, *sheet_names}
     if STYLES in xml_infos and xml_infos[STYLES].file_size > _STYLES_MAX:
-        raise Reject(f"bagian {names[STYLES]} terlalu besar untuk buku kerja yang wajar")
+        raise Reject(f"{part_label(STYLES, sheet_names)} terlalu besar untuk buku kerja yang wajar")
     for key, info in xml_infos.items():
         if key not in package.parts:
             # Parts nobody reads are streamed for DOCTYPE/ENTITY and caps; small ones are also parsed.
             store = key in needed or info.file_size <= _PART_MAX
-            content = _inflate(archive, info, batas, inflated, store=store)
+            content = _inflate(archive, info, batas, inflated, part_label(key, sheet_names), store=store,
+                               sheet=key in sheet_names)
             if store:
                 package.parts[key] = content
 
+    if STYLES in package.parts:  # checked first: the sheet scan needs the styles, read with searches
+        check_xml(package.parts[STYLES], part_label(STYLES, sheet_names), package.slow_budget)
+    styles = read_cell_styles(package.parts.get(STYLES))
     cells = 0
     for key, name in sheet_names.items():
         if key in package.parts:
@@ -139,14 +144,32 @@ def open_package(data: bytes, batas: Batas) -> Package:
             count = content.count(b"<c ") + content.count(b":c ")
             if len(content) > _PART_MAX + _BYTES_PER_CELL * count:
                 raise Reject(f"{where} berisi jauh lebih banyak data selain sel daripada wajarnya; berkas ditolak")
-            package.hidden_rows[key] = scan_sheet(content, batas, where, package.slow_budget, count)
+            package.scans[key] = scan_sheet(content, batas, where, package.slow_budget, count, styles)
             cells += count
     for key, content in package.parts.items():
+        label = part_label(key, sheet_names)
         if key == SHARED_STRINGS and len(content) > _PART_MAX + _BYTES_PER_CELL * cells:
-            raise Reject(f"bagian {names[key]} jauh lebih besar daripada isi lembarnya; berkas tidak wajar")
-        if key not in sheet_names and key not in (WORKBOOK, WORKBOOK_RELS):  # those two: already parsed
-            check_xml(content, f"bagian {names[key]}", package.slow_budget)
+            raise Reject(f"{label} jauh lebih besar daripada isi lembarnya; berkas tidak wajar")
+        if key not in sheet_names and key not in (WORKBOOK, WORKBOOK_RELS, STYLES):  # those: already checked
+            check_xml(content, label, package.slow_budget)
     return package
+
+
+def part_label(key: str, sheet_names: dict[str, str]) -> str:
+    """How messages name a part: users know files, sheets and cells, never zip parts or XML file names."""
+    if key in sheet_names:
+        return f"lembar {sheet_names[key]!r}"
+    if key == STYLES:
+        return "format sel (gaya) buku kerja"
+    if key == SHARED_STRINGS:
+        return "daftar teks buku kerja"
+    if key == WORKBOOK:
+        return "daftar lembar buku kerja"
+    if key in _STRUCTURE_PARTS:
+        return "struktur buku kerja"
+    if key.startswith("xl/worksheets/"):
+        return "lembar yang tidak terdaftar di buku kerja"
+    return "isi tambahan di dalam berkas (bukan lembar)"
 
 
 def _refuse_other_zip_formats(archive: zipfile.ZipFile, names: dict[str, str]) -> None:
@@ -171,83 +194,68 @@ def _refuse_other_zip_formats(archive: zipfile.ZipFile, names: dict[str, str]) -
         raise Reject("dokumen Word (.docx) yang diberi nama seperti Excel; kirim berkas .xlsx")
     if "ppt/presentation.xml" in names:
         raise Reject("presentasi PowerPoint, bukan buku kerja Excel; kirim berkas .xlsx")
-    raise Reject("arsip zip yang bukan buku kerja Excel (xl/workbook.xml tidak ada); kirim berkas .xlsx")
+    raise Reject("arsip zip yang bukan buku kerja Excel (tidak ada daftar lembar); kirim berkas .xlsx")
 
 
 def _inflate(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, batas: Batas, budget: list[int], *, store: bool = True
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    batas: Batas,
+    budget: list[int],
+    label: str,
+    *,
+    store: bool = True,
+    sheet: bool = False,
 ) -> bytes:
     """Inflate one part in chunks, stopping as soon as a cap is crossed; never trust the header alone.
 
-    Also refuses DOCTYPE/ENTITY, too many rows and an oversized <dimension> while streaming, so a
-    million-row sheet or an entity bomb is refused after its first chunks, not after full inflation.
-    With ``store=False`` the bytes are checked and dropped (b"" is returned).
+    Also refuses DOCTYPE/ENTITY while streaming, and in a worksheet (``sheet``) a cell holding content
+    beyond the limits, so an entity bomb or a million-row sheet is refused after its first chunks, not
+    after full inflation. ``label`` names the part in messages (see ``part_label``). With
+    ``store=False`` the bytes are checked and dropped (b"" is returned).
     """
-    label = info.filename
     chunks: list[bytes] = []
     produced = 0
-    rows = 0
     tail = b""
-    head_checked = False
     try:
         with archive.open(info) as stream:
             while chunk := stream.read(_CHUNK):
                 produced += len(chunk)
                 budget[0] += len(chunk)
                 if produced > info.file_size:
-                    raise Reject(
-                        f"ukuran terurai bagian {label} melebihi keterangan zip; kemungkinan bom zip"
-                    )
+                    raise Reject(f"ukuran terurai {label} melebihi keterangan zip; kemungkinan bom zip")
                 if budget[0] > batas.ukuran_terurai:
                     raise Reject(
                         f"isi terurai melebihi batas {human_size(batas.ukuran_terurai)}; kemungkinan bom zip"
                     )
                 if produced > _RATIO_GRACE and produced > batas.rasio_kompresi * max(info.compress_size, 1):
-                    raise Reject(f"rasio kompresi tidak wajar di bagian {label}; kemungkinan bom zip")
+                    raise Reject(f"rasio kompresi tidak wajar di {label}; kemungkinan bom zip")
                 window = tail + chunk
                 if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                    raise Reject(doctype_message(f"bagian {label}"))
-                rows += window.count(b"<row", max(0, len(tail) - 3))
-                if rows > batas.baris_per_lembar + _ROW_SLACK:
-                    raise too_many_rows(batas, f"bagian {label}")
-                if store or not head_checked:
+                    raise Reject(doctype_message(label))
+                if sheet:
+                    refuse_content_beyond(window, batas, label, streaming=True)
+                if store:
                     chunks.append(chunk)
-                tail = window[-8:]
-                if not head_checked and produced >= _DIMENSION_HEAD:
-                    head_checked = True
-                    _check_dimension_head(b"".join(chunks)[:_DIMENSION_HEAD], batas, label)
+                tail = window[-_TAIL:]
     except Reject:
         raise
     except Exception as exc:
-        raise Reject(
-            f"berkas zip rusak atau terpotong (bagian {label}); kirim ulang berkas aslinya"
-        ) from exc
+        raise Reject(f"berkas zip rusak atau terpotong ({label}); kirim ulang berkas aslinya") from exc
     if produced != info.file_size:
-        raise Reject(f"berkas zip rusak (ukuran bagian {label} tidak cocok)")
-    content = b"".join(chunks)
-    if not head_checked:
-        _check_dimension_head(content, batas, label)
-    return content if store else b""
-
-
-def _check_dimension_head(head: bytes, batas: Batas, label: str) -> None:
-    match = RE_DIMENSION.search(head)
-    if match is not None:
-        check_dimension(match.group(1).decode("ascii", errors="replace"), batas, f"bagian {label}")
-
+        raise Reject(f"berkas zip rusak (ukuran {label} tidak cocok); kirim ulang berkas aslinya")
+    return b"".join(chunks) if store else b""
 
 
 def _resolve_sheets(package: Package) -> None:
     """Find each sheet's part the way calamine does, so hidden rows and limits apply to what it reads."""
     for key in (WORKBOOK, WORKBOOK_RELS):
         if key not in package.parts:
-            raise Reject(f"bagian {key} tidak ada; berkas bukan buku kerja Excel yang utuh")
+            raise Reject(f"{part_label(key, {})} tidak ada; berkas bukan buku kerja Excel yang utuh")
     budget = package.slow_budget
-    sheet_elements = collect_elements(
-        package.parts[WORKBOOK], "sheet", f"bagian {package.names[WORKBOOK]}", budget
-    )
+    sheet_elements = collect_elements(package.parts[WORKBOOK], "sheet", part_label(WORKBOOK, {}), budget)
     rel_elements = collect_elements(
-        package.parts[WORKBOOK_RELS], "Relationship", f"bagian {package.names[WORKBOOK_RELS]}", budget
+        package.parts[WORKBOOK_RELS], "Relationship", part_label(WORKBOOK_RELS, {}), budget
     )
     targets = {attrs.get("Id", ""): attrs.get("Target", "") for attrs in rel_elements}
     seen: set[str] = set()
@@ -261,7 +269,7 @@ def _resolve_sheets(package: Package) -> None:
             if key in ("r:id", "relationships:id"):
                 rel_id = value
         if rel_id is None or rel_id not in targets:
-            raise Reject(f"lembar {name!r} tidak punya bagian yang sah di dalam berkas")
+            raise Reject(f"lembar {name!r} tidak punya isi yang sah di dalam berkas; simpan ulang dari Excel")
         target = targets[rel_id]
         if target.startswith("/xl/"):
             target = target[1:]
@@ -271,5 +279,5 @@ def _resolve_sheets(package: Package) -> None:
         kind = segments[1] if len(segments) > 1 else ""
         key = target.lower()
         if kind == "worksheets" and key not in package.names:
-            raise Reject(f"lembar {name!r} tidak ditemukan di dalam berkas (bagian {target})")
+            raise Reject(f"isi lembar {name!r} tidak ditemukan di dalam berkas; simpan ulang dari Excel")
         package.sheets.append(SheetRef(name=name, key=key, kind=kind))

@@ -10,11 +10,17 @@ make it allocate gigabytes (a cell at XFD1048576 makes its dense range huge), in
 parts we never looked at. The pre-scan bounds time and memory for every input; it uses only linear scans
 (C-speed byte counts and anchored regular expressions without nested quantifiers, or expat).
 
+The row and column limits of ``Batas`` count cells that hold content: empty rows and cells anywhere (as
+LibreOffice writes after "Delete rows": ``<row r="1048576">`` and a dimension up to row 1048576) and the
+declared ``<dimension>`` are accepted, because calamine's range never grows for them (``sheet_limits``).
+
 Values are returned as python-calamine gives them, with two documented normalisations:
 - an empty cell (and an empty string, which calamine does not distinguish from it) becomes ``None``;
 - numbers are NOT normalised: calamine returns floats even for whole numbers (``5`` is read as ``5.0``);
   dates come back as ``datetime.datetime`` / ``datetime.date`` / ``datetime.time`` / ``datetime.timedelta``
-  as calamine infers them from the number format; error cells (``#DIV/0!``) are read as ``None``.
+  as calamine infers them from the number format; error cells (``#DIV/0!``) are read as ``None``, and
+  reported with their text in ``KirimanSheet.error_cells`` (with percent formats, merged ranges and
+  quote prefixes: the facts the values do not show, see ``KirimanSheet``).
 Strings are never stripped: the caller validates them.
 
 Limits besides ``Batas``: XML nesting depth (``KEDALAMAN_XML_MAKS``); structural parts (workbook.xml,
@@ -24,6 +30,9 @@ that needs the exact per-element walk gets a budget of 2 million elements per fi
 ratio is judged only for entries inflating beyond 1 MiB. A file within every limit (up to 200 MiB of
 real cell data) can still take several seconds and a few hundred MB of memory: that is the envelope
 the limits allow, not a hostile-file cost.
+
+Messages name the file (``FileRejected.berkas``) and, for anything inside a sheet, the sheet by its name
+and the cell; never a zip part or an XML file name (``package.part_label``).
 
 Not reported: rows hidden through ``<sheetFormatPr zeroHeight="1">`` (all rows hidden by default),
 hidden columns, and sheet visibility (hidden sheets are returned like visible ones).

@@ -1,19 +1,40 @@
-"""The worksheet scan: every cell position calamine will use lies inside ``Batas``, and the hidden rows.
+"""The worksheet scan: every cell holding content lies inside ``Batas`` (see ``sheet_limits``), and the facts
+the validator needs are gathered on the way, without a second parse.
 
-calamine allocates the dense rectangle spanned by a sheet's cells, so a single cell at XFD1048576 would cost
-gigabytes: every position is bounded before calamine sees the sheet. The fast path covers what Excel,
-LibreOffice and openpyxl write (every ``<c>`` and ``<row>`` starts with a canonical ``r="..."``) with anchored
-searches at C speed; anything else goes through an exact expat replay of calamine's reader.
+Facts (positions are 1-based (row, column) tuples, ``(9, 16)`` is P9):
+
+- hidden rows (``<row hidden="1">``);
+- cells whose style has a percent number format, and cells whose style has a quote prefix (see ``styles``);
+  only cells inside the limits are reported;
+- error cells (``t="e"``) with their error text (``#DIV/0!``), which calamine reads as empty;
+- merged ranges (``<mergeCell ref="X10:Y10">``) as (first row, first column, last row, last column).
+
+The fast path covers what Excel, LibreOffice and openpyxl write (every ``<c>`` and ``<row>`` starts with a
+canonical ``r="..."``) with anchored searches at C speed: files without such styles, error cells or merges
+pay three substring tests for the facts. Anything else goes through an exact expat replay of calamine's
+reader, which gathers the same facts from the element events.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass, field
 from typing import Final
 
-from macros_py.domain.validasi import huruf_kolom, nomor_kolom
+from macros_py.domain.validasi import nomor_kolom
 from macros_py.io.kiriman.model import Batas, Reject
+from macros_py.io.kiriman.sheet_limits import (
+    RE_CELL_NOT_CANONICAL,
+    RE_ROW_NOT_CANONICAL,
+    cell_position,
+    content_beyond,
+    outside,
+    refuse_content_beyond,
+    row_position,
+    unusual_patterns,
+)
+from macros_py.io.kiriman.styles import CellStyles
 from macros_py.io.kiriman.xml_checks import (
     KEDALAMAN_XML_MAKS,
     depth_message,
@@ -28,159 +49,118 @@ from macros_py.io.kiriman.xml_checks import (
 
 # Patterns used on attacker-controlled bytes. Each is anchored on a literal, has no nested quantifier and
 # at most one bounded lazy scan that cannot cross a '>', so matching stays linear in the input size.
-RE_DIMENSION: Final = re.compile(rb'<dimension\s+ref\s*=\s*["\']([^"\'<>]{0,64})["\']')
 _RE_PREFIXED_CELL_OR_ROW: Final = re.compile(rb":(?:c|row)[\s/>]")
 _RE_ODD_CELL_OR_ROW: Final = re.compile(rb"<(?:c|row)[\t\n\r/>]")
-RE_CELL_NOT_CANONICAL: Final = re.compile(rb'<c r="(?![A-Z]{1,3}[1-9][0-9]{0,6}")')
-RE_ROW_NOT_CANONICAL: Final = re.compile(rb'<row r="(?![1-9][0-9]{0,6}")')
 _RE_HIDDEN_ROW: Final = re.compile(rb'<row r="([1-9][0-9]{0,6})"[^<>]*?\shidden\s*=\s*["\'](?:1|true)["\']')
-_RE_CELL_NAME: Final = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
-_RE_ROW_NAME: Final = re.compile(r"([A-Za-z]{0,3})([0-9]{1,7})")
+_RE_ERROR_CELL: Final = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[^>]*?\st\s*=\s*["\']e["\'][^>]*>')
+#: Anchored right after an error cell's start tag: an optional formula, then the cached error text.
+_RE_ERROR_VALUE: Final = re.compile(
+    rb"\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*<v(?:\s[^>]*)?>([^<]{1,64})</v>"
+)
+_RE_MERGE_CELL: Final = re.compile(rb'<(?:[\w.-]{1,40}:)?mergeCell\s[^>]*?\bref\s*=\s*["\']([^"\'<>]{1,40})["\']')
+_RE_MERGE_REF: Final = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})(?::([A-Za-z]{1,3})([0-9]{1,7}))?")
 
 
-def cell_position(ref: str) -> tuple[int, int]:
-    """0-based (row, column) of a cell name, as calamine computes it; refuses what would overflow."""
-    match = _RE_CELL_NAME.fullmatch(ref)
-    if match is None or int(match.group(2)) == 0:
-        raise Reject(f"alamat sel tidak sah ({ref[:20]!r}); berkas tidak sah")
-    return int(match.group(2)) - 1, nomor_kolom(match.group(1).upper()) - 1
+@dataclass
+class SheetScan:
+    """What the scan learned about one worksheet (see the module docstring for the positions)."""
+
+    hidden_rows: set[int] = field(default_factory=set)
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    merged_ranges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    quote_prefix_cells: set[tuple[int, int]] = field(default_factory=set)
+
+    def add_style(self, styles: CellStyles, style: int, row: int, column: int) -> None:
+        """Record a cell (1-based) whose style is one of the styles of interest."""
+        if style in styles.percent:
+            self.percent_cells.add((row, column))
+        if style in styles.quote_prefix:
+            self.quote_prefix_cells.add((row, column))
+
+    def add_merge(self, ref: str) -> None:
+        match = _RE_MERGE_REF.fullmatch(ref.strip())
+        if match is None or int(match.group(2)) == 0 or (match.group(4) is not None and int(match.group(4)) == 0):
+            return  # calamine ignores merges; a broken one hides nothing it reads
+        first = (int(match.group(2)), nomor_kolom(match.group(1).upper()))
+        last = (int(match.group(4)), nomor_kolom(match.group(3).upper())) if match.group(3) else first
+        self.merged_ranges.append((min(first[0], last[0]), min(first[1], last[1]),
+                                   max(first[0], last[0]), max(first[1], last[1])))
 
 
-def _row_position(ref: str) -> int:
-    match = _RE_ROW_NAME.fullmatch(ref)
-    if match is None or int(match.group(2)) == 0:
-        raise Reject(f"nomor baris tidak sah ({ref[:20]!r}); berkas tidak sah")
-    return int(match.group(2)) - 1
+def scan_sheet(
+    content: bytes, batas: Batas, where: str, budget: list[int], cells: int, styles: CellStyles
+) -> SheetScan:
+    """Check a worksheet part whose encoding, DOCTYPE and size were checked, and gather its facts.
 
-
-def too_many_rows(batas: Batas, where: str) -> Reject:
-    return Reject(f"{where} melebihi batas {batas.baris_per_lembar} baris")
-
-
-def _too_many_columns(batas: Batas, where: str) -> Reject:
-    last = huruf_kolom(batas.kolom_per_lembar)
-    return Reject(f"{where} melebihi batas {batas.kolom_per_lembar} kolom (sampai kolom {last})")
-
-
-def check_position(row: int, column: int, batas: Batas, where: str) -> None:
-    if row >= batas.baris_per_lembar:
-        raise too_many_rows(batas, where)
-    if column >= batas.kolom_per_lembar:
-        raise _too_many_columns(batas, where)
-
-
-def check_dimension(ref: str, batas: Batas, where: str) -> None:
-    """<dimension ref="A1:XFD1048576"> announces the used range: refuse before reading any cell."""
-    corners = ref.split(":")
-    if not 1 <= len(corners) <= 2:
-        raise Reject(f"rentang lembar (dimension) tidak sah di {where}")
-    for corner in corners:
-        row, column = cell_position(corner)
-        check_position(row, column, batas, where)
-
-
-def scan_sheet(content: bytes, batas: Batas, where: str, budget: list[int], cells: int) -> set[int]:
-    """Check a worksheet part whose encoding, DOCTYPE and size were checked; return its hidden rows (1-based).
-
-    ``cells`` is the count of ``<c `` and ``:c `` in the part. Every cell position calamine will use must
-    lie inside the limits, because calamine allocates the dense rectangle spanned by its cells.
+    ``cells`` is the count of ``<c `` and ``:c `` in the part; ``where`` names the sheet in messages.
     """
     if plain_markup(content) and _RE_PREFIXED_CELL_OR_ROW.search(content) is None:
         validate(content, where)
-        hidden = _fast_sheet_scan(content, batas, where, cells)  # no ":c " here: cells counts "<c "
-        if hidden is not None:
-            return hidden
-    return _exact_sheet_scan(content, batas, where, budget)
+        scan = _fast_sheet_scan(content, batas, where, cells, styles)  # no ":c " here: cells counts "<c "
+        if scan is not None:
+            return scan
+    return _exact_sheet_scan(content, batas, where, budget, styles)
 
 
-def greater_number(limit: int) -> bytes:
-    """Regex for canonical decimal numbers (no leading zero) strictly greater than ``limit``."""
-    text = str(limit)
-    alternatives = [f"[1-9][0-9]{{{len(text)},}}"]
-    for index, digit in enumerate(text):
-        if digit != "9":
-            rest = len(text) - index - 1
-            alternatives.append(text[:index] + f"[{int(digit) + 1}-9]" + (f"[0-9]{{{rest}}}" if rest else ""))
-    return ("(?:" + "|".join(alternatives) + ")").encode()
-
-
-def greater_letters(count: int) -> bytes:
-    """Regex for column letters (at most 3, as canonical refs have) naming a column beyond ``count``."""
-    text = huruf_kolom(count)
-    alternatives = [f"[A-Z]{{{len(text) + 1},3}}"] if len(text) < 3 else []
-    for index, letter in enumerate(text):
-        if letter != "Z":
-            rest = len(text) - index - 1
-            alternatives.append(
-                text[:index] + f"[{chr(ord(letter) + 1)}-Z]" + (f"[A-Z]{{{rest}}}" if rest else "")
-            )
-    return ("(?:" + "|".join(alternatives or ["(?!)"]) + ")").encode()
-
-
-@functools.lru_cache(maxsize=8)
-def limit_patterns(
-    rows: int, columns: int
-) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
-    """Searches that find any canonical cell/row reference beyond the limits without listing them all."""
-    number = greater_number(rows)
-    return (
-        re.compile(rb'<c r="[A-Z]{1,3}' + number + rb'"'),
-        re.compile(rb'<c r="' + greater_letters(columns) + rb"[1-9]"),
-        re.compile(rb'<row r="' + number + rb'"'),
-    )
-
-
-@functools.lru_cache(maxsize=8)
-def unusual_patterns(rows: int, columns: int) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """One search per kind for anything the separate checks act on: a row reference that is not canonical
-    or beyond the limit, and a cell reference likewise. Files within the limits (nearly all) then cost two
-    passes instead of five."""
-    number = greater_number(rows)
-    return (
-        re.compile(rb'<row r="(?:(?![1-9][0-9]{0,6}")|' + number + rb'")'),
-        re.compile(rb'<c r="(?:(?![A-Z]{1,3}[1-9][0-9]{0,6}")|[A-Z]{1,3}' + number + rb'"|'
-                   + greater_letters(columns) + rb"[1-9])"),
-    )
-
-
-def _fast_sheet_scan(content: bytes, batas: Batas, where: str, cell_count: int) -> set[int] | None:
+def _fast_sheet_scan(
+    content: bytes, batas: Batas, where: str, cell_count: int, styles: CellStyles
+) -> SheetScan | None:
     """Byte-level checks for well-formed, plain-markup sheets; None means "use the exact walk".
 
     Applies when every <c> and <row> starts with a canonical r="..." (what Excel, LibreOffice and
     openpyxl write): then calamine takes every position from r, and the limits reduce to searches.
+    A row's own number does not matter then (an empty row 1048576 is fine).
     """
     if _RE_ODD_CELL_OR_ROW.search(content) is not None:
         return None  # <c>, <row/>, a tab after the name...: positions may depend on order
-    row_count = content.count(b"<row ")
-    if row_count > batas.baris_per_lembar:
-        raise too_many_rows(batas, where)
     unusual_row, unusual_cell = unusual_patterns(batas.baris_per_lembar, batas.kolom_per_lembar)
-    rows_usual = unusual_row.search(content) is None
-    if content.count(b'<row r="') != row_count or (
-            not rows_usual and RE_ROW_NOT_CANONICAL.search(content) is not None):
+    if content.count(b'<row r="') != content.count(b"<row ") or (
+            unusual_row.search(content) is not None and RE_ROW_NOT_CANONICAL.search(content) is not None):
         return None
-    if cell_count > batas.baris_per_lembar * batas.kolom_per_lembar:
-        raise too_many_rows(batas, where)
     cells_usual = unusual_cell.search(content) is None
     if content.count(b'<c r="') != cell_count or (
             not cells_usual and RE_CELL_NOT_CANONICAL.search(content) is not None):
         return None
-    if not (rows_usual and cells_usual):
-        cell_row_beyond, cell_column_beyond, row_beyond = limit_patterns(
-            batas.baris_per_lembar, batas.kolom_per_lembar
-        )
-        if row_beyond.search(content) is not None or cell_row_beyond.search(content) is not None:
-            raise too_many_rows(batas, where)
-        if cell_column_beyond.search(content) is not None:
-            raise _too_many_columns(batas, where)
-    for match in RE_DIMENSION.finditer(content):
-        check_dimension(match.group(1).decode("ascii", errors="replace"), batas, where)
+    if not cells_usual:
+        refuse_content_beyond(content, batas, where)
     depth = fast_depth(content)
     if depth is None:
         return None
     if depth > KEDALAMAN_XML_MAKS:
         raise Reject(depth_message(where))
-    return {int(number) for number in _RE_HIDDEN_ROW.findall(content)}
+    scan = SheetScan(hidden_rows={int(number) for number in _RE_HIDDEN_ROW.findall(content)})
+    _fast_facts(content, batas, styles, scan)
+    return scan
+
+
+@functools.lru_cache(maxsize=32)
+def _styled_cell_pattern(styles: frozenset[int]) -> re.Pattern[bytes]:
+    """Cells whose s attribute is one of ``styles``: groups are the column letters, the row, the style."""
+    numbers = b"|".join(str(number).encode() for number in sorted(styles))
+    return re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[^>]*?\ss\s*=\s*["\'](' + numbers + rb')["\']')
+
+
+def _fast_facts(content: bytes, batas: Batas, styles: CellStyles, scan: SheetScan) -> None:
+    """Percent, quote-prefix and error cells and merged ranges of a fast-path sheet: one search each, run
+    only when a substring test shows there can be something to find."""
+    wanted = styles.any
+    if wanted:
+        for letters, number, style in _styled_cell_pattern(wanted).findall(content):
+            row, column = int(number), nomor_kolom(letters.decode("ascii"))
+            if row <= batas.baris_per_lembar and column <= batas.kolom_per_lembar:
+                scan.add_style(styles, int(style), row, column)
+    if b'"e"' in content or b"'e'" in content:
+        for match in _RE_ERROR_CELL.finditer(content):
+            if content[match.end() - 2 : match.end()] == b"/>":
+                continue  # an empty error cell holds no value
+            value = _RE_ERROR_VALUE.match(content, match.end())
+            if value is not None:
+                key = (int(match.group(2)), nomor_kolom(match.group(1).decode("ascii")))
+                scan.error_cells[key] = value.group(1).decode("utf-8", errors="replace").strip()
+    if b"mergeCell" in content:
+        for ref in _RE_MERGE_CELL.findall(content):
+            scan.add_merge(ref.decode("ascii", errors="replace"))
 
 
 class _SheetWalker:
@@ -189,25 +169,27 @@ class _SheetWalker:
     calamine takes a cell's position from its r attribute, or else from counters: the last row r (or
     the count of closed rows) and the cell after the previous one. With rows and cells nested the
     standard way (row in sheetData, c in row) this replay is exact. If the nesting is unusual *and* a
-    cell relies on the counters, the position cannot be predicted and the sheet is refused.
+    cell relies on the counters, the position cannot be predicted and the sheet is refused. A cell
+    beyond the limits is refused when a child element opens inside it (it holds content).
     """
 
-    def __init__(self, batas: Batas, where: str, budget: list[int]) -> None:
+    def __init__(self, batas: Batas, where: str, budget: list[int], styles: CellStyles) -> None:
         self.batas = batas
         self.where = where
         self.budget = budget
-        self.max_cells = batas.baris_per_lembar * batas.kolom_per_lembar
+        self.styles = styles
         self.stack: list[str] = []
         self.phase = 0  # 0 before the first sheetData, 1 inside it, 2 after it (calamine stops there)
         self.data_depth = 0
         self.cell_depth = 0  # depth of the open <c>, 0 when none
         self.row_index = 0
         self.col_index = 0
-        self.row_count = 0
-        self.cell_count = 0
         self.irregular = False
         self.counted_cell = False
-        self.hidden: set[int] = set()
+        self.beyond: tuple[int, int] | None = None  # the open cell's position when beyond the limits
+        self.error_at: tuple[int, int] | None = None  # the open cell's position (1-based) when t="e"
+        self.text: list[str] | None = None  # the error text being read
+        self.scan = SheetScan()
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         spend(self.budget)
@@ -217,8 +199,8 @@ class _SheetWalker:
         depth = len(self.stack)
         if depth > KEDALAMAN_XML_MAKS:
             raise Reject(depth_message(self.where))
-        if local == "dimension" and "ref" in attrs:
-            check_dimension(attrs["ref"], self.batas, self.where)
+        if local == "mergeCell" and "ref" in attrs:
+            self.scan.add_merge(attrs["ref"])
         if self.phase != 1:
             if local == "sheetData":
                 if self.phase == 0:
@@ -227,11 +209,16 @@ class _SheetWalker:
                     self.irregular = True
             return
         if self.cell_depth:
+            if self.beyond is not None:
+                raise content_beyond(*self.beyond, self.batas, self.where)
             if local in ("c", "row", "sheetData"):
                 self.irregular = True
                 if local == "c" and "r" in attrs:
-                    row, column = cell_position(attrs["r"])
-                    check_position(row, column, self.batas, self.where)
+                    row, column = cell_position(attrs["r"], self.where)
+                    if outside(row, column, self.batas):
+                        raise content_beyond(row, column, self.batas, self.where)
+            elif local == "v" and self.error_at is not None and depth == self.cell_depth + 1:
+                self.text = []
             return
         if local == "row":
             self._row(attrs, depth)
@@ -243,30 +230,30 @@ class _SheetWalker:
     def _row(self, attrs: dict[str, str], depth: int) -> None:
         if depth != self.data_depth + 1:
             self.irregular = True
-        self.row_count += 1
-        if self.row_count > self.batas.baris_per_lembar:
-            raise too_many_rows(self.batas, self.where)
         if "r" in attrs:
-            self.row_index = _row_position(attrs["r"])
-            if self.row_index >= self.batas.baris_per_lembar:
-                raise too_many_rows(self.batas, self.where)
+            self.row_index = row_position(attrs["r"], self.where)
         if attrs.get("hidden") in ("1", "true"):
-            self.hidden.add(self.row_index + 1)
+            self.scan.hidden_rows.add(self.row_index + 1)
 
     def _cell(self, attrs: dict[str, str], depth: int, parent: str) -> None:
         if parent != "row" or depth != self.data_depth + 2:
             self.irregular = True
-        self.cell_count += 1
-        if self.cell_count > self.max_cells:
-            raise too_many_rows(self.batas, self.where)
         if "r" in attrs:
-            row, column = cell_position(attrs["r"])
+            row, column = cell_position(attrs["r"], self.where)
             self.col_index = column
         else:
             self.counted_cell = True
             row, column = self.row_index, self.col_index
-        check_position(row, column, self.batas, self.where)
         self.cell_depth = depth
+        self.beyond = (row, column) if outside(row, column, self.batas) else None
+        self.error_at = (row + 1, column + 1) if attrs.get("t") == "e" and self.beyond is None else None
+        style = attrs.get("s")
+        if style is not None and self.beyond is None and style.isdigit() and int(style) in self.styles.any:
+            self.scan.add_style(self.styles, int(style), row + 1, column + 1)
+
+    def characters(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
 
     def end(self, _name: str) -> None:
         depth = len(self.stack)
@@ -274,9 +261,15 @@ class _SheetWalker:
         if self.phase != 1:
             return
         if self.cell_depth:
+            if self.text is not None and local == "v" and depth == self.cell_depth + 1:
+                error = "".join(self.text).strip()
+                if error and self.error_at is not None:
+                    self.scan.error_cells[self.error_at] = error[:64]
+                self.text = None
             if depth == self.cell_depth:
                 self.cell_depth = 0
                 self.col_index += 1
+                self.beyond = self.error_at = None
             return
         if local == "row":
             self.row_index += 1
@@ -285,12 +278,15 @@ class _SheetWalker:
             self.phase = 2
 
 
-def _exact_sheet_scan(content: bytes, batas: Batas, where: str, budget: list[int]) -> set[int]:
-    walker = _SheetWalker(batas, where, budget)
+def _exact_sheet_scan(
+    content: bytes, batas: Batas, where: str, budget: list[int], styles: CellStyles
+) -> SheetScan:
+    walker = _SheetWalker(batas, where, budget, styles)
     parser = new_parser()
     parser.StartElementHandler = walker.start
     parser.EndElementHandler = walker.end
+    parser.CharacterDataHandler = walker.characters
     parse(parser, content, where)
     if walker.irregular and walker.counted_cell:
-        raise Reject(f"struktur XML {where} tidak lazim (sel tanpa alamat di luar baris); berkas ditolak")
-    return walker.hidden
+        raise Reject(f"struktur {where} tidak lazim (sel tanpa alamat di luar baris); simpan ulang dari Excel")
+    return walker.scan

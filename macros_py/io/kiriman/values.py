@@ -10,7 +10,8 @@ import python_calamine
 
 from macros_py.io.kiriman.model import PESAN_RUSAK, Batas, KirimanSheet, Reject
 from macros_py.io.kiriman.package import CALAMINE_PARTS, Package
-from macros_py.io.kiriman.sheet_scan import check_position
+from macros_py.io.kiriman.sheet_limits import check_position
+from macros_py.io.kiriman.sheet_scan import SheetScan
 
 
 def _clean_copy(package: Package) -> bytes:
@@ -52,9 +53,16 @@ def read_values(package: Package, batas: Batas) -> list[KirimanSheet]:
         rows: list[list[object]] = [
             [None if v == "" else v for v in row] if "" in row else row for row in raw
         ]
+        scan = package.scans.get(ref.key) or SheetScan()
         sheets.append(
             KirimanSheet(
-                nama=ref.name, baris=rows, baris_tersembunyi=package.hidden_rows.get(ref.key, set())
+                nama=ref.name,
+                baris=rows,
+                baris_tersembunyi=scan.hidden_rows,
+                percent_cells=scan.percent_cells,
+                error_cells=scan.error_cells,
+                merged_ranges=scan.merged_ranges,
+                quote_prefix_cells=scan.quote_prefix_cells,
             )
         )
     return sheets

@@ -58,7 +58,7 @@ def local_name(name: str) -> str:
 
 
 def depth_message(where: str) -> str:
-    return f"XML {where} bersarang terlalu dalam (lebih dari {KEDALAMAN_XML_MAKS} tingkat); berkas ditolak"
+    return f"{where} bersarang terlalu dalam (lebih dari {KEDALAMAN_XML_MAKS} tingkat); berkas ditolak"
 
 
 def _refuse_doctype(*_args: object) -> None:
@@ -77,21 +77,21 @@ def parse(parser: expat.XMLParserType, content: bytes, where: str) -> None:
     try:
         parser.Parse(content, True)
     except expat.ExpatError as exc:
-        raise Reject(f"XML {where} rusak (baris {exc.lineno}); simpan ulang dari Excel") from exc
+        raise Reject(f"{where} rusak (XML tidak sah di baris {exc.lineno}); simpan ulang dari Excel") from exc
 
 
 def check_encoding(content: bytes, where: str) -> None:
     """Only UTF-8 XML is accepted: the byte-level scans below rely on an ASCII-compatible encoding."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content[:4]:
-        raise Reject(f"pengodean XML {where} tidak didukung (harus UTF-8)")
+        raise Reject(f"{where} memakai pengodean teks yang tidak didukung (harus UTF-8); simpan ulang dari Excel")
     head = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
     if head.startswith(b"<?xml"):
         end = head.find(b"?>", 0, 512)
         if end < 0:
-            raise Reject(f"XML {where} rusak (deklarasi XML tidak lengkap)")
+            raise Reject(f"{where} rusak (deklarasi XML tidak lengkap); simpan ulang dari Excel")
         match = _RE_XML_ENCODING.search(head, 0, end)
         if match is not None and match.group(1).lower() not in (b"utf-8", b"utf8"):
-            raise Reject(f"pengodean XML {where} tidak didukung (harus UTF-8)")
+            raise Reject(f"{where} memakai pengodean teks yang tidak didukung (harus UTF-8); simpan ulang dari Excel")
 
 
 def plain_markup(content: bytes) -> bool:

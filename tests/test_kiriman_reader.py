@@ -716,6 +716,7 @@ def test_no_refusal_when_a_chunk_ends_right_after_an_empty_cell_beyond_the_limit
     start_tag = b'<c r="A1048576" s="1">'
     xml = sheet(b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">' + start_tag + b"</c></row>")
     monkeypatch.setattr(zip_package, "_CHUNK", xml.index(start_tag) + len(start_tag))
+    monkeypatch.setattr(zip_package, "_STREAM_CHECK_AFTER", 0)
     assert read_kiriman(write(tmp_path / "potongan.xlsx", zip_bytes(package(xml)))).lembar[0].baris == [[1]]
 
 

@@ -37,6 +37,9 @@ _SLOW_PATH_ELEMENTS: Final = 2_000_000
 #: Bytes kept from the previous chunk while streaming a worksheet, so a cell start tag cut by a chunk
 #: boundary is still seen whole (longer tags are left to the full scan).
 _TAIL: Final = 512
+#: A worksheet is searched for cells with content beyond the limits while streaming only past this size
+#: (a million-row sheet is refused after its first megabytes; ordinary sheets pay nothing for it).
+_STREAM_CHECK_AFTER: Final = 4 * MiB
 
 WORKBOOK: Final = "xl/workbook.xml"
 WORKBOOK_RELS: Final = "xl/_rels/workbook.xml.rels"
@@ -233,7 +236,7 @@ def _inflate(
                 window = tail + chunk
                 if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
                     raise Reject(doctype_message(label))
-                if sheet:
+                if sheet and produced > _STREAM_CHECK_AFTER:
                     refuse_content_beyond(window, batas, label, streaming=True)
                 if store:
                     chunks.append(chunk)

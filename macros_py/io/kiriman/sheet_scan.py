@@ -150,7 +150,7 @@ def _fast_facts(content: bytes, batas: Batas, styles: CellStyles, scan: SheetSca
             row, column = int(number), nomor_kolom(letters.decode("ascii"))
             if row <= batas.baris_per_lembar and column <= batas.kolom_per_lembar:
                 scan.add_style(styles, int(style), row, column)
-    if b'"e"' in content or b"'e'" in content:
+    if b'"e"' in content:  # t="e" (every writer quotes attributes with ")
         for match in _RE_ERROR_CELL.finditer(content):
             if content[match.end() - 2 : match.end()] == b"/>":
                 continue  # an empty error cell holds no value
@@ -158,8 +158,9 @@ def _fast_facts(content: bytes, batas: Batas, styles: CellStyles, scan: SheetSca
             if value is not None:
                 key = (int(match.group(2)), nomor_kolom(match.group(1).decode("ascii")))
                 scan.error_cells[key] = value.group(1).decode("utf-8", errors="replace").strip()
-    if b"mergeCell" in content:
-        for ref in _RE_MERGE_CELL.findall(content):
+    after_data = max(content.rfind(b"</sheetData>"), 0)  # merges follow the cells in a valid sheet
+    if content.find(b"mergeCell", after_data) >= 0:
+        for ref in _RE_MERGE_CELL.findall(content, after_data):
             scan.add_merge(ref.decode("ascii", errors="replace"))
 
 

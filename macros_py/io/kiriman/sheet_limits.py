@@ -15,7 +15,7 @@ import functools
 import re
 from typing import Final
 
-from macros_py.domain.validasi import huruf_kolom, nomor_kolom
+from macros_py.domain.cell_names import huruf_kolom, nomor_kolom
 from macros_py.io.kiriman.model import Batas, Reject
 
 _RE_CELL_NAME: Final = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")

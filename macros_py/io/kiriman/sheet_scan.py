@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from macros_py.domain.validasi import nomor_kolom
+from macros_py.domain.cell_names import nomor_kolom
 from macros_py.io.kiriman.model import Batas, Reject
 from macros_py.io.kiriman.sheet_limits import (
     RE_CELL_NOT_CANONICAL,

@@ -216,6 +216,8 @@ def cmd_himpun(args: argparse.Namespace) -> int:
         print(f"Diterima: {k.berkas} — bidang {k.kode_bidang}, {k.jumlah_baris} baris.")
     for m in hasil.peringatan:
         print(f"  peringatan: {m}")
+    for x in hasil.tidak_diproses:
+        print(f"Tidak diproses: {x['berkas']} — {x['alasan']}.")
     if hasil.belum_mengirim:
         print("Belum mengirim: " + ", ".join(hasil.belum_mengirim))
     else:

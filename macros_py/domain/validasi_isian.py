@@ -167,27 +167,24 @@ def periksa_realisasi_k(
     ``kolom_k`` lists the K realisasi columns present: (key, 1-based column, title). Rule 1b runs only when
     ``format_diketahui`` (the facts are known); ``persen`` holds the 1-based columns of this row with a
     percent format (their values were converted by rule 1a)."""
-    hasil: list[tuple[bool, str, str]] = []
     target = data.get("target_k")
-    satuan, cara = data.get("satuan"), data.get("cara_hitung")
-    jumlah: bool | None = None
+    atas = KELIPATAN_TARGET_MENCURIGAKAN * target if type(target) in (int, float) and target > 0 else math.inf
+    atas = min(atas, SERIAL_TANGGAL_MIN)
+    hasil: list[tuple[bool, str, str]] = []
     for key, kolom, judul in kolom_k:
         nilai = data.get(key)
-        if type(nilai) not in (int, float) or nilai <= 0:
-            continue
+        if nilai is None or 1 < nilai < atas or nilai <= 0 or type(nilai) not in (int, float):
+            continue  # the common case: nothing to report for this cell
+        satuan = data.get("satuan")
         if format_diketahui and nilai <= 1 and kolom not in persen and pecahan_persen(satuan, target, nilai):
             hasil.append((True, nama_sel(r, kolom), _pesan_pecahan(judul, satuan, target, nilai)))
             continue
-        if nilai >= SERIAL_TANGGAL_MIN:
-            if jumlah is None:
-                jumlah = indikator_jumlah(satuan, cara)
-            tanggal = serial_tanggal(nilai) if jumlah else None
-            if tanggal is not None and (type(target) not in (int, float) or nilai > target):
-                hasil.append((False, nama_sel(r, kolom), f"{judul}: nilai {teks_angka(nilai)} sama dengan nomor "
-                                                         f"seri tanggal {tanggal:%d-%m-%Y}; mungkin tanggal yang "
-                                                         "diketik di sel angka. Periksa kembali."))
-                continue
-        if type(target) in (int, float) and target > 0 and nilai > KELIPATAN_TARGET_MENCURIGAKAN * target:
+        tanggal = serial_tanggal(nilai) if indikator_jumlah(satuan, data.get("cara_hitung")) else None
+        if tanggal is not None and (type(target) not in (int, float) or nilai > target):
+            hasil.append((False, nama_sel(r, kolom), f"{judul}: nilai {teks_angka(nilai)} sama dengan nomor seri "
+                                                     f"tanggal {tanggal:%d-%m-%Y}; mungkin tanggal yang diketik di "
+                                                     "sel angka. Periksa kembali."))
+        elif type(target) in (int, float) and target > 0 and nilai > KELIPATAN_TARGET_MENCURIGAKAN * target:
             hasil.append((False, nama_sel(r, kolom), f"realisasi {format_angka_id(nilai)} lebih dari "
                                                      f"{KELIPATAN_TARGET_MENCURIGAKAN}x target "
                                                      f"{format_angka_id(target)}; periksa kembali."))

@@ -762,7 +762,7 @@ def test_percent_style_as_libreoffice_writes_it(tmp_path: Path) -> None:
         b'<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs></styleSheet>'
     )
     body = (b'<row r="9" ' + LO_ROW + b'><c r="P9" s="1" t="n"><v>0.97</v></c><c r="Q9" s="2" t="n">'
-            b"<v>0.818</v></c><c r=\"R9\" s='2'/></row>")
+            b'<v>0.818</v></c><c r="R9" s="2"/></row>')
     path = write(tmp_path / "lo_persen.xlsx", zip_bytes(package(sheet(body), {"xl/styles.xml": styles})))
     lembar = read_kiriman(path).lembar[0]
     assert lembar.percent_cells == {(9, 17), (9, 18)}  # Q9 (value) and R9 (empty); P9's #,##0.## is not

@@ -107,7 +107,7 @@ def pecahan_persen(satuan: object, target: object, nilai: float) -> bool:
     its sign (stored as a fraction), so the file must be refused."""
     if not 0 < nilai <= 1:
         return False
-    t = float(target) if type(target) in (int, float) and math.isfinite(target) else None  # type: ignore[arg-type]
+    t = float(target) if isinstance(target, int | float) and math.isfinite(target) else None
     if satuan_persen(satuan):
         return t is None or not 0 <= t <= 1
     return nilai < 1 and t is not None and t > 1 and t / 10 <= nilai * 100 <= t * 10
@@ -168,8 +168,8 @@ def periksa_realisasi_k(
     ``format_diketahui`` (the facts are known); ``persen`` holds the 1-based columns of this row with a
     percent format (their values were converted by rule 1a)."""
     target = data.get("target_k")
-    atas = KELIPATAN_TARGET_MENCURIGAKAN * target if type(target) in (int, float) and target > 0 else math.inf
-    atas = min(atas, SERIAL_TANGGAL_MIN)
+    t = float(target) if isinstance(target, int | float) else None
+    atas = min(KELIPATAN_TARGET_MENCURIGAKAN * t if t is not None and t > 0 else math.inf, SERIAL_TANGGAL_MIN)
     hasil: list[tuple[bool, str, str]] = []
     for key, kolom, judul in kolom_k:
         nilai = data.get(key)
@@ -180,14 +180,14 @@ def periksa_realisasi_k(
             hasil.append((True, nama_sel(r, kolom), _pesan_pecahan(judul, satuan, target, nilai)))
             continue
         tanggal = serial_tanggal(nilai) if indikator_jumlah(satuan, data.get("cara_hitung")) else None
-        if tanggal is not None and (type(target) not in (int, float) or nilai > target):
+        if tanggal is not None and (t is None or nilai > t):
             hasil.append((False, nama_sel(r, kolom), f"{judul}: nilai {teks_angka(nilai)} sama dengan nomor seri "
                                                      f"tanggal {tanggal:%d-%m-%Y}; mungkin tanggal yang diketik di "
                                                      "sel angka. Periksa kembali."))
-        elif type(target) in (int, float) and target > 0 and nilai > KELIPATAN_TARGET_MENCURIGAKAN * target:
+        elif t is not None and t > 0 and nilai > KELIPATAN_TARGET_MENCURIGAKAN * t:
             hasil.append((False, nama_sel(r, kolom), f"realisasi {format_angka_id(nilai)} lebih dari "
                                                      f"{KELIPATAN_TARGET_MENCURIGAKAN}x target "
-                                                     f"{format_angka_id(target)}; periksa kembali."))
+                                                     f"{format_angka_id(t)}; periksa kembali."))
     return hasil
 
 

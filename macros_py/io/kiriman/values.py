@@ -16,7 +16,7 @@ from macros_py.io.kiriman.sheet_scan import SheetScan
 
 def _clean_copy(package: Package) -> bytes:
     """A stored (uncompressed) zip of only the checked parts calamine needs: no macros, media or extras."""
-    keep = [key for key in CALAMINE_PARTS if key in package.parts]
+    keep: list[str] = [key for key in CALAMINE_PARTS if key in package.parts]
     keep += [ref.key for ref in package.sheets if ref.key in package.parts and ref.key not in keep]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as copy:

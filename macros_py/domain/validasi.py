@@ -320,7 +320,7 @@ def validasi_lembar(
                     data[k.key] = _nilai_angka(p, k, nilai, lambda a=a, r=r: a.sel(r))
             else:
                 teks = (nilai if type(nilai) is str else teks_sel(nilai)).strip()
-                if teks[:1] == "'":
+                if teks and teks[0] == "'":
                     teks = tanpa_apostrof(teks)
                 if a.jenis == _RINGKAS:
                     teks = " ".join(teks.split())

@@ -64,7 +64,8 @@ def _pembaca(cara: str) -> Callable[[Path], int]:
                 assert ketemu is not None, p
                 tahun, periode, kode, versi = baca_identitas(ketemu[0])  # type: ignore[misc]
                 harapan = Harapan(tahun, periode, versi, {kode: kode})
-                k = validasi_lembar(p.name, lembar.nama, lembar.baris, kolom, harapan, lembar.baris_tersembunyi)
+                k = validasi_lembar(p.name, lembar.nama, lembar.baris, kolom, harapan, lembar.baris_tersembunyi,
+                                    facts=lembar)
                 assert not k.galat, k.galat[:3]
                 n += len(k.baris)
             return n

@@ -22,10 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from macros_py.domain.validasi import huruf_kolom
-from macros_py.io.kiriman import reader as bk
-from macros_py.io.kiriman.reader import Batas, FileRejected, KirimanFile, read_kiriman
+from macros_py.io.kiriman import BATAS_BAKU, Batas, FileRejected, KirimanFile, read_kiriman, sheet_limits
+from macros_py.io.kiriman import package as zip_package
 
 CEPAT = 2.0  # seconds: a hostile file must be refused well within this
+#: What a message must never show: a zip part or an XML file name.
+PART_NAME = re.compile(r"xl/|_rels|\.xml\b|\.rels\b|content_types|sharedstrings|styles\.|worksheets", re.IGNORECASE)
 
 CONTENT_TYPES = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -121,7 +123,7 @@ def openpyxl_xlsx(
     return path
 
 
-def refused(path: Path, *fragments: str, batas: Batas = bk.BATAS_BAKU) -> FileRejected:
+def refused(path: Path, *fragments: str, batas: Batas = BATAS_BAKU) -> FileRejected:
     """Call the reader, require a refusal within CEPAT seconds naming the file and the given words."""
     start = time.perf_counter()
     with pytest.raises(FileRejected) as info:
@@ -133,6 +135,7 @@ def refused(path: Path, *fragments: str, batas: Batas = bk.BATAS_BAKU) -> FileRe
     assert str(error) == f"{path.name}: {error.pesan}"
     for fragment in fragments:
         assert fragment.lower() in error.pesan.lower(), error.pesan
+    assert PART_NAME.search(error.pesan) is None, error.pesan  # users know files, sheets and cells
     return error
 
 
@@ -453,16 +456,16 @@ def test_padded_sheet_refused_quickly(tmp_path: Path) -> None:
 
 
 def test_padded_shared_strings_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bk, "_PART_MAX", 64 * 1024)
+    monkeypatch.setattr(zip_package, "_PART_MAX", 64 * 1024)
     strings = b"<sst>" + b"<si><t>teks panjang</t></si>" * 20_000 + b"</sst>"
     parts = package(
         sheet(b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), {"xl/sharedStrings.xml": strings}
     )
-    refused(write(tmp_path / "string.xlsx", zip_bytes(parts)), "sharedStrings")
+    refused(write(tmp_path / "string.xlsx", zip_bytes(parts)), "daftar teks")
 
 
 def test_large_unread_part_only_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bk, "_PART_MAX", 1024)
+    monkeypatch.setattr(zip_package, "_PART_MAX", 1024)
     body = sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>')
     deep = b'<?xml version="1.0"?>' + b"<a>" * 2000 + b"</a>" * 2000  # never parsed by anyone: tolerated
     path = write(tmp_path / "besar.xlsx", zip_bytes(package(body, {"docProps/custom.xml": deep})))
@@ -473,7 +476,7 @@ def test_large_unread_part_only_streamed(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_exact_path_has_an_element_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bk, "_SLOW_PATH_ELEMENTS", 1000)
+    monkeypatch.setattr(zip_package, "_SLOW_PATH_ELEMENTS", 1000)
     body = sheet(b"<!-- tanpa jalur cepat -->" + b'<row r="1"><c r="A1"><v>1</v></c></row>' * 600)
     refused(write(tmp_path / "anggaran.xlsx", zip_bytes(package(body))), "terlalu besar untuk diperiksa")
 
@@ -515,8 +518,6 @@ def test_million_rows_refused_quickly(tmp_path: Path, dimension: bytes) -> None:
         (b'<row r="1"><c r="XFD1048576"><v>1</v></c></row>', b"", "baris"),
         (b'<row r="1"><c r="A1"><v>1</v></c><c r="A1048576"><v>1</v></c></row>', b"", "baris"),
         (b'<row r="20001"><c r="A20001"><v>1</v></c></row>', b"", "baris"),
-        (b'<row r="1"><c r="A1"><v>1</v></c></row>', b'<dimension ref="A1:XFD1048576"/>', "baris"),
-        (b'<row r="1"><c r="A1"><v>1</v></c></row>', b'<dimension ref="A1:GS5"/>', "kolom"),
         (b"<row>" + b"<c><v>1</v></c>" * 201 + b"</row>", b"", "kolom"),
         (b'<row r="1"><c r="a1048576"><v>1</v></c></row>', b"", "baris"),
         (b'<row r="1"><c r="AAAAA1"><v>1</v></c></row>', b"", "tidak sah"),
@@ -527,8 +528,6 @@ def test_million_rows_refused_quickly(tmp_path: Path, dimension: bytes) -> None:
         "sel-jauh",
         "sel-baris-beda",
         "baris",
-        "dimension",
-        "dimension-kolom",
         "tanpa-r",
         "huruf-kecil",
         "alamat-rusak",
@@ -551,14 +550,14 @@ def test_limits_are_configurable(tmp_path: Path) -> None:
 )
 @settings(max_examples=150, database=None, deadline=None)
 def test_greater_number_pattern(limit: int, value: int) -> None:
-    pattern = re.compile(bk._greater_number(limit))
+    pattern = re.compile(sheet_limits.greater_number(limit))
     assert (pattern.fullmatch(str(value).encode()) is not None) == (value > limit)
 
 
 @given(count=st.integers(min_value=1, max_value=18_278), column=st.integers(min_value=0, max_value=18_277))
 @settings(max_examples=150, database=None, deadline=None)
 def test_greater_letters_pattern(count: int, column: int) -> None:
-    pattern = re.compile(bk._greater_letters(count))
+    pattern = re.compile(sheet_limits.greater_letters(count))
     assert (pattern.fullmatch(huruf_kolom(column + 1).encode()) is not None) == (column + 1 > count)
 
 
@@ -580,12 +579,265 @@ def test_one_search_finds_what_the_separate_checks_find(baris: list[str], sel: l
     for (canonical row, canonical cell, row limit for rows and cells, column limit) would."""
     isi = "".join(f'<row r="{r}">' for r in baris) + "".join(f'<c r="{c}"/>' for c in sel)
     isi = isi.encode()
-    unusual_row, unusual_cell = bk._unusual_patterns(*batas)
-    cell_row, cell_column, row = bk._limit_patterns(*batas)
+    unusual_row, unusual_cell = sheet_limits.unusual_patterns(*batas)
+    cell_row, cell_column, row = sheet_limits.limit_patterns(*batas)
     assert (unusual_row.search(isi) is not None) == (
-        bk._RE_ROW_NOT_CANONICAL.search(isi) is not None or row.search(isi) is not None)
+        sheet_limits.RE_ROW_NOT_CANONICAL.search(isi) is not None or row.search(isi) is not None)
     assert (unusual_cell.search(isi) is not None) == any(
-        p.search(isi) is not None for p in (bk._RE_CELL_NOT_CANONICAL, cell_row, cell_column))
+        p.search(isi) is not None for p in (sheet_limits.RE_CELL_NOT_CANONICAL, cell_row, cell_column))
+
+
+# ------------------------------------------------------------------------- files saved by other programs
+
+#: The attributes LibreOffice Calc 7.4 writes on every <row> (seen in a file it saved after "Delete rows").
+LO_ROW = b'customFormat="false" ht="12.8" hidden="false" customHeight="false" outlineLevel="0" collapsed="false"'
+#: A harmless comment disables the byte-level fast path: the exact expat walk must then agree with it.
+PATHS = pytest.mark.parametrize("exact", [False, True], ids=["fast", "exact"])
+
+
+def edit_sheet(path: Path, edit, exact: bool = False) -> Path:  # type: ignore[no-untyped-def]
+    """Rewrite the first worksheet part of a file in place (optionally forcing the exact walk)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = edit(parts["xl/worksheets/sheet1.xml"])
+    parts["xl/worksheets/sheet1.xml"] = xml.replace(b"</worksheet>", b"<!-- x --></worksheet>") if exact else xml
+    return write(path, zip_bytes(parts))
+
+
+def lo_deleted_rows(xml: bytes, extra: bytes = b"") -> bytes:
+    """What LibreOffice writes after "Delete rows": a dimension to row 1048576 and an empty last row."""
+    xml = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:AMJ1048576"/>', xml)
+    return xml.replace(b"</sheetData>", extra + b'<row r="1048576" ' + LO_ROW + b"></row></sheetData>")
+
+
+@PATHS
+@pytest.mark.parametrize(
+    "extra",
+    [
+        b"",
+        b'<row r="30000" ' + LO_ROW + b'><c r="A30000" s="1"/><c r="AMJ30000" s="1"/></row>',
+        b'<row r="40000"><c r="XFD40000" s="1"></c><c r="A40000" s="1">\n  </c></row>',
+        b'<row r="50000" hidden="true"/>',
+    ],
+    ids=["baris-kosong", "sel-kosong-bergaya", "sel-kosong-berpasangan", "baris-tersembunyi"],
+)
+def test_empty_rows_and_cells_beyond_the_limits_are_read(tmp_path: Path, exact: bool, extra: bytes) -> None:
+    rows = [["Nama", "Jumlah"], ["Budi", 5], ["Ani", 2.5]]
+    path = openpyxl_xlsx(tmp_path / "dihapus.xlsx", rows)
+    edit_sheet(path, lambda xml: lo_deleted_rows(xml, extra), exact)
+    lembar = read_kiriman(path, Batas(baris_per_lembar=20, kolom_per_lembar=5)).lembar[0]
+    assert lembar.baris == rows
+    assert lembar.baris_tersembunyi == ({50000} if b'hidden="true"' in extra else set())
+
+
+@PATHS
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="{ref}" t="n"><v>1</v></c>',
+        b'<c r="{ref}" t="str"><v></v></c>',  # an empty string: calamine keeps it
+        b'<c r="{ref}"><v> </v></c>',
+        b'<c r="{ref}" t="inlineStr"><is><t></t></is></c>',
+        b'<c r="{ref}" t="inlineStr"><is/></c>',
+        b'<c r="{ref}" t="d"><v></v></c>',  # calamine would try to allocate 512 GiB for this one
+        b'<c r="{ref}" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+        b'<c r="{ref}" s="1">teks<v>1</v></c>',
+    ],
+    ids=["angka", "teks-kosong", "spasi", "inline-kosong", "inline-tanpa-t", "tanggal-kosong", "galat", "campur"],
+)
+@pytest.mark.parametrize(("ref", "limit"), [(b"A1048576", "20000 baris"), (b"AMJ2", "200 kolom")],
+                         ids=["baris", "kolom"])
+def test_a_cell_with_content_beyond_the_limits_is_refused_naming_sheet_and_cell(
+    tmp_path: Path, exact: bool, cell: bytes, ref: bytes, limit: str
+) -> None:
+    path = openpyxl_xlsx(tmp_path / "jauh.xlsx", [["Nama", "Jumlah"], ["Budi", 5]])
+    row = ref.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    far = b'<row r="' + row + b'">' + cell.replace(b"{ref}", ref) + b"</row>"
+    if row == b"2":
+        edit_sheet(path, lambda xml: xml.replace(b"</row></sheetData>", cell.replace(b"{ref}", ref)
+                                                 + b"</row></sheetData>"), exact)
+    else:
+        edit_sheet(path, lambda xml: lo_deleted_rows(xml).replace(b'<row r="1048576" ' + LO_ROW + b"></row>", far),
+                   exact)
+    error = refused(path, "lembar 'Data'", f"sel {ref.decode()}", f"batas {limit}")
+    assert "xl/" not in str(error)
+
+
+@given(
+    cells=st.lists(
+        st.tuples(st.integers(1, 8), st.integers(1, 5),
+                  st.sampled_from(["kosong", "pasangan", "angka", "teks-kosong", "spasi", "inline", "galat"])),
+        max_size=12,
+    ),
+    far_row=st.booleans(),
+    exact=st.booleans(),
+)
+@settings(max_examples=120, database=None, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_limits_count_only_cells_with_content(
+    tmp_path: Path, cells: list[tuple[int, int, str]], far_row: bool, exact: bool
+) -> None:
+    """With limits of 5 rows x 3 columns, any mix of empty and filled cells anywhere: refused exactly when a
+    filled cell lies beyond; when read, calamine's rows stay inside the limits and error cells are reported."""
+    shapes = {
+        "kosong": '<c r="{}" s="1"/>', "pasangan": '<c r="{}" s="1"></c>', "angka": '<c r="{}"><v>7</v></c>',
+        "teks-kosong": '<c r="{}" t="str"><v></v></c>', "spasi": '<c r="{}"><v> </v></c>',
+        "inline": '<c r="{}" t="inlineStr"><is><t>a</t></is></c>', "galat": '<c r="{}" t="e"><v>#N/A</v></c>',
+    }
+    last: dict[tuple[int, int], str] = {}
+    for row, column, kind in cells:
+        last[(row, column)] = kind
+    body = "".join(
+        f'<row r="{row}">' + "".join(shapes[last[(r, c)]].format(f"{huruf_kolom(c)}{r}")
+                                     for r, c in sorted(last) if r == row) + "</row>"
+        for row in sorted({r for r, _ in last})
+    ) + ('<row r="1048576"></row>' if far_row else "")
+    xml = sheet(body.encode())
+    if exact:
+        xml = xml.replace(b"</worksheet>", b"<!-- x --></worksheet>")
+    path = write(tmp_path / "acak.xlsx", zip_bytes(package(xml)))
+    batas = Batas(baris_per_lembar=5, kolom_per_lembar=3)
+    beyond = [(r, c) for (r, c), kind in last.items() if kind not in ("kosong", "pasangan") and (r > 5 or c > 3)]
+    if beyond:
+        with pytest.raises(FileRejected) as info:
+            read_kiriman(path, batas)
+        assert "lembar 'Data'" in info.value.pesan and "batas" in info.value.pesan
+        return
+    lembar = read_kiriman(path, batas).lembar[0]
+    assert len(lembar.baris) <= 5 and all(len(row) <= 3 for row in lembar.baris)
+    assert lembar.error_cells == {position: "#N/A" for position, kind in last.items() if kind == "galat"}
+    assert all(lembar.baris[r - 1][c - 1] is None for r, c in lembar.error_cells)
+
+
+def test_no_refusal_when_a_chunk_ends_right_after_an_empty_cell_beyond_the_limits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts are inflated in chunks and checked while streaming: an empty cell beyond the limits whose start
+    tag ends a chunk (its "</c>" comes in the next one) is never taken for a cell with content."""
+    start_tag = b'<c r="A1048576" s="1">'
+    xml = sheet(b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">' + start_tag + b"</c></row>")
+    monkeypatch.setattr(zip_package, "_CHUNK", xml.index(start_tag) + len(start_tag))
+    monkeypatch.setattr(zip_package, "_STREAM_CHECK_AFTER", 0)
+    assert read_kiriman(write(tmp_path / "potongan.xlsx", zip_bytes(package(xml)))).lembar[0].baris == [[1]]
+
+
+# -------------------------------------------------------------------------- facts the values do not show
+
+
+@PATHS
+def test_percent_and_quote_prefix_cells_from_styles(tmp_path: Path, exact: bool) -> None:
+    workbook = openpyxl.Workbook()
+    worksheet = workbook.active
+    worksheet.title = "Data"
+    formats = {"B1": "0%", "C1": "0.00%", "D1": "0.0%", "E1": '0.0"%"', "F1": "0\\%", "G1": "#,##0.##",
+               "H1": "[Red]0%;[Blue]-0%", "I1": "General"}
+    for ref, code in formats.items():
+        worksheet[ref] = 0.97
+        worksheet[ref].number_format = code
+    worksheet["J1"].number_format = "0%"  # styled but empty: still a percent cell
+    worksheet["A2"] = "=> Pemadanan"
+    worksheet["A2"].data_type = "s"
+    worksheet["A2"].quotePrefix = True
+    worksheet["B2"] = "teks biasa"
+    path = tmp_path / "gaya.xlsx"
+    workbook.save(path)
+    if exact:
+        edit_sheet(path, lambda xml: xml, exact=True)
+    lembar = read_kiriman(path).lembar[0]
+    assert lembar.percent_cells == {(1, 2), (1, 3), (1, 4), (1, 8), (1, 10)}  # B C D H J
+    assert lembar.quote_prefix_cells == {(2, 1)}
+    assert lembar.baris[0][1] == 0.97 and lembar.baris[1][0] == "=> Pemadanan"
+
+
+def test_percent_style_as_libreoffice_writes_it(tmp_path: Path) -> None:
+    """LibreOffice 7.4 writes percent as a custom format (numFmtId 166+) with single attributes per line."""
+    styles = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<numFmts count="3"><numFmt numFmtId="164" formatCode="General"/>'
+        b'<numFmt numFmtId="165" formatCode="#,##0.##"/><numFmt numFmtId="166" formatCode="0%"/></numFmts>'
+        b'<cellStyleXfs count="1"><xf numFmtId="9" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        b'<cellXfs count="3"><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        b'<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyProtection="true">'
+        b'<protection locked="false" hidden="false"/></xf>'
+        b'<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs></styleSheet>'
+    )
+    body = (b'<row r="9" ' + LO_ROW + b'><c r="P9" s="1" t="n"><v>0.97</v></c><c r="Q9" s="2" t="n">'
+            b'<v>0.818</v></c><c r="R9" s="2"/></row>')
+    path = write(tmp_path / "lo_persen.xlsx", zip_bytes(package(sheet(body), {"xl/styles.xml": styles})))
+    lembar = read_kiriman(path).lembar[0]
+    assert lembar.percent_cells == {(9, 17), (9, 18)}  # Q9 (value) and R9 (empty); P9's #,##0.## is not
+    assert lembar.baris[8][15:17] == [0.97, 0.818]
+
+
+@PATHS
+def test_error_cells_are_reported_with_their_text(tmp_path: Path, exact: bool) -> None:
+    body = (
+        b'<row r="1"><c r="A1" t="n"><v>1</v></c>'
+        b'<c r="B1" s="0" t="e"><f aca="false">1/0</f><v>#DIV/0!</v></c>'  # LibreOffice
+        b'<c r="C1" t="e"><v>#N/A</v></c>'  # Excel, no formula kept
+        b'<c r="D1" t="e"><f t="shared" ref="D1:D2" si="0"/><v>#VALUE!</v></c>'
+        b'<c r="E1" s="0" t="e"><f aca="false">&quot;a&quot;+1</f><v>#VALUE!</v></c>'
+        b'<c r="F1" t="e"/></row>'  # an empty error cell holds nothing
+        b'<row r="2"><c r="D2" t="e"><f t="shared" si="0"/><v>#REF!</v></c></row>'
+    )
+    xml = sheet(body)
+    if exact:
+        xml = xml.replace(b"</worksheet>", b"<!-- x --></worksheet>")
+    lembar = read_kiriman(write(tmp_path / "galat.xlsx", zip_bytes(package(xml)))).lembar[0]
+    assert lembar.error_cells == {(1, 2): "#DIV/0!", (1, 3): "#N/A", (1, 4): "#VALUE!", (1, 5): "#VALUE!",
+                                  (2, 4): "#REF!"}
+    assert lembar.baris[0][:5] == [1, None, None, None, None]  # calamine reads errors as empty
+
+
+@PATHS
+def test_merged_ranges(tmp_path: Path, exact: bool) -> None:
+    workbook = openpyxl.Workbook()
+    worksheet = workbook.active
+    worksheet.title = "Data"
+    worksheet["A1"] = "judul"
+    worksheet.merge_cells("A1:C1")
+    worksheet["X10"] = "isi"
+    worksheet.merge_cells("X10:Y11")
+    path = tmp_path / "gabung.xlsx"
+    workbook.save(path)
+    # LibreOffice's shape, a reversed range and a one-cell merge
+    edit_sheet(path, lambda xml: xml.replace(b"</mergeCells>", b'<mergeCell ref="E5:D4"/><mergeCell ref="B2"/>'
+                                             b"</mergeCells>"), exact)
+    lembar = read_kiriman(path).lembar[0]
+    assert sorted(lembar.merged_ranges) == [(1, 1, 1, 3), (2, 2, 2, 2), (4, 4, 5, 5), (10, 24, 11, 25)]
+
+
+def test_sheets_without_special_cells_have_no_facts(tmp_path: Path) -> None:
+    lembar = read_kiriman(openpyxl_xlsx(tmp_path / "biasa.xlsx", [["a", 1], ["b", 2]])).lembar[0]
+    assert (lembar.percent_cells, lembar.error_cells, lembar.merged_ranges, lembar.quote_prefix_cells) == (
+        set(), {}, [], set())
+
+
+@given(code=st.text(alphabet='0#,.%"\\[]_*;RedBlu ', max_size=12))
+@settings(max_examples=300, database=None, deadline=None)
+def test_percent_format_code_property(code: str) -> None:
+    """A format code is a percent format exactly when a % remains outside quoted text, escapes, brackets,
+    spacing (_x) and fill (*x) characters: a literal "%" never scales a number."""
+    from macros_py.io.kiriman.styles import is_percent_format
+
+    rest, index, quoted = [], 0, False
+    while index < len(code):
+        ch = code[index]
+        if quoted:
+            quoted = ch != '"'
+        elif ch == '"':
+            quoted = code.find('"', index + 1) >= 0
+            if not quoted:
+                rest.append(ch)
+        elif ch in "\\_*" and index + 1 < len(code):
+            index += 1
+        elif ch == "[" and "]" in code[index:]:
+            index = code.index("]", index)
+        else:
+            rest.append(ch)
+        index += 1
+    assert is_percent_format(code) == ("%" in rest)
+
 
 
 # ---------------------------------------------------------------------------------------------- the API

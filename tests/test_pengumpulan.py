@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from macros_py.aksi.demo import data_contoh, isi_format
 from macros_py.schema import muat_skema
@@ -390,3 +390,167 @@ def test_rejection_as_json_for_machines(siap, master: Path, evkin) -> None:
     data = json.loads(hasil.keluar)
     assert data["status"] == "ditolak"
     assert data["ditolak"][0]["galat"][0]["sel"] == "P9"
+
+
+# ---- files as other programs save them, and what people type (issue 15) ---------------------------------
+
+def _ubah_xml(path: Path, fungsi) -> Path:
+    """Rewrite the sheet XML inside a saved file, to imitate what LibreOffice writes where openpyxl cannot."""
+    with zipfile.ZipFile(path) as z:
+        isi = {n: z.read(n) for n in z.namelist()}
+    isi["xl/worksheets/sheet1.xml"] = fungsi(isi["xl/worksheets/sheet1.xml"])
+    return _zip(path, isi)
+
+
+def _sel_xml(ref: str, isi: bytes):  # type: ignore[no-untyped-def]
+    """Replace one cell element (written by openpyxl) by the given XML."""
+    def ganti(xml: bytes) -> bytes:
+        baru, n = re.subn(rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', isi, xml, count=1)
+        assert n == 1, ref
+        return baru
+    return ganti
+
+
+def test_a_libreoffice_file_after_delete_rows_is_collected(siap, master: Path, evkin) -> None:
+    _isi_pem(siap["PEM"])
+
+    def setelah_hapus_baris(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:AMJ1048576"/>', xml)
+        return xml.replace(b"</sheetData>", b'<row r="1048576" customFormat="false" ht="12.8" hidden="false" '
+                                            b'customHeight="false" outlineLevel="0" collapsed="false"></row>'
+                                            b"</sheetData>")
+
+    _ubah_xml(siap["PEM"], setelah_hapus_baris)
+    hasil = _himpun(evkin, master, siap["PEM"])
+    assert hasil.kode == 0, hasil.galat
+    assert {r["Indikator Kinerja"]: r for r in _rekap(master)}[PEM_INDIKATOR]["Realisasi TW III (K)"] == 3
+
+
+def test_a_percent_typed_with_its_sign_is_refused_naming_cell_and_what_to_type(siap, master: Path, evkin) -> None:
+    _isi_pem(siap["PEM"])
+    _ubah(siap["PEM"], lambda ws: ws.__setitem__("T10", 0.818))  # "81,8%" typed into the #,##0.## cell
+    hasil = _ditolak(evkin, master, siap["PEM"], "sel T10", "ketik 81,8, tanpa tanda %")
+    assert hasil.kode == 3
+
+
+def test_a_percent_formatted_cell_is_read_as_the_percent_points_seen(siap, master: Path, evkin) -> None:
+    _isi_pem(siap["PEM"])
+
+    def persen(ws) -> None:
+        ws["T10"] = 0.818
+        ws["T10"].number_format = "0.0%"
+
+    _ubah(siap["PEM"], persen)
+    hasil = _himpun(evkin, master, siap["PEM"])
+    assert hasil.kode == 0, hasil.galat
+    assert "sel T10" in hasil.keluar and "dibaca sebagai 81,8" in hasil.keluar
+    rekap = {r["Indikator Kinerja"]: r for r in _rekap(master)}
+    assert rekap["Persentase desa yang menyampaikan LPPDes tepat waktu"]["Realisasi TW III (K)"] == 81.8
+
+
+@pytest.mark.parametrize(
+    ("xml", "galat"),
+    [(b'<c r="T9" s="5" t="e"><f aca="false">1/0</f><v>#DIV/0!</v></c>', "#DIV/0!"),
+     (b'<c r="X9" s="4" t="e"><f aca="false">&quot;a&quot;+1</f><v>#VALUE!</v></c>', "#VALUE!")],
+    ids=["bagi-nol", "teks-diawali-sama-dengan"],
+)
+def test_an_error_value_is_refused_naming_cell_and_error(siap, master: Path, evkin, xml: bytes, galat: str) -> None:
+    _isi_pem(siap["PEM"])
+    ref = re.search(rb'r="(\w+)"', xml).group(1).decode()  # type: ignore[union-attr]
+    _ubah_xml(siap["PEM"], _sel_xml(ref, xml))
+    _ditolak(evkin, master, siap["PEM"], f"sel {ref}", galat)
+
+
+def test_merged_cells_in_the_table_are_refused_naming_the_range(siap, master: Path, evkin) -> None:
+    _isi_pem(siap["PEM"])
+    _ubah(siap["PEM"], lambda ws: ws.merge_cells("X9:Y10"))
+    _ditolak(evkin, master, siap["PEM"], "X9:Y10", "digabung")
+
+
+def test_a_kept_apostrophe_before_a_formula_sign_is_removed(siap, master: Path, evkin) -> None:
+    _isi_pem(siap["PEM"])
+
+    def ketik(ws) -> None:
+        ws["Z9"] = "'=> Pemadanan data dengan Dukcapil"
+        ws["Z9"].data_type = "s"
+
+    _ubah(siap["PEM"], ketik)
+    assert _himpun(evkin, master, siap["PEM"]).kode == 0
+    baris = {r["Indikator Kinerja"]: r for r in _rekap(master)}[PEM_INDIKATOR]
+    assert baris["Tindak Lanjut"] == "=> Pemadanan data dengan Dukcapil"
+
+
+def test_a_date_serial_in_a_count_is_a_warning(siap, master: Path, evkin) -> None:
+    _isi_pem(siap["PEM"])
+    _ubah(siap["PEM"], lambda ws: ws.__setitem__("T9", 46307))
+    hasil = _himpun(evkin, master, siap["PEM"])
+    assert hasil.kode == 0 and "sel T9" in hasil.keluar and "tanggal 12-10-2026" in hasil.keluar
+
+
+def test_a_blank_template_sent_back_is_refused(siap, master: Path, evkin) -> None:
+    _ditolak(evkin, master, siap["PEM"], "belum ada realisasi", "TW I–TW III")
+
+
+def test_files_not_recognised_are_listed_not_skipped_silently(siap, master: Path, evkin, tmp_path: Path) -> None:
+    _isi_pem(siap["PEM"])
+    lain = tmp_path / "lain"
+    lain.mkdir()
+    shutil.copyfile(siap["PEM"], lain / siap["PEM"].name)
+    wb = Workbook()
+    wb.active.append(["catatan rapat", 1])
+    wb.save(lain / "catatan.xlsx")
+    hasil = _himpun(evkin, master, lain)
+    assert hasil.kode == 0, hasil.galat
+    assert "Tidak diproses: catatan.xlsx" in hasil.keluar
+    json_ = _cli(evkin, master, "kasubag", "2026-10-06T10:00", "himpun", "--json", str(lain))
+    assert json.loads(json_.keluar)["tidak_diproses"][0]["berkas"] == "catatan.xlsx"
+
+
+def test_a_folder_holding_only_unrecognised_files_is_refused_not_a_usage_error(siap, master: Path, evkin,
+                                                                              tmp_path: Path) -> None:
+    lain = tmp_path / "lain"
+    lain.mkdir()
+    wb = Workbook()
+    wb.active.append(["catatan rapat", 1])
+    wb.save(lain / "catatan.xlsx")
+    hasil = _ditolak(evkin, master, lain, "Tidak ada kiriman yang dapat diproses", "catatan.xlsx")
+    assert hasil.kode == 3 and "Tidak ada berkas kiriman" not in hasil.galat
+    data = json.loads(_cli(evkin, master, "kasubag", "2026-10-06T09:00", "himpun", "--json", str(lain)).keluar)
+    assert data["tidak_diproses"] == [{"berkas": "catatan.xlsx", "alasan": data["tidak_diproses"][0]["alasan"]}]
+
+
+@pytest.mark.parametrize("salin_tabel", [False, True], ids=["identitas-dihapus", "tabel-disalin"])
+def test_a_file_named_like_a_format_without_identity_is_refused(siap, master: Path, evkin, salin_tabel: bool) -> None:
+    _isi_pem(siap["PEM"])
+    folder = siap["PEM"].parent
+    for kode, path in siap.items():
+        if kode != "PEM":
+            path.unlink()
+    if salin_tabel:  # the table copied into a new workbook, saved under the format's name
+        asal = load_workbook(siap["PEM"]).worksheets[0]
+        wb = Workbook()
+        for row in asal.iter_rows(min_row=8, values_only=True):
+            wb.active.append(list(row))
+        wb.save(siap["PEM"])
+    else:
+        _ubah(siap["PEM"], lambda ws: ws.__setitem__("C6", "PEM"))
+    hasil = _ditolak(evkin, master, folder, "Format_EvKin_2026_TW3_PEM.xlsx", "identitas template", "blok kepala")
+    assert hasil.kode == 3
+
+
+def test_a_file_named_for_another_bidang_warns_and_is_refused_when_that_bidang_also_sent(
+    siap, master: Path, evkin, tmp_path: Path
+) -> None:
+    """KESOS data typed into... the KESOS template, saved under the PEM file name."""
+    isi_format(siap["KESOS"], data_contoh()["isian"]["KESOS"], muat_skema())
+    sendiri = tmp_path / "sendiri"
+    sendiri.mkdir()
+    shutil.copyfile(siap["KESOS"], sendiri / "Format_EvKin_2026_TW3_PEM.xlsx")
+    hasil = _himpun(evkin, master, sendiri)
+    assert hasil.kode == 0, hasil.galat
+    assert "Format_EvKin_2026_TW3_PEM.xlsx" in hasil.keluar
+    assert "nama berkas menyebut bidang PEM, tetapi identitas template di dalamnya bidang KESOS" in hasil.keluar
+    shutil.copyfile(siap["KESOS"], sendiri / siap["KESOS"].name)
+    ditolak = _ditolak(evkin, master, sendiri, "nama berkas menyebut bidang PEM",
+                       f"berkas {siap['KESOS'].name} dalam perintah yang sama")
+    assert ditolak.kode == 3

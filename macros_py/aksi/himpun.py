@@ -12,6 +12,7 @@ from typing import Any
 
 from macros_py.aksi.langkah import Konteks, baca_konfigurasi, langkah, status_langkah
 from macros_py.domain.errors import InputDitolak, PenggunaanSalah
+from macros_py.domain.nama_berkas import kode_nama_berkas, periksa_nama_berkas
 from macros_py.domain.validasi import Harapan, Kiriman, Masalah, cari_identitas, validasi_lembar
 from macros_py.io.book import Book, append_rows, is_blank_row, read_table, read_table_rows, write_table
 from macros_py.io.files import sha256_file
@@ -39,10 +40,15 @@ def _harapan(konteks: Konteks) -> Harapan:
 
 @dataclass
 class HasilHimpun:
+    """What `himpun` did. `tidak_diproses`: files of a folder that are no evaluation format (no template
+    identity, not named like a distributed format), each {"berkas": name, "alasan": why}; nothing was read
+    from them."""
+
     diterima: list[Kiriman] = field(default_factory=list)
     ditolak: list[Kiriman] = field(default_factory=list)
     peringatan: list[Masalah] = field(default_factory=list)
     belum_mengirim: list[str] = field(default_factory=list)
+    tidak_diproses: list[dict[str, str]] = field(default_factory=list)
 
     def json(self) -> dict[str, Any]:
         def satu(k: Kiriman) -> dict[str, Any]:
@@ -50,7 +56,8 @@ class HasilHimpun:
                     "galat": [m.__dict__ for m in k.galat], "peringatan": [m.__dict__ for m in k.peringatan]}
 
         return {"status": "ditolak" if self.ditolak else "diterima", "diterima": [satu(k) for k in self.diterima],
-                "ditolak": [satu(k) for k in self.ditolak], "belum_mengirim": self.belum_mengirim}
+                "ditolak": [satu(k) for k in self.ditolak], "belum_mengirim": self.belum_mengirim,
+                "tidak_diproses": self.tidak_diproses}
 
 
 @dataclass
@@ -75,8 +82,10 @@ def kumpulkan_berkas(argumen: Sequence[Path]) -> list[tuple[Path, bool]]:
 
 
 def _baca_berkas(path: Path, harapan: Harapan, kolom: Sequence[Any], eksplisit: bool) -> tuple[list[_Sumber], str]:
-    """Read and validate one file: its submissions, and a note for the user when the file was skipped.
+    """Read and validate one file: its submissions, and why it is not processed when it is none.
 
+    A file named explicitly, or named like a distributed format, without a template identity is a rejection;
+    any other file of a folder without one is not processed (the reason is returned).
     Runs in a worker process when there are many files, hence plain arguments and a returned note."""
     from macros_py.io.kiriman.reader import FileRejected, read_kiriman
 
@@ -88,34 +97,45 @@ def _baca_berkas(path: Path, harapan: Harapan, kolom: Sequence[Any], eksplisit: 
     for lembar in berkas.lembar:
         if cari_identitas(lembar.baris) is None:
             continue
-        k = validasi_lembar(path.name, lembar.nama, lembar.baris, kolom, harapan, lembar.baris_tersembunyi)
+        k = validasi_lembar(path.name, lembar.nama, lembar.baris, kolom, harapan, lembar.baris_tersembunyi,
+                            facts=lembar)
         if berkas.punya_makro:
             k.peringatan.append(Masalah(path.name, "", "", "berkas berisi makro; hanya data yang dibaca, makro "
                                                            "tidak disimpan dan tidak dijalankan."))
         hasil.append(_Sumber(k, berkas.sha256, path))
-    if not hasil and not eksplisit:
-        return [], f"Dilewati: {path.name} bukan format evaluasi kinerja (tidak ada identitas template EVKIN-...)."
-    if not hasil:
+    if hasil:
+        return hasil, ""
+    daftar = ", ".join(lembar.nama for lembar in berkas.lembar) or "tidak ada sheet"
+    if kode_nama_berkas(path.name, harapan.bidang) is not None:
+        pesan = (f"berkas ini bernama seperti format yang dibagikan, tetapi identitas template (EVKIN-...) tidak ada "
+                 f"di blok kepala sheet mana pun (sheet: {daftar}): blok kepala terhapus atau tertimpa, atau tabelnya "
+                 "disalin ke buku kerja baru. Isi format yang dibagikan tanpa mengubah blok kepala, lalu kirim ulang.")
+    elif eksplisit:
         pesan = ("tidak ada sheet format evaluasi kinerja (identitas template EVKIN-... tidak ditemukan di sheet "
-                 f"mana pun: {', '.join(lembar.nama for lembar in berkas.lembar) or 'tidak ada sheet'}).")
-        hasil.append(_Sumber(Kiriman(path.name, "", galat=[Masalah(path.name, "", "", pesan)]), berkas.sha256, None))
-    return hasil, ""
+                 f"mana pun: {daftar}).")
+    else:
+        return [], f"bukan format evaluasi kinerja (tidak ada identitas template EVKIN-... di sheet: {daftar})"
+    return [_Sumber(Kiriman(path.name, "", galat=[Masalah(path.name, "", "", pesan)]), berkas.sha256, None)], ""
 
 
-def _baca_semua_berkas(berkas: Sequence[Path], konteks: Konteks, info: Callable[[str], None]) -> list[_Sumber]:
-    """Every file read and validated (in parallel when there are many), in the order given."""
+def _baca_semua_berkas(berkas: Sequence[Path], konteks: Konteks,
+                       info: Callable[[str], None]) -> tuple[list[_Sumber], list[dict[str, str]]]:
+    """Every file read and validated (in parallel when there are many), in the order given, and the files of
+    a folder that are not processed."""
     from macros_py.io.parallel import parallel_map
 
     harapan, kolom = _harapan(konteks), konteks.skema.tabel("bidang").kolom
     daftar = kumpulkan_berkas(berkas)
     hasil = parallel_map(lambda x: _baca_berkas(x[0], harapan, kolom, x[1]), daftar,
                  bobot=[p.stat().st_size if p.is_file() else 0 for p, _ in daftar], cukup=BERKAS_PARALEL)
-    sumber = []
-    for s, pesan in hasil:
-        if pesan:
-            info(pesan)
+    sumber, tidak_diproses = [], []
+    for (path, _), (s, alasan) in zip(daftar, hasil, strict=True):
+        if alasan:
+            info(f"Tidak diproses: {path.name} — {alasan}.")
+            tidak_diproses.append({"berkas": path.name, "alasan": alasan})
         sumber += s
-    return sumber
+    periksa_nama_berkas([s.kiriman for s in sumber], harapan.bidang)
+    return sumber, tidak_diproses
 
 
 def _baca_master(book: Book, konteks: Konteks, hanya_sheet: str | None = None) -> list[_Sumber]:
@@ -161,9 +181,19 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_shee
     skema = konteks.skema
     nama_bidang = {b["kode"]: b["nama"] for b in _bidang(konteks)}
     info = konteks.info
-    sumber = _baca_semua_berkas(berkas, konteks, info) if berkas else _baca_master(book, konteks, hanya_sheet)
+    hasil = HasilHimpun()
+    if berkas:
+        sumber, hasil.tidak_diproses = _baca_semua_berkas(berkas, konteks, info)
+    else:
+        sumber = _baca_master(book, konteks, hanya_sheet)
     if hanya_sheet is not None and not berkas and not sumber:
         raise PenggunaanSalah(f"Sheet {hanya_sheet} belum berisi data indikator; isi dulu, lalu kirim lagi.")
+    if berkas and not sumber and hasil.tidak_diproses:
+        galat = InputDitolak("Tidak ada kiriman yang dapat diproses: tidak satu pun berkas adalah format evaluasi "
+                             "kinerja; workbook induk tidak diubah.",
+                             [f"{x['berkas']}: tidak diproses, {x['alasan']}" for x in hasil.tidak_diproses])
+        galat.hasil = hasil  # type: ignore[attr-defined]
+        raise galat
     if berkas and not sumber:
         raise PenggunaanSalah("Tidak ada berkas kiriman (.xlsx/.xlsm) di " + ", ".join(map(str, berkas)) + ".")
     if not sumber:
@@ -182,7 +212,6 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_shee
             k.galat.append(Masalah(k.berkas, k.sheet, "", f"bidang {k.kode_bidang} dikirim dua kali dalam satu "
                                                           f"perintah (juga di {dilihat[k.kode_bidang]})."))
         dilihat.setdefault(k.kode_bidang, k.berkas)
-    hasil = HasilHimpun()
     for s in sumber:
         (hasil.diterima if s.kiriman.diterima else hasil.ditolak).append(s.kiriman)
     if hasil.ditolak:

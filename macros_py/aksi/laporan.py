@@ -51,6 +51,7 @@ def himpun(hasil: Any, no: int | None, sebagai_json: bool = False) -> list[str]:
     baris = [f"Diterima: {k.sheet if k.berkas == 'workbook induk' else k.berkas} — bidang {k.kode_bidang}, "
              f"{k.jumlah_baris} baris." for k in hasil.diterima]
     baris += [f"  peringatan: {m}" for m in hasil.peringatan]
+    baris += [f"Tidak diproses: {x['berkas']} — {x['alasan']}." for x in hasil.tidak_diproses]
     if hasil.belum_mengirim:
         baris.append("Belum mengirim: " + ", ".join(hasil.belum_mengirim))
     else:

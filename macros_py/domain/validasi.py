@@ -3,6 +3,8 @@
 Input is a sheet as plain values (from a standalone file or from the master's bidang sheet). Output is the
 parsed rows, or every problem as (berkas, sheet, sel, pesan) in Indonesian. Errors reject the submission;
 warnings (numbers typed as text, hidden rows, moved columns, ...) are reported and the data is accepted.
+A submitted file also brings the facts its reader saw about the cells (percent formats, error values, merged
+cells); the rules that need them are documented in ``validasi_isian``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,20 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from macros_py.domain.angka import AngkaTidakValid, format_angka_id, parse_angka
+from macros_py.domain.cell_names import huruf_kolom, nomor_kolom  # noqa: F401 (nomor_kolom re-exported)
 from macros_py.domain.teks import teks_sel
+from macros_py.domain.validasi_isian import (
+    KELIPATAN_TARGET_MENCURIGAKAN,  # noqa: F401 (re-exported)
+    KUNCI_REALISASI_K,
+    SheetFacts,
+    galat_sel_dan_gabungan,
+    kunci_realisasi_periode,
+    nama_triwulan,
+    periksa_realisasi_k,
+    tanpa_apostrof,
+    teks_angka,
+    titik_persen,
+)
 
 AWALAN_IDENTITAS = "EVKIN-"
 BARIS_CARI_KEPALA = 12
@@ -22,7 +37,6 @@ BARIS_CARI_HEADER = 30
 # Limits a planner would call a typing error rather than a number (a kecamatan's pagu is a few billion Rp).
 BATAS_RP = 1e13
 BATAS_K = 1e12
-KELIPATAN_TARGET_MENCURIGAKAN = 10
 KOLOM_IDENTITAS_INDIKATOR = ("kegiatan", "sub_kegiatan", "indikator")
 KOLOM_TEKS_RINGKAS = ("sasaran", "program", "kegiatan", "sub_kegiatan", "indikator", "satuan")
 
@@ -83,23 +97,6 @@ class Kiriman:
         """Once the rows are in the master only their number is reported: a province's rows, held until the
         master is saved, would cost hundreds of MB."""
         self._jumlah, self.baris = self.jumlah_baris, []
-
-
-def huruf_kolom(indeks: int) -> str:
-    """1-based column number to Excel letters."""
-    huruf = ""
-    while indeks > 0:
-        indeks, sisa = divmod(indeks - 1, 26)
-        huruf = chr(65 + sisa) + huruf
-    return huruf
-
-
-def nomor_kolom(huruf: str) -> int:
-    """Excel column letters (upper case) to the 1-based column number: the inverse of `huruf_kolom`."""
-    indeks = 0
-    for ch in huruf:
-        indeks = indeks * 26 + ord(ch) - 64
-    return indeks
 
 
 _BUKAN_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -258,10 +255,13 @@ def validasi_lembar(
     baris_tersembunyi: set[int] | frozenset[int] = frozenset(),
     kunci_header: str = "Indikator Kinerja",
     boleh_kosong: bool = False,
+    facts: SheetFacts | None = None,
 ) -> Kiriman:
     """Validate a whole sheet; never raises for bad data — every problem is collected.
 
     `harapan=None` skips the template identity check (the office's own Daftar Indikator has none).
+    `facts` (a submitted file's ``KirimanSheet``) turns on the rules on percent formats, error values, merged
+    cells and a file without realisasi (``validasi_isian``); without them the sheet is validated on its values.
     """
     kiriman = Kiriman(berkas, sheet)
     p = _Pemeriksa(kiriman)
@@ -276,6 +276,17 @@ def validasi_lembar(
     isian = [a.indeks for a in aturan if a.kolom.key != "no"]  # a row with only its number is an empty row
     lebar = max(a.indeks for a in aturan) + 1
     kunci_normal: dict[Any, str] = {}  # the same kegiatan, choices... repeat down the sheet
+    kolom_k = [(key, posisi[key], next(k.judul for k in kolom if k.key == key))
+               for key in KUNCI_REALISASI_K if key in posisi]
+    persen: dict[int, set[int]] = {}  # row -> 1-based number columns with a percent format (rule 1a)
+    if facts is not None:
+        judul_kolom = {a.indeks + 1: a.kolom.judul for a in aturan}
+        for sel, pesan in galat_sel_dan_gabungan(facts, r_header, judul_kolom):
+            p.galat(sel, pesan)
+        kolom_angka = {a.indeks + 1 for a in aturan if a.jenis == _ANGKA}
+        for r, c in facts.percent_cells:
+            if r > r_header and c in kolom_angka:
+                persen.setdefault(r, set()).add(c)
 
     def normal_ingat(v: Any) -> str:
         n = kunci_normal.get(v)
@@ -292,10 +303,13 @@ def validasi_lembar(
         if r in baris_tersembunyi:
             p.peringatan(f"baris {r}", "baris tersembunyi ikut dibaca; tampilkan baris itu untuk memeriksanya.")
         data: dict[str, Any] = {}
+        persen_baris = persen.get(r, ()) if persen else ()
         for a in aturan:
             k, nilai = a.kolom, isi[a.indeks]
             if a.jenis == _ANGKA:
                 t = type(nilai)
+                if persen_baris and a.indeks + 1 in persen_baris and (t is float or t is int):
+                    nilai, t = _persen_terlihat(p, k, nilai, a.sel(r))
                 if (t is float or t is int) and a.bawah <= nilai < a.atas and -a.atas < nilai:
                     # already a number inside the limits, the common case: nothing to interpret or report
                     x: Any = float(nilai) + 0.0  # -0.0 becomes 0.0
@@ -306,6 +320,8 @@ def validasi_lembar(
                     data[k.key] = _nilai_angka(p, k, nilai, lambda a=a, r=r: a.sel(r))
             else:
                 teks = (nilai if type(nilai) is str else teks_sel(nilai)).strip()
+                if teks and teks[0] == "'":
+                    teks = tanpa_apostrof(teks)
                 if a.jenis == _RINGKAS:
                     teks = " ".join(teks.split())
                 if a.pilihan is not None and teks:
@@ -325,16 +341,38 @@ def validasi_lembar(
                         f"indikator '{data['indikator']}' ganda, sama dengan baris {dilihat[kunci]}.")
             else:
                 dilihat[kunci] = r
-        target = data.get("target_k")
-        if isinstance(target, int | float) and target > 0:
-            for key in ("tw1_k", "tw2_k", "tw3_k", "tw4_k"):
-                nilai = data.get(key)
-                if key in posisi and isinstance(nilai, int | float) and nilai > KELIPATAN_TARGET_MENCURIGAKAN * target:
-                    p.peringatan(f"{huruf_kolom(posisi[key])}{r}", f"realisasi {format_angka_id(nilai)} lebih dari "
-                                 f"{KELIPATAN_TARGET_MENCURIGAKAN}x target {format_angka_id(target)}; "
-                                 "periksa kembali.")
+        for galat, sel, pesan in periksa_realisasi_k(data, r, kolom_k, facts is not None, persen_baris):
+            (p.galat if galat else p.peringatan)(sel, pesan)
         kiriman.baris.append(data)
         kiriman.baris_excel.append(r)
     if not kiriman.baris and not kiriman.galat and not boleh_kosong:
         p.galat(f"baris {r_header + 1}", "tidak ada data indikator yang diisi.")
+    elif facts is not None and harapan is not None and kiriman.baris:
+        _periksa_ada_realisasi(p, kiriman, harapan.periode, posisi, r_header)
     return kiriman
+
+
+def _persen_terlihat(p: _Pemeriksa, k: KolomSkema, nilai: float, sel: str) -> tuple[float, type]:
+    """Rule 1a: a number in a percent-formatted cell becomes the percent points the user saw."""
+    if not math.isfinite(nilai):
+        return nilai, float
+    terlihat = titik_persen(nilai)
+    p.peringatan(sel, f"{k.judul}: sel berformat persen; nilai {teks_angka(nilai)} dibaca sebagai "
+                      f"{teks_angka(terlihat)} (yang tampil: {teks_angka(terlihat)}%).")
+    return terlihat, float
+
+
+def _periksa_ada_realisasi(p: _Pemeriksa, kiriman: Kiriman, periode: str, posisi: Mapping[str, int],
+                           r_header: int) -> None:
+    """Rule 6: a submitted file must hold at least one realisasi of the period."""
+    try:
+        kunci = [key for key in kunci_realisasi_periode(periode) if key in posisi]
+    except ValueError:
+        return  # an unknown period is the identity check's business
+    if not kunci or any(d.get(key) is not None for d in kiriman.baris for key in kunci):
+        return
+    kolom = sorted(posisi[key] for key in kunci)
+    rentang = f"{huruf_kolom(kolom[0])}{r_header + 1}:{huruf_kolom(kolom[-1])}{kiriman.baris_excel[-1]}"
+    p.galat(rentang, f"belum ada realisasi yang diisi untuk periode {periode} (Realisasi {nama_triwulan(periode)}, "
+                     "K atau Rp, kosong di semua indikator): berkas ini template kosong atau draf lama? Isi "
+                     "realisasi lalu kirim ulang.")

@@ -292,7 +292,7 @@ def cmd_nomor(args: argparse.Namespace) -> int:
         return 0
     if not args.perihal or not args.tujuan:
         raise PenggunaanSalah("Gunakan: evkin nomor --perihal \"...\" --tujuan \"...\"")
-    baris = jalankan_aksi(args, lambda b, k: nomor(b, k, args.perihal, args.tujuan))
+    baris = jalankan_aksi(args, lambda b, k: nomor(b, k, args.perihal, args.tujuan, args.kode))
     print(baris["nomor_surat"])
     return 0
 
@@ -459,6 +459,7 @@ def buat_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("nomor", parents=[umum], help="ambil nomor surat berikutnya (atau --batal NOMOR)")
     p.add_argument("--perihal")
     p.add_argument("--tujuan")
+    p.add_argument("--kode", help="kode klasifikasi surat ini (baku: kode_klasifikasi di Konfigurasi)")
     p.add_argument("--batal", metavar="NOMOR", help="batalkan nomor (tetap tercatat sebagai batal)")
     p.add_argument("--alasan")
     p.set_defaults(fungsi=cmd_nomor)

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from macros_py.aksi.konfigurasi import tolak_contoh
 from macros_py.aksi.konteks import Konteks
 from macros_py.aksi.sop import baca_status, buka_ulang, jalankan_langkah, selesaikan_langkah
-from macros_py.domain.capaian import TOTAL_UNIT
 from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
 from macros_py.domain.sop import BERJALAN, SELESAI, Pelaku
 from macros_py.io.arsip.seal import sha256_file
@@ -21,16 +21,6 @@ BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustu
          "November", "Desember")
 NAMA_PERIODE = {"TW1": "Triwulan I", "TW2": "Triwulan II", "TW3": "Triwulan III", "TW4": "Triwulan IV",
                 "S1": "Semester I", "S2": "Semester II", "TAHUNAN": "Tahunan"}
-KOLOM_DOKUMEN = (
-    ("no", "No"), ("sasaran", "Sasaran"), ("program_kegiatan", "Program / Kegiatan / Sub Kegiatan"),
-    ("indikator", "Indikator Kinerja"), ("satuan", "Satuan"), ("target_renstra_k", "Target Renstra (K)"),
-    ("realisasi_renstra_lalu_k", "Realisasi Renstra s.d. Tahun Lalu (K)"), ("target_k", "Target Tahun Ini (K)"),
-    ("tw1_k", "TW I"), ("tw2_k", "TW II"), ("tw3_k", "TW III"), ("tw4_k", "TW IV"),
-    ("realisasi_k", "Realisasi Tahun Ini (K)"), ("realisasi_renstra_k", "Realisasi Renstra s.d. Tahun Ini (K)"),
-    ("capaian_renstra_k", "Tingkat Capaian Renstra (%)"), ("pagu_rp", "Pagu (Rp)"),
-    ("realisasi_rp", "Realisasi (Rp)"), ("capaian_kinerja", "Capaian Kinerja (%)"),
-    ("capaian_anggaran", "Capaian Anggaran (%)"), ("predikat", "Predikat"), ("bidang", "Unit Penanggung Jawab"),
-)
 STATUS_KONSEP, STATUS_DIAJUKAN, STATUS_DIKEMBALIKAN, STATUS_DITANDATANGANI = (
     "konsep", "diajukan", "dikembalikan", "ditandatangani")
 SAH = "sah"
@@ -38,10 +28,6 @@ SAH = "sah"
 
 def tanggal_id(hari: date) -> str:
     return f"{hari.day} {BULAN[hari.month - 1]} {hari.year}"
-
-
-def _persen(x: Any) -> str:
-    return "-" if x is None else f"{x:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") + "%"
 
 
 def _pejabat(konteks: Konteks, peran: str) -> Pelaku:
@@ -61,45 +47,18 @@ def _daftar(rekap: list[dict[str, Any]], key: str) -> list[str]:
     return hasil
 
 
-def data_dokumen(book: Book, konteks: Konteks, versi: int, catatan: str = ""):  # type: ignore[no-untyped-def]
-    """Everything printed on the document, read from Rekap and Analisis (values, not formulas)."""
-    from macros_py.io.output.print_layout import DataDokumen, Penanda
+def data_dokumen(book: Book, konteks: Konteks, versi: int, folder_master: Path | None = None):  # type: ignore[no-untyped-def]
+    """Everything printed on the document (Formulir E.81), read from Rekap and Analisis (values, not formulas)."""
+    from macros_py.aksi.dokumen_e81 import data_e81
 
-    skema = konteks.skema
-    konf = konteks.konfigurasi
-    rekap = read_table(book, skema.tabel("rekap"))
-    total = next((r for r in read_table(book, skema.tabel("analisis")) if r["bidang"] == TOTAL_UNIT), {})
-    baris = []
-    for i, r in enumerate(rekap, 1):
-        r = dict(r, no=i, program_kegiatan=" / ".join(str(r.get(k)) for k in ("program", "kegiatan", "sub_kegiatan")
-                                                          if r.get(k)))
-        baris.append([r.get(k) for k, _ in KOLOM_DOKUMEN])
-    kasubag, kepala = _pejabat(konteks, "kasubag_perencanaan"), _pejabat(konteks, "kepala")
-    p = konf.pengaturan
-    return DataDokumen(
-        pemerintah=str(p["pemerintah"]).upper(), unit=str(p["unit"]).upper(), alamat=str(p.get("alamat") or ""),
-        judul="EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH",
-        periode_teks=f"{NAMA_PERIODE.get(konf.periode, konf.periode)} Tahun {konf.tahun}", versi=versi,
-        tabel_kolom=[j for _, j in KOLOM_DOKUMEN], tabel_baris=baris,
-        ringkasan=[("Jumlah indikator", str(total.get("jumlah_indikator") or len(rekap))),
-                   ("Rata-rata capaian kinerja", _persen(total.get("rata_capaian_kinerja"))),
-                   ("Predikat kinerja", str(total.get("predikat") or "-")),
-                   ("Rata-rata capaian anggaran", _persen(total.get("rata_capaian_anggaran")))],
-        faktor_pendorong=_daftar(rekap, "faktor_pendorong"), faktor_penghambat=_daftar(rekap, "faktor_penghambat"),
-        tindak_lanjut=_daftar(rekap, "tindak_lanjut"),
-        tempat_tanggal=f"{p.get('tempat') or ''}, {tanggal_id(konteks.waktu.date())}",
-        disusun=Penanda(kasubag.jabatan, kasubag.nama, kasubag.nip),
-        dievaluasi=Penanda(kepala.jabatan, kepala.nama, kepala.nip),
-        catatan_revisi=f"Versi {versi}" + (f" — koreksi: {catatan}" if catatan else ""),
-    )
+    return data_e81(book, konteks, versi, folder_master or Path.cwd())
 
 
 def _terbitkan(book: Book, konteks: Konteks, folder: Path, catatan: str,
                info: Callable[[str], None]) -> dict[str, Any]:
     """Write version N: the Dokumen sheet in the master, a one-sheet .xlsx and its PDF beside the master."""
-    from openpyxl import Workbook
-
     from macros_py.io.output.pdf import available, to_pdf
+    from macros_py.io.output.print_common import workbook_cetak
     from macros_py.io.output.print_layout import write_dokumen_sheet
     from macros_py.io.unit_of_work import save_atomic
 
@@ -107,14 +66,17 @@ def _terbitkan(book: Book, konteks: Konteks, folder: Path, catatan: str,
     tabel = skema.tabel("revisi")
     riwayat = read_table(book, tabel)
     versi = len(riwayat) + 1
-    data = data_dokumen(book, konteks, versi, catatan)
+    data = data_dokumen(book, konteks, versi, folder.parent)
     nama_sheet = skema.sheet("dokumen").nama
     if hasattr(book, "wb"):  # the headless engine lays out the print-ready sheet inside the master too
         write_dokumen_sheet(book.wb[nama_sheet], data)
     folder.mkdir(parents=True, exist_ok=True)
-    wb = Workbook()
+    wb = workbook_cetak()
     wb.active.title = nama_sheet
-    write_dokumen_sheet(wb.active, data)
+    tata = write_dokumen_sheet(wb.active, data)
+    if tata.skala < 1:
+        info(f"Perhatian: tabel dokumen lebih lebar dari kertas {data.kertas}; dicetak {tata.skala:.0%} (teks "
+             f"terkecil {tata.ukuran_terkecil:g} pt). Pilih ukuran_kertas A3 atau rp_dalam juta di Konfigurasi.")
     konf = konteks.konfigurasi
     xlsx = folder / f"Dokumen_Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_v{versi}.xlsx"
     save_atomic(xlsx, wb.save, cadangan=False)
@@ -135,6 +97,7 @@ def _terbitkan(book: Book, konteks: Konteks, folder: Path, catatan: str,
 def konsep(book: Book, konteks: Konteks, folder: Path, info: Callable[[str], None] = print) -> dict[str, Any]:
     """Step 7: the first version of the document (the step stays open for corrections)."""
     def kerja() -> dict[str, Any]:
+        tolak_contoh(book, konteks, "Konsep dokumen")
         if read_table(book, konteks.skema.tabel("revisi")):
             raise LangkahDitolak("Konsep dokumen sudah ada; gunakan: evkin koreksi --catatan \"...\" untuk versi "
                                  "berikutnya.")
@@ -150,6 +113,7 @@ def koreksi(book: Book, konteks: Konteks, folder: Path, catatan: str,
         raise PenggunaanSalah("Catatan koreksi wajib diisi (--catatan).")
 
     def kerja() -> dict[str, Any]:
+        tolak_contoh(book, konteks, "Koreksi dokumen")
         if not read_table(book, konteks.skema.tabel("revisi")):
             raise LangkahDitolak("Belum ada konsep dokumen; jalankan dulu: evkin konsep")
         return _terbitkan(book, konteks, folder, catatan.strip(), info)
@@ -223,6 +187,7 @@ def tandatangani(book: Book, konteks: Konteks) -> dict[str, Any]:
                              "tidak dapat ditandatangani. Kembalikan dan terbitkan versi baru.")
 
     def kerja() -> dict[str, Any]:
+        tolak_contoh(book, konteks, "Tanda tangan")
         _ubah_status_versi(book, konteks, STATUS_DITANDATANGANI)
         _catat_pengesahan(book, konteks, "ditandatangani", versi, SAH)
         konteks.catat(9, "tandatangani", f"versi {versi['versi']} ditandatangani {konteks.pelaku.nama} NIP "

@@ -23,15 +23,18 @@ def _periksa_peran_nomor(konteks: Konteks) -> None:
         raise LangkahDitolak(f"{konteks.pelaku.label()} tidak berwenang mengambil atau membatalkan nomor surat.")
 
 
-def nomor(book: Book, konteks: Konteks, perihal: str, tujuan: str) -> dict[str, Any]:
-    """Allocate the next letter number of the year: gapless, never reused (the master's lock serializes)."""
+def nomor(book: Book, konteks: Konteks, perihal: str, tujuan: str, kode: str | None = None) -> dict[str, Any]:
+    """Allocate the next letter number of its counter (per year, or per year and kode klasifikasi as Konfigurasi
+    says): gapless, never reused (the master's lock serializes). ``kode``: another kode klasifikasi than the
+    Konfigurasi's."""
     _periksa_peran_nomor(konteks)
     p = konteks.konfigurasi.pengaturan
     tabel = konteks.skema.tabel("penomoran")
     register = read_table(book, tabel)
     baris = penomoran.alokasi(register, konteks.waktu, perihal, tujuan, konteks.pelaku.label(),
                               _teks(p.get("format_nomor")) or penomoran.FORMAT_BAKU,
-                              _teks(p.get("kode_klasifikasi")), _teks(p.get("kode_unit")))
+                              _teks(kode) or _teks(p.get("kode_klasifikasi")), _teks(p.get("kode_unit")),
+                              penomoran.baca_lingkup(p.get("lingkup_nomor")))
     write_table(book, tabel, [baris], mulai=len(read_table_rows(book, tabel)))
     konteks.catat("", "nomor", f"{baris['nomor_surat']}: {perihal} — kepada {tujuan}")
     return baris
@@ -56,13 +59,16 @@ def _versi_ditandatangani(book: Book, konteks: Konteks) -> dict[str, Any]:
     return riwayat[-1]
 
 
-def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alamat_tujuan: str):  # type: ignore[no-untyped-def]
+def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alamat_tujuan: str,  # type: ignore[no-untyped-def]
+               folder_master: Path | None = None):
+    from macros_py.aksi.konfigurasi import pengaturan_cetak
     from macros_py.io.output.print_layout import DataSurat
 
     konf = konteks.konfigurasi
     p = konf.pengaturan
     versi = _versi_ditandatangani(book, konteks)
     kepala = _pejabat(konteks, "kepala")
+    cetak = pengaturan_cetak(book, konteks, folder_master or Path.cwd())
     periode = f"{NAMA_PERIODE.get(konf.periode, konf.periode)} Tahun {konf.tahun}"
     return DataSurat(
         pemerintah=str(p["pemerintah"]).upper(), unit=str(p["unit"]).upper(), alamat=str(p.get("alamat") or ""),
@@ -71,15 +77,16 @@ def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alam
         daftar=[(f"Dokumen Evaluasi Kinerja {periode} (versi {versi['versi']}, telah ditandatangani)",
                  "1 (satu) berkas", "Disampaikan dengan hormat untuk diketahui dan dipergunakan seperlunya")],
         jabatan=kepala.jabatan, nama=kepala.nama, nip=kepala.nip,
+        kertas=cetak.kertas, logo=cetak.logo,
     )
 
 
 def surat(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None, alamat_tujuan: str | None = None,
           info: Callable[[str], None] = print) -> dict[str, Any]:
     """Step 10: number the cover letter and write it as a printable sheet, PDF and editable .docx."""
-    from openpyxl import Workbook
-
+    from macros_py.aksi.konfigurasi import berkas_konfigurasi, tolak_contoh
     from macros_py.io.output.pdf import available, to_pdf
+    from macros_py.io.output.print_common import workbook_cetak
     from macros_py.io.output.print_layout import write_surat_sheet
     from macros_py.io.output.surat_docx import write_surat_docx
     from macros_py.io.unit_of_work import save_atomic
@@ -91,21 +98,23 @@ def surat(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None,
         raise PenggunaanSalah("Tujuan surat wajib diisi (--tujuan).")
 
     def kerja() -> dict[str, Any]:
+        tolak_contoh(book, konteks, "Surat pengantar")
+        template = berkas_konfigurasi(book, konteks, "template_surat", folder.parent)
         konf = konteks.konfigurasi
         perihal = f"Penyampaian Dokumen Evaluasi Kinerja {NAMA_PERIODE.get(konf.periode, konf.periode)} {konf.tahun}"
         baris = nomor(book, konteks, perihal, tujuan)
-        data = data_surat(book, konteks, baris["nomor_surat"], tujuan, alamat_tujuan)
+        data = data_surat(book, konteks, baris["nomor_surat"], tujuan, alamat_tujuan, folder.parent)
         nama_sheet = konteks.skema.sheet("surat").nama
         if hasattr(book, "wb"):
             write_surat_sheet(book.wb[nama_sheet], data)
         folder.mkdir(parents=True, exist_ok=True)
         dasar = f"Surat_Pengantar_{konf.tahun}_{konf.periode}"
-        wb = Workbook()
+        wb = workbook_cetak()
         wb.active.title = nama_sheet
         write_surat_sheet(wb.active, data)
         xlsx = folder / f"{dasar}.xlsx"
         save_atomic(xlsx, wb.save, cadangan=False)
-        docx = write_surat_docx(data, folder / f"{dasar}.docx")
+        docx = write_surat_docx(data, folder / f"{dasar}.docx", template)
         hasil = {"nomor": baris["nomor_surat"], "xlsx": str(xlsx), "docx": str(docx), "pdf": None}
         if available():
             hasil["pdf"] = str(to_pdf(xlsx, folder))
@@ -217,6 +226,7 @@ def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
     from openpyxl import Workbook, load_workbook
 
     from macros_py.aksi.analisis import hitung
+    from macros_py.aksi.konteks import baca_konfigurasi
     from macros_py.io.arsip.seal import MANIFEST_HASH_NAME
     from macros_py.io.engines.openpyxl_book import OpenpyxlBook
     from macros_py.io.unit_of_work import save_atomic
@@ -226,6 +236,7 @@ def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
     semua: list[dict[str, Any]] = []
     unit: list[str] = []
     segel: set[bytes] = set()
+    kriteria = None
     for folder in rekaman:
         masalah = verifikasi_rekaman(folder)
         if masalah:
@@ -238,6 +249,11 @@ def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
         book = OpenpyxlBook(load_workbook(wb_path, read_only=False))
         pengaturan = {_teks(r["kunci"]): r["nilai"] for r in read_table(book, skema.sheet("konfigurasi")
                                                                           .tabel_("pengaturan"))}
+        milik = baca_konfigurasi(book, skema).kriteria
+        if kriteria is not None and milik != kriteria:
+            raise InputDitolak(f"Arsip {folder} memakai kriteria predikat lain ({milik.teks()}) daripada arsip "
+                               f"sebelumnya ({kriteria.teks()}); predikatnya tidak dapat digabung.")
+        kriteria = milik
         nama = f"{_teks(pengaturan.get('unit'))} ({_teks(pengaturan.get('periode'))} {_teks(pengaturan.get('tahun'))})"
         if nama in unit:  # the same unit twice (e.g. two demo records) stays apart
             nama = f"{nama} #{sum(u.startswith(nama) for u in unit) + 1}"
@@ -245,7 +261,9 @@ def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
         semua += [dict(r, unit=nama) for r in read_table(book, skema.tabel("rekap"))]
         periode = _teks(pengaturan.get("periode"))
     # the same analysis, with each unit in the place of a bidang
-    baris, ringkas = hitung([dict(r, bidang_asal=r["bidang"], bidang=r["unit"]) for r in semua], periode, unit)
+    kriteria = kriteria or skema.kriteria_baku
+    baris, ringkas = hitung([dict(r, bidang_asal=r["bidang"], bidang=r["unit"]) for r in semua], periode, unit,
+                            kriteria)
     wb = Workbook()
     ws = wb.active
     ws.title = "Rekap"
@@ -255,7 +273,7 @@ def rollup(rekaman: Sequence[Path], keluar: Path) -> dict[str, Any]:
     for b in baris:
         ws.append([b.get(k) for k in kolom])
     ws2 = wb.create_sheet("Analisis")
-    kolom2 = skema.tabel("analisis").kolom
+    kolom2 = skema.tabel_analisis(kriteria.label).kolom
     ws2.append(["Unit" if k.key == "bidang" else k.judul for k in kolom2])
     for r in ringkas:
         ws2.append([r.get(k.key) for k in kolom2])

@@ -1,0 +1,556 @@
+"""The Dokumen Evaluasi Kinerja as printed: Formulir E.81 (Permendagri 86/2017) on one worksheet.
+
+Layout, top to bottom: kop (optional logo), title, period; the E.81 table — group headers, a K / Rp row, the
+column numbers with their formulas ("13 = 6 + 12"), the indicator rows (optionally grouped by Urusan with
+subtotals), the rata-rata capaian and predikat rows for K and for Rp; notes under the table; faktor pendorong,
+faktor penghambat, the two tindak lanjut; the "Disusun" and "Dievaluasi" signature blocks.
+
+Paper is the office's (F4 landscape by default). The table font is the largest of 9 ... 7 pt at which the table
+fits the paper's width unscaled; columns are sized from their content. Pages are laid out here, not by the
+spreadsheet: the header rows are written again at the top of every page that continues the table, and never
+above the narrative or the signatures (print titles would repeat on every page); the signature blocks are
+never split. Revision notes stay in the Revisi sheet: nothing of them is printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from macros_py.domain.angka import format_angka_id
+from macros_py.io.output.print_common import (
+    FILL_HEADER,
+    FILL_KELOMPOK,
+    FILL_NOMOR_KOLOM,
+    GARIS,
+    HURUF,
+    KERTAS,
+    UKURAN_MINIMUM,
+    Halaman,
+    Penanda,
+    angka,
+    atur_halaman,
+    bungkus,
+    gabung,
+    garis_rentang,
+    isi,
+    kata_terpanjang,
+    kop,
+    kosongkan,
+    lebar_teks,
+    tanda_tangan,
+    teks_nilai,
+    tinggi_tanda_tangan,
+    tinggi_teks,
+    tulis_lebar,
+)
+
+UKURAN_TABEL = (9.0, 8.5, 8.0, 7.5, UKURAN_MINIMUM)  # tried from the largest down
+UKURAN_TEKS = 9.0  # narrative lists and notes
+UKURAN_TTD = 10.0
+PAD = 4.0  # points of padding inside a table cell, left and right together
+HEMAT = 0.97  # share of a page's height filled, so a row estimated a hair short never spills
+INDIKATOR, KELOMPOK, SUBTOTAL = "indikator", "kelompok", "subtotal"
+SKALA_RP = {1: "Rp", 1_000: "Rp (ribu)", 1_000_000: "Rp (juta)"}
+NAMA_SKALA_RP = {1: "rupiah", 1_000: "ribuan rupiah", 1_000_000: "jutaan rupiah"}
+
+
+@dataclass(frozen=True)
+class KolomE81:
+    """One column group of the E.81 table: a single column (``key``) or a K and Rp pair (``k``, ``rp``)."""
+
+    id: str
+    judul: str
+    key: str = ""
+    k: str = ""
+    rp: str = ""
+    persen: bool = False
+    rumus: str = ""
+    judul_kelompok: str = ""
+
+    @property
+    def kunci(self) -> tuple[str, ...]:
+        return (self.k, self.rp) if self.k or self.rp else (self.key,)
+
+
+@dataclass
+class BarisTabel:
+    """A table row: an indicator (values by key), an Urusan group heading, or that group's subtotal."""
+
+    nilai: dict[str, object]
+    jenis: str = INDIKATOR
+    teks: str = ""
+
+
+@dataclass
+class DataDokumen:
+    """Everything printed on the Dokumen Evaluasi Kinerja; all values final (no formulas are written)."""
+
+    pemerintah: str
+    unit: str
+    alamat: str
+    judul: str
+    periode_teks: str
+    versi: int
+    kolom: list[KolomE81]
+    baris: list[BarisTabel]
+    rata_rata: dict[str, object]
+    """Footer "Rata-rata capaian kinerja (%)": values by column key (e.g. capaian_kinerja, capaian_anggaran)."""
+    predikat: dict[str, str]
+    """Footer "Predikat kinerja": by the same keys (K and Rp)."""
+    faktor_pendorong: list[str]
+    faktor_penghambat: list[str]
+    tindak_lanjut_triwulan: list[str]
+    tindak_lanjut_renja: list[str]
+    tempat_tanggal: str
+    disusun: Penanda
+    dievaluasi: Penanda
+    catatan_tabel: list[str] = field(default_factory=list)
+    """Notes printed under the table; "{rp}" is replaced by the unit the Rp columns are printed in."""
+    kertas: str = "F4"
+    rp_dalam: int | None = None
+    """Rp printed in rupiah (1), ribu (1000) or juta (1000000); None: the finest that fits the paper at 7 pt."""
+    logo: Path | None = None
+
+
+@dataclass(frozen=True)
+class HasilTataLetak:
+    """What the layout decided: the table's font size, the expected print scale, and the smallest text."""
+
+    ukuran_tabel: float
+    skala: float
+    halaman: int
+    rp_dalam: int
+
+    @property
+    def ukuran_terkecil(self) -> float:
+        return round(self.ukuran_tabel * self.skala, 2)
+
+
+@dataclass(frozen=True)
+class _Kolom:
+    """A physical column: the group it belongs to, its key, and its sub-header (K / Rp) if any."""
+
+    grup: KolomE81
+    key: str
+    sub: str
+    teks: bool  # wraps (text) rather than a number
+
+
+def _format(nilai: object, kolom: _Kolom, rp_dalam: int | None) -> str | None:
+    if nilai is None or not angka(nilai):
+        return teks_nilai(nilai)
+    x = float(nilai)  # type: ignore[arg-type]
+    if kolom.grup.persen:
+        return format_angka_id(x, 2)
+    if kolom.sub.startswith("Rp"):
+        x /= rp_dalam or 1
+    return format_angka_id(x, 0 if float(x).is_integer() else 2)
+
+
+def _kolom_fisik(kolom: Sequence[KolomE81], rp_dalam: int | None) -> list[_Kolom]:
+    hasil: list[_Kolom] = []
+    for g in kolom:
+        if g.k or g.rp:
+            hasil.append(_Kolom(g, g.k, "K", False))
+            hasil.append(_Kolom(g, g.rp, "Rp" if g.persen else SKALA_RP.get(rp_dalam or 1, "Rp"), False))
+        else:
+            hasil.append(_Kolom(g, g.key, "", g.key not in ("no",)))
+    return hasil
+
+
+def nomor_kolom(kolom: Sequence[KolomE81]) -> dict[str, str]:
+    """The column-number row: "1", "2", ... per group, with the formula where the group has one."""
+    nomor = {g.id: str(i) for i, g in enumerate(kolom, start=1)}
+    hasil = {}
+    for g in kolom:
+        if not g.rumus:
+            hasil[g.id] = nomor[g.id]
+            continue
+        kata = [nomor.get(t, t) for t in g.rumus.split()]
+        hasil[g.id] = f"{nomor[g.id]} = " + " ".join(kata).replace(" / ", "/")
+    return hasil
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Measure
+
+
+def _lebar_kolom(fisik: Sequence[_Kolom], data: DataDokumen, u: float, lebar_halaman: float) -> tuple[list[float],
+                                                                                                        bool]:
+    """Column widths (pt) at table font ``u``; False when the table cannot fit the page's width at that size."""
+    nomor = nomor_kolom(data.kolom)
+    minimum: list[float] = []
+    for k in fisik:
+        isi_kolom = [_format(b.nilai.get(k.key), k, data.rp_dalam) or "" for b in data.baris if b.jenis == INDIKATOR]
+        tebal = [_format(b.nilai.get(k.key), k, data.rp_dalam) or "" for b in data.baris if b.jenis == SUBTOTAL]
+        tebal.append(_format(data.rata_rata.get(k.key), k, data.rp_dalam) or "")
+        if k.teks:
+            w = max([kata_terpanjang(t, u) for t in isi_kolom] + [kata_terpanjang(k.grup.judul, u, True), 6 * u])
+        else:
+            w = max([lebar_teks(t, u) for t in isi_kolom] + [lebar_teks(t, u, True) for t in tebal]
+                    + [kata_terpanjang(data.predikat.get(k.key), u, True), kata_terpanjang(k.sub, u, True),
+                       lebar_teks("99", u)])
+        minimum.append(w + PAD)
+    # a group's header and number label must fit over its columns (K + Rp)
+    for g in data.kolom:
+        idx = [i for i, k in enumerate(fisik) if k.grup is g]
+        perlu = max(kata_terpanjang(g.judul, u, True), lebar_teks(nomor[g.id], u) / 2) + PAD
+        punya = sum(minimum[i] for i in idx)
+        if perlu > punya:
+            for i in idx:
+                minimum[i] += (perlu - punya) / len(idx)
+    lebar = list(minimum)
+    sisa = lebar_halaman - sum(lebar)
+    if sisa < 0:
+        return lebar, False
+    _bagi_sisa(lebar, fisik, data, u, sisa)
+    return lebar, True
+
+
+def _tinggi_tabel(lebar: Sequence[float], fisik: Sequence[_Kolom], data: DataDokumen, u: float,
+                  kolom: Sequence[int]) -> float:
+    total = 0.0
+    for b in data.baris:
+        if b.jenis != INDIKATOR:
+            continue
+        total += max(len(bungkus(_format(b.nilai.get(fisik[i].key), fisik[i], data.rp_dalam), lebar[i] - PAD, u))
+                     for i in kolom)
+    return total
+
+
+def _bagi_sisa(lebar: list[float], fisik: Sequence[_Kolom], data: DataDokumen, u: float, sisa: float) -> None:
+    """Give the spare width to the text columns, a step at a time, where it saves the most lines."""
+    teks = [i for i, k in enumerate(fisik) if k.teks]
+    if not teks:
+        return
+    terpanjang = {i: max([lebar_teks(str(b.nilai.get(fisik[i].key) or ""), u) for b in data.baris] + [0]) + PAD
+                  for i in teks}
+    langkah = max(sisa / 40, 2.0)
+    while sisa >= langkah:
+        terbaik, hemat = None, 0.0
+        for i in teks:
+            if lebar[i] + langkah > terpanjang[i]:
+                continue
+            sebelum = _tinggi_tabel(lebar, fisik, data, u, [i])
+            lebar[i] += langkah
+            sesudah = _tinggi_tabel(lebar, fisik, data, u, [i])
+            lebar[i] -= langkah
+            if sebelum - sesudah > hemat:
+                terbaik, hemat = i, sebelum - sesudah
+        if terbaik is None:
+            terbaik = max((i for i in teks if lebar[i] + langkah <= terpanjang[i]), default=None,
+                          key=lambda i: terpanjang[i] - lebar[i])
+            if terbaik is None:
+                break
+        lebar[terbaik] += langkah
+        sisa -= langkah
+    if sisa > 0:  # every text fits on one line: spread the rest evenly so the table spans the page
+        for i in range(len(lebar)):
+            lebar[i] += sisa / len(lebar)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Layout
+
+
+class _Halaman:
+    """Keeps count of the height used on the current page and starts new pages (manual row breaks)."""
+
+    def __init__(self, ws: Worksheet, tinggi: float) -> None:
+        self.ws = ws
+        self.tinggi = tinggi
+        self.terpakai = 0.0
+        self.jumlah = 1
+
+    def muat(self, tinggi: float) -> bool:
+        return self.terpakai + tinggi <= self.tinggi
+
+    def baru(self, baris: int) -> None:
+        """A page break before ``baris``."""
+        self.ws.row_breaks.append(Break(id=baris - 1))
+        self.terpakai = 0.0
+        self.jumlah += 1
+
+    def tambah(self, tinggi: float) -> None:
+        self.terpakai += tinggi
+
+
+def _h(ws: Worksheet, baris: int, tinggi: float) -> float:
+    ws.row_dimensions[baris].height = round(tinggi, 2)
+    return round(tinggi, 2)
+
+
+def write_dokumen_sheet(ws: Worksheet, data: DataDokumen) -> HasilTataLetak:
+    """Lay out the Dokumen Evaluasi Kinerja on ``ws`` (cleared first) and return what the layout decided."""
+    if not data.kolom:
+        raise ValueError("kolom kosong: dokumen evaluasi butuh paling sedikit satu kolom")
+    kosongkan(ws)
+    halaman = Halaman(KERTAS[data.kertas], True, 0.8, 0.8, 1.0, 1.4)
+    data, fisik, lebar, u = _pilih_ukuran(data, halaman)
+    n = len(fisik)
+    total = sum(lebar)
+    skala = min(1.0, int(halaman.lebar / total * 100) / 100)
+    tulis_lebar(ws, lebar)
+    hal = _Halaman(ws, halaman.tinggi / skala * HEMAT)
+
+    r, tinggi_kop = kop(ws, data.pemerintah, data.unit, data.alamat, n, total, data.logo)
+    hal.tambah(tinggi_kop)
+    tengah = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for teks, font in ((data.judul.upper(), Font(name=HURUF, size=12, bold=True)),
+                       (f"Periode pelaksanaan: {data.periode_teks}", Font(name=HURUF, size=10))):
+        isi(ws, r, 1, teks, font, tengah)
+        gabung(ws, r, 1, n)
+        hal.tambah(_h(ws, r, tinggi_teks(len(bungkus(teks, total, font.sz, font.b)), font.sz)))
+        r += 1
+    hal.tambah(_h(ws, r, 6))
+    r += 1
+
+    tinggi_header = _tinggi_header(fisik, data, lebar, u)
+    r = _header(ws, r, fisik, data, lebar, u, tinggi_header)
+    hal.tambah(sum(tinggi_header))
+    r = _isi_tabel(ws, r, fisik, data, lebar, u, hal, tinggi_header)
+    r = _kaki_tabel(ws, r, fisik, data, lebar, u, hal, tinggi_header)
+    r = _catatan(ws, r, data, total, hal)
+    for judul, butir in (
+        ("Faktor pendorong keberhasilan pencapaian:", data.faktor_pendorong),
+        ("Faktor penghambat pencapaian kinerja:", data.faktor_penghambat),
+        ("Tindak lanjut yang diperlukan dalam triwulan berikutnya:", data.tindak_lanjut_triwulan),
+        ("Tindak lanjut yang diperlukan dalam Renja Perangkat Daerah berikutnya:", data.tindak_lanjut_renja),
+    ):
+        r = _daftar(ws, r, judul, butir, lebar, hal)
+    r = _tanda_tangan(ws, r, data, lebar, hal)
+
+    kaki = f"{data.unit} – {data.judul.title()} – {data.periode_teks} – versi {data.versi}"
+    atur_halaman(ws, halaman, f"A1:{get_column_letter(n)}{r - 1}", kaki)
+    return HasilTataLetak(u, skala, hal.jumlah, data.rp_dalam or 1)
+
+
+def _pilih_ukuran(data: DataDokumen, halaman: Halaman) -> tuple[DataDokumen, list[_Kolom], list[float], float]:
+    """The finest Rp unit, then the largest table font (9 ... 7 pt), at which the table fits the page's width.
+
+    Exact rupiah are worth more than a larger font; below 7 pt nothing is readable on paper, so when nothing
+    fits, the coarsest unit at 7 pt is laid out and the spreadsheet shrinks it to the page (reported as skala).
+    """
+    pilihan = [data.rp_dalam] if data.rp_dalam else list(SKALA_RP)
+    for rp in pilihan:
+        calon = replace(data, rp_dalam=rp, catatan_tabel=[t.replace("{rp}", NAMA_SKALA_RP[rp])
+                                                          for t in data.catatan_tabel])
+        fisik = _kolom_fisik(calon.kolom, rp)
+        for u in UKURAN_TABEL:
+            lebar, muat = _lebar_kolom(fisik, calon, u, halaman.lebar)
+            if muat:
+                return calon, fisik, lebar, u
+    return calon, fisik, lebar, u
+
+
+def _tinggi_header(fisik: Sequence[_Kolom], data: DataDokumen, lebar: Sequence[float], u: float) -> list[float]:
+    """Heights of the three header rows: group titles, K / Rp, column numbers."""
+    nomor = nomor_kolom(data.kolom)
+    judul, sub, no = 1, 1, 1
+    for g in data.kolom:
+        w = sum(lebar[i] for i, k in enumerate(fisik) if k.grup is g) - PAD
+        baris_judul = len(bungkus(g.judul, w, u, True))
+        # a single column's title spans the K / Rp row too
+        judul = max(judul, baris_judul if g.k or g.rp else baris_judul - 1)
+        no = max(no, len(bungkus(nomor[g.id], w, u)))
+    for i, k in enumerate(fisik):
+        if k.sub:
+            sub = max(sub, len(bungkus(k.sub, lebar[i] - PAD, u, True)))
+    return [tinggi_teks(judul, u), tinggi_teks(sub, u), tinggi_teks(no, u)]
+
+
+def _header(ws: Worksheet, r: int, fisik: Sequence[_Kolom], data: DataDokumen, lebar: Sequence[float], u: float,
+            tinggi: Sequence[float]) -> int:
+    tengah = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    tebal = Font(name=HURUF, size=u, bold=True)
+    nomor = nomor_kolom(data.kolom)
+    kelompok = any(b.jenis == KELOMPOK for b in data.baris)
+    k = 1
+    for g in data.kolom:
+        lebar_g = 2 if (g.k or g.rp) else 1
+        judul = g.judul_kelompok if kelompok and g.judul_kelompok else g.judul
+        isi(ws, r, k, judul, tebal, tengah)
+        if lebar_g == 2:
+            gabung(ws, r, k, k + 1)
+            for j, kol in enumerate(fisik[k - 1 : k + 1]):
+                isi(ws, r + 1, k + j, kol.sub, tebal, tengah)
+        else:
+            gabung(ws, r, k, k, r + 1)
+        isi(ws, r + 2, k, nomor[g.id], Font(name=HURUF, size=u, italic=True), tengah)
+        gabung(ws, r + 2, k, k + lebar_g - 1)
+        k += lebar_g
+    n = len(fisik)
+    for j in range(3):
+        garis_rentang(ws, r + j, 1, n, GARIS)
+        for kol in range(1, n + 1):
+            ws.cell(r + j, kol).fill = FILL_NOMOR_KOLOM if j == 2 else FILL_HEADER
+        _h(ws, r + j, tinggi[j])
+    return r + 3
+
+
+def _isi_tabel(ws: Worksheet, r: int, fisik: Sequence[_Kolom], data: DataDokumen, lebar: Sequence[float], u: float,
+               hal: _Halaman, tinggi_header: Sequence[float]) -> int:
+    biasa, tebal = Font(name=HURUF, size=u), Font(name=HURUF, size=u, bold=True)
+    n = len(fisik)
+    for b in data.baris:
+        if b.jenis == KELOMPOK:
+            awal = next(i for i, k in enumerate(fisik, 1) if k.teks and k.key != "sasaran")
+            teks = [(awal, b.teks)]
+        else:
+            teks = [(i, _format(b.nilai.get(k.key), k, data.rp_dalam)) for i, k in enumerate(fisik, 1)]
+        if b.jenis == SUBTOTAL:
+            akhir_label = next(i for i, k in enumerate(fisik, 1) if not k.teks and k.key != "no") - 1
+            teks = [(1, b.teks)] + [(i, t) for i, t in teks if i > akhir_label]
+        baris = 1
+        for i, t in teks:
+            w = (sum(lebar[i - 1 :]) if b.jenis == KELOMPOK else
+                 sum(lebar[:akhir_label]) if b.jenis == SUBTOTAL and i == 1 else lebar[i - 1])
+            baris = max(baris, len(bungkus(t, w - PAD, u, b.jenis != INDIKATOR)))
+        tinggi = tinggi_teks(baris, u)
+        if not hal.muat(tinggi):
+            hal.baru(r)
+            r = _header(ws, r, fisik, data, lebar, u, tinggi_header)
+            hal.tambah(sum(tinggi_header))
+        font = biasa if b.jenis == INDIKATOR else tebal
+        for i, t in teks:
+            kol = fisik[i - 1]
+            if kol.key == "no" or (not kol.teks and not t):
+                rata = Alignment(horizontal="center", vertical="top", wrap_text=True)
+            elif kol.teks or (b.jenis != INDIKATOR and i == 1):
+                rata = Alignment(horizontal="left", vertical="top", wrap_text=True)
+            else:
+                rata = Alignment(horizontal="right", vertical="top", wrap_text=True)
+            isi(ws, r, i, t, font, rata)
+        if b.jenis == KELOMPOK:
+            gabung(ws, r, teks[0][0], n)
+            if teks[0][0] > 1:
+                gabung(ws, r, 1, teks[0][0] - 1)
+        elif b.jenis == SUBTOTAL:
+            gabung(ws, r, 1, akhir_label)
+        garis_rentang(ws, r, 1, n, GARIS)
+        if b.jenis != INDIKATOR:
+            for kol in range(1, n + 1):
+                ws.cell(r, kol).fill = FILL_KELOMPOK
+        hal.tambah(_h(ws, r, tinggi))
+        r += 1
+    return r
+
+
+def _kaki_tabel(ws: Worksheet, r: int, fisik: Sequence[_Kolom], data: DataDokumen, lebar: Sequence[float], u: float,
+                hal: _Halaman, tinggi_header: Sequence[float]) -> int:
+    """The E.81 footer rows: rata-rata capaian (%) and predikat, K and Rp under their columns."""
+    kunci = [i for i, k in enumerate(fisik, 1) if k.key in data.rata_rata or k.key in data.predikat]
+    if not kunci:
+        return r
+    akhir_label = kunci[0] - 1
+    tebal = Font(name=HURUF, size=u, bold=True)
+    baris = [("Rata-rata capaian kinerja (%)", {k: _format(v, fisik[i - 1], data.rp_dalam)
+                                                for i in kunci for k, v in data.rata_rata.items()
+                                                if k == fisik[i - 1].key}),
+             ("Predikat kinerja", dict(data.predikat))]
+    tinggi = [tinggi_teks(max([len(bungkus(v or "", lebar[i - 1] - PAD, u, True)) for i in kunci
+                               for k, v in isian.items() if k == fisik[i - 1].key] + [1]), u) for _, isian in baris]
+    if not hal.muat(sum(tinggi)):
+        hal.baru(r)
+        r = _header(ws, r, fisik, data, lebar, u, tinggi_header)
+        hal.tambah(sum(tinggi_header))
+    for (label, isian), h in zip(baris, tinggi, strict=True):
+        isi(ws, r, 1, label, tebal, Alignment(horizontal="right", vertical="center", wrap_text=True))
+        if akhir_label > 1:
+            gabung(ws, r, 1, akhir_label)
+        for i in kunci:
+            isi(ws, r, i, isian.get(fisik[i - 1].key), tebal,
+                Alignment(horizontal="center", vertical="center", wrap_text=True))
+        garis_rentang(ws, r, 1, len(fisik), GARIS)
+        hal.tambah(_h(ws, r, h))
+        r += 1
+    return r
+
+
+def _catatan(ws: Worksheet, r: int, data: DataDokumen, total: float, hal: _Halaman) -> int:
+    ukuran = 7.5
+    for teks in data.catatan_tabel:
+        h = tinggi_teks(len(bungkus(teks, total - PAD, ukuran)), ukuran)
+        if not hal.muat(h):
+            hal.baru(r)
+        isi(ws, r, 1, teks, Font(name=HURUF, size=ukuran, italic=True),
+            Alignment(horizontal="left", vertical="top", wrap_text=True))
+        gabung(ws, r, 1, ws.max_column)
+        hal.tambah(_h(ws, r, h))
+        r += 1
+    hal.tambah(_h(ws, r, 8))
+    return r + 1
+
+
+def _daftar(ws: Worksheet, r: int, judul: str, butir: Sequence[str], lebar: Sequence[float], hal: _Halaman) -> int:
+    """A heading and numbered lines with a hanging indent; the heading never ends a page alone."""
+    n = len(lebar)
+    u = UKURAN_TEKS
+    isi_butir = [b for b in butir if str(b).strip()] or ["-"]
+    awal_teks = 2 if n >= 2 else 1
+    w_teks = sum(lebar[awal_teks - 1 :]) - PAD
+    tinggi_judul = tinggi_teks(len(bungkus(judul, sum(lebar) - PAD, u, True)), u)
+    tinggi_butir = [tinggi_teks(len(bungkus(str(t), w_teks, u)), u) for t in isi_butir]
+    if not hal.muat(tinggi_judul + tinggi_butir[0]):
+        hal.baru(r)
+    isi(ws, r, 1, judul, Font(name=HURUF, size=u, bold=True), Alignment(vertical="top", wrap_text=True))
+    gabung(ws, r, 1, n)
+    hal.tambah(_h(ws, r, tinggi_judul))
+    r += 1
+    kiri = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    for i, (teks, h) in enumerate(zip(isi_butir, tinggi_butir, strict=True), start=1):
+        if not hal.muat(h):
+            hal.baru(r)
+        if awal_teks == 2:
+            isi(ws, r, 1, f"{i}." if isi_butir != ["-"] else "", Font(name=HURUF, size=u),
+                Alignment(horizontal="right", vertical="top"))
+        isi(ws, r, awal_teks, teks, Font(name=HURUF, size=u), kiri)
+        gabung(ws, r, awal_teks, n)
+        hal.tambah(_h(ws, r, h))
+        r += 1
+    hal.tambah(_h(ws, r, 6))
+    return r + 1
+
+
+def _tanda_tangan(ws: Worksheet, r: int, data: DataDokumen, lebar: Sequence[float], hal: _Halaman) -> int:
+    """"Disusun oleh," on the left, "Dievaluasi oleh," with place and date on the right; one page, never split."""
+    n = len(lebar)
+    total = sum(lebar)
+    target = max(total * 0.3, 170.0)
+    kiri_awal = 2 if n >= 4 else 1
+    kiri_akhir = kiri_awal
+    while kiri_akhir < n and sum(lebar[kiri_awal - 1 : kiri_akhir]) < target:
+        kiri_akhir += 1
+    kanan_awal = n
+    while kanan_awal > 1 and sum(lebar[kanan_awal - 1 :]) < target:
+        kanan_awal -= 1
+    disusun, dievaluasi = Penanda(*data.disusun), Penanda(*data.dievaluasi)
+    blok = [(kiri_awal, kiri_akhir, ["", "Disusun oleh,", disusun.jabatan], disusun),
+            (kanan_awal, n, [data.tempat_tanggal, "Dievaluasi oleh,", dievaluasi.jabatan], dievaluasi)]
+    if kanan_awal <= kiri_akhir:  # too few columns to stand side by side: one under the other
+        blok = [(1, n, ["Disusun oleh,", disusun.jabatan], disusun),
+                (1, n, [data.tempat_tanggal, "Dievaluasi oleh,", dievaluasi.jabatan], dievaluasi)]
+    if blok[0][0] != 1:
+        tinggi = tinggi_tanda_tangan([(sum(lebar[a - 1 : z]), atas, p) for a, z, atas, p in blok], UKURAN_TTD)
+    else:
+        tinggi = sum(tinggi_tanda_tangan([(total, atas, p)], UKURAN_TTD) for _, _, atas, p in blok)
+    if not hal.muat(tinggi + 12):
+        hal.baru(r)
+    hal.tambah(_h(ws, r, 12))
+    r += 1
+    if blok[0][0] != 1:
+        akhir = max(tanda_tangan(ws, r, awal, akhir, sum(lebar[awal - 1 : akhir]), atas, penanda, UKURAN_TTD)
+                    for awal, akhir, atas, penanda in blok)
+    else:
+        akhir = r
+        for awal, akhir_k, atas, penanda in blok:
+            akhir = tanda_tangan(ws, akhir, awal, akhir_k, sum(lebar[awal - 1 : akhir_k]), atas, penanda, UKURAN_TTD)
+    hal.tambah(tinggi)
+    return akhir

@@ -182,9 +182,13 @@ def nomor_kolom(kolom: Sequence[KolomE81]) -> dict[str, str]:
 # Measure
 
 
-def _lebar_kolom(fisik: Sequence[_Kolom], data: DataDokumen, u: float, lebar_halaman: float) -> tuple[list[float],
-                                                                                                        bool]:
-    """Column widths (pt) at table font ``u``; False when the table cannot fit the page's width at that size."""
+def _lebar_kolom(fisik: Sequence[_Kolom], data: DataDokumen, u: float, lebar_halaman: float,
+                 potong_kata: bool = False) -> tuple[list[float], bool]:
+    """Column widths (pt) at table font ``u``; False when the table cannot fit the page's width at that size.
+
+    ``potong_kata``: a text column may be narrower than its longest token when that token is longer than 16
+    characters (an address, a code): the spreadsheet then breaks inside it.
+    """
     nomor = nomor_kolom(data.kolom)
     minimum: list[float] = []
     for k in fisik:
@@ -192,7 +196,9 @@ def _lebar_kolom(fisik: Sequence[_Kolom], data: DataDokumen, u: float, lebar_hal
         tebal = [_format(b.nilai.get(k.key), k, data.rp_dalam) or "" for b in data.baris if b.jenis == SUBTOTAL]
         tebal.append(_format(data.rata_rata.get(k.key), k, data.rp_dalam) or "")
         if k.teks:
-            w = max([kata_terpanjang(t, u) for t in isi_kolom] + [kata_terpanjang(k.grup.judul, u, True), 6 * u])
+            batas = 16 if potong_kata else None  # words of Indonesian prose stay whole; longer tokens may be cut
+            kata = max((kata_terpanjang(t, u, batas=batas) for t in isi_kolom), default=0.0)
+            w = max(kata, kata_terpanjang(k.grup.judul, u, True), 6 * u)
         else:
             w = max([lebar_teks(t, u) for t in isi_kolom] + [lebar_teks(t, u, True) for t in tebal]
                     + [kata_terpanjang(data.predikat.get(k.key), u, True), kata_terpanjang(k.sub, u, True),
@@ -296,7 +302,7 @@ def write_dokumen_sheet(ws: Worksheet, data: DataDokumen) -> HasilTataLetak:
     data, fisik, lebar, u = _pilih_ukuran(data, halaman)
     n = len(fisik)
     total = sum(lebar)
-    skala = min(1.0, int(halaman.lebar / total * 100) / 100)
+    skala = 1.0 if total <= halaman.lebar else int(halaman.lebar / total * 100) / 100  # the spreadsheet's zoom
     tulis_lebar(ws, lebar)
     hal = _Halaman(ws, halaman.tinggi / skala * HEMAT)
 
@@ -339,14 +345,15 @@ def _pilih_ukuran(data: DataDokumen, halaman: Halaman) -> tuple[DataDokumen, lis
     fits, the coarsest unit at 7 pt is laid out and the spreadsheet shrinks it to the page (reported as skala).
     """
     pilihan = [data.rp_dalam] if data.rp_dalam else list(SKALA_RP)
-    for rp in pilihan:
-        calon = replace(data, rp_dalam=rp, catatan_tabel=[t.replace("{rp}", NAMA_SKALA_RP[rp])
-                                                          for t in data.catatan_tabel])
-        fisik = _kolom_fisik(calon.kolom, rp)
-        for u in UKURAN_TABEL:
-            lebar, muat = _lebar_kolom(fisik, calon, u, halaman.lebar)
-            if muat:
-                return calon, fisik, lebar, u
+    for potong_kata in (False, True):  # words kept whole if at all possible
+        for rp in pilihan:
+            calon = replace(data, rp_dalam=rp, catatan_tabel=[t.replace("{rp}", NAMA_SKALA_RP[rp])
+                                                              for t in data.catatan_tabel])
+            fisik = _kolom_fisik(calon.kolom, rp)
+            for u in UKURAN_TABEL:
+                lebar, muat = _lebar_kolom(fisik, calon, u, halaman.lebar - 2, potong_kata)  # 2 pt for rounding
+                if muat:
+                    return calon, fisik, lebar, u
     return calon, fisik, lebar, u
 
 

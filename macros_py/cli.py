@@ -337,7 +337,8 @@ def cmd_periksa(args: argparse.Namespace) -> int:
     if masalah:
         print(f"{len(masalah)} masalah ditemukan di {path.name}.")
         return InputDitolak.exit_code
-    print(f"Workbook {path.name} sehat: skema, sheet, urutan SOP, Log, register nomor dan area data baik.")
+    print(f"Workbook {path.name} sehat: skema, sheet, urutan SOP, Log, register nomor, Konfigurasi (tanpa nilai "
+          "contoh) dan area data baik.")
     return 0
 
 

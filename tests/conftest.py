@@ -60,3 +60,20 @@ def tanpa_ekor_kosong(baris: list[list[Any]]) -> list[list[Any]]:
     while baris and not baris[-1]:
         baris.pop()
     return baris
+
+
+def tanpa_contoh(master: Path) -> list[str]:
+    """What the office does before its first real document: every Konfigurasi value marked "(contoh)" replaced by
+    a real one (here: the same text without the marker). Returns the cells changed."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(master)
+    ws = wb["Konfigurasi"]
+    diganti = []
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and "(contoh)" in c.value:
+                c.value = c.value.replace("(contoh)", "").strip()
+                diganti.append(c.coordinate)
+    wb.save(master)
+    return diganti

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from macros_py.aksi.demo import data_contoh, jalankan_demo
 from macros_py.domain.angka import parse_angka
-from tests.conftest import sha256
+from tests.conftest import sha256, tanpa_contoh
 
 TW = ("tw1_k", "tw1_rp", "tw2_k", "tw2_rp", "tw3_k", "tw3_rp")
 
@@ -104,7 +104,10 @@ def test_document_pdf_has_title_table_and_sane_pages(demo: Path) -> None:
     pdf = demo / "Dokumen_Evaluasi_Kinerja.pdf"
     teks = _pdf_teks(pdf)
     assert "EVALUASI TERHADAP HASIL RENJA" in teks and "Triwulan III Tahun 2026" in teks
-    assert "Persentase layanan PATEN" in teks and "Sangat Tinggi" in teks
+    assert "PATEN" in teks and "Predikat kinerja" in teks and "Rata-rata capaian kinerja (%)" in teks
+    assert "Tindak lanjut yang diperlukan dalam Renja Perangkat Daerah berikutnya" in teks
+    assert "Jadwal pengadaan dimasukkan ke Renja 2027" in teks
+    assert "Catatan revisi" not in teks and "Perbaiki uraian" not in teks  # revision notes stay in Revisi
     assert "ZULKIFLI ADI SAPUTRA" in teks
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     halaman = int(next(b for b in info.splitlines() if b.startswith("Pages:")).split()[1])
@@ -157,6 +160,10 @@ def test_only_the_kepala_signs_and_returns(ditandatangani: Path, evkin) -> None:
     assert _cli(evkin, m, "camat", "buka-ulang", "8", "--alasan", "perlu lampiran").kode == 0
     assert _cli(evkin, m, "sekcam", "ajukan").kode == 0
     assert _cli(evkin, m, "sekcam", "tandatangani").kode == 4
+    sebelum = sha256(m)
+    contoh = _cli(evkin, m, "camat", "tandatangani")  # the demo's sample names may not be signed outside the demo
+    assert contoh.kode == 3 and "Konfigurasi!F6" in contoh.galat and sha256(m) == sebelum
+    assert len(tanpa_contoh(m)) >= 10
     kembali = _cli(evkin, m, "camat", "kembalikan", "--catatan", "tambahkan analisis anggaran")
     assert kembali.kode == 0, kembali.galat
     assert _tabel(m, "Revisi")[-1]["Status"] == "dikembalikan"
@@ -267,3 +274,29 @@ def test_text_like_formulas_from_a_submission_stay_text_in_every_output(demo: Pa
 
     surat = Document(str(next(_rekaman(demo).glob("*.docx"))))
     assert "SURAT PENGANTAR" in "\n".join(p.text for p in surat.paragraphs)
+
+
+@pytest.fixture(scope="module")
+def demo6(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A master right after the analysis (step 6), on the shipped sample Konfigurasi."""
+    return jalankan_demo(tmp_path_factory.mktemp("demo6"), info=_diam, sampai=6)
+
+
+def test_placeholders_listed_by_periksa_and_refused_by_konsep(demo6: Path, tmp_path: Path, evkin) -> None:
+    m = tmp_path / "Evaluasi_Kinerja.xlsx"
+    shutil.copyfile(demo6, m)
+    periksa = evkin("--workbook", m, "periksa")
+    assert periksa.kode != 0
+    assert "Konfigurasi!B10 (Pengaturan, Nilai 'alamat'): masih contoh" in periksa.keluar
+    assert "Konfigurasi!F5 (Pejabat dan Peran, Nama 'sekcam'): masih contoh" in periksa.keluar
+    assert "Konfigurasi!G6 (Pejabat dan Peran, NIP 'kasubag')" in periksa.keluar
+    sebelum = sha256(m)
+    konsep = _cli(evkin, m, "kasubag", "konsep")
+    assert konsep.kode == 3, konsep
+    assert "Konsep dokumen ditolak" in konsep.galat and "Konfigurasi!B10" in konsep.galat
+    assert sha256(m) == sebelum and not (m.parent / "dokumen").exists()
+    tanpa_contoh(m)
+    assert "masih contoh" not in evkin("--workbook", m, "periksa").keluar
+    jadi = _cli(evkin, m, "kasubag", "konsep")
+    assert jadi.kode == 0, jadi.galat
+    assert [r["Versi"] for r in _tabel(m, "Revisi")] == [1]

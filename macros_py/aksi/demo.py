@@ -132,7 +132,9 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     ringkas = aksi("kasubag", waktu + timedelta(hours=5), analisa)
     total = ringkas[-1]
     info(f"[langkah 6] analisa: rata-rata capaian kinerja unit {total['rata_capaian_kinerja']}% "
-         f"({total['predikat']})")
+         f"({total['predikat']}); anggaran {total['rata_capaian_anggaran']}% ({total['predikat_anggaran']})")
+    if sampai <= 6:
+        return master
     waktu += timedelta(days=1)
     v1 = aksi("kasubag", waktu, lambda b, k: konsep(b, k, folder_dokumen, info=info), ENGINE_OPENPYXL)
     info(f"[langkah 7] konsep v{v1['versi']}: {v1['berkas']}")

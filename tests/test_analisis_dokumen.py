@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -300,3 +301,34 @@ def test_placeholders_listed_by_periksa_and_refused_by_konsep(demo6: Path, tmp_p
     jadi = _cli(evkin, m, "kasubag", "konsep")
     assert jadi.kode == 0, jadi.galat
     assert [r["Versi"] for r in _tabel(m, "Revisi")] == [1]
+
+
+@pytest.mark.libreoffice
+def test_the_master_prints_sensibly(demo: Path, tmp_path: Path) -> None:
+    """Every sheet one page wide on F4, numbered pages, and the Analisis page whole: the bidang names with their
+    predikat counts, and both charts inside the page."""
+    from macros_py.io.output import pdf as keluaran_pdf
+
+    if not keluaran_pdf.available():
+        pytest.skip("LibreOffice tidak terpasang")
+    _butuh_poppler()
+    salinan = tmp_path / "Evaluasi_Kinerja.xlsx"
+    shutil.copyfile(demo / "Evaluasi_Kinerja.xlsx", salinan)
+    hasil = keluaran_pdf.to_pdf(salinan, tmp_path)
+    info = subprocess.run(["pdfinfo", str(hasil)], capture_output=True, text=True, check=True).stdout
+    jumlah = int(next(b for b in info.splitlines() if b.startswith("Pages:")).split()[1])
+    assert jumlah <= 40  # the whole master, 22 sheets; it was about 190 pages
+    halaman = _pdf_teks(hasil).split("\f")[:jumlah]
+    assert all(f"Halaman {i} dari {jumlah}" in h for i, h in enumerate(halaman, start=1))
+    (nomor,) = [i for i, h in enumerate(halaman, start=1) if "Analisis Capaian Kinerja per Bidang dan Unit" in h]
+    analisis = halaman[nomor - 1]
+    for teks in ("Seksi Pemberdayaan Masyarakat dan Desa", "Total Unit", "Sangat Tinggi", "Sedang", "Tanpa",
+                 "Sebaran Predikat Indikator", "Capaian Kinerja vs Anggaran"):
+        assert teks in analisis, teks
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(nomor), "-l", str(nomor), str(hasil), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lebar, tinggi = (float(x) for x in re.search(r'<page width="([\d.]+)" height="([\d.]+)"', bbox).groups())
+    assert (round(lebar), round(tinggi)) == (935, 609)  # F4 landscape
+    kotak = [tuple(map(float, m)) for m in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                                                      r'yMax="([\d.]+)"', bbox)]
+    assert kotak and all(x0 > 0 and x1 < lebar and y0 > 0 and y1 < tinggi for x0, y0, x1, y1 in kotak)

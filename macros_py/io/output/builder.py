@@ -272,14 +272,17 @@ def _grafik(ws: Worksheet, spec: SpecSheet, skema: Skema, n_bidang: int) -> int:
             kategori = Reference(ws, min_col=kolom[0], max_col=kolom[-1], min_row=tabel.header_row)
             chart.add_data(data, from_rows=True, titles_from_data=False)
             chart.legend = None
-        else:
+        else:  # horizontal bars: the bidang names read across, inside the chart
+            chart.type = "bar"
+            chart.height = 9.0
+            chart.legend.position = "b"
             for k in kolom:
                 chart.add_data(Reference(ws, min_col=k, min_row=tabel.header_row, max_row=r0 + n_bidang - 1),
                                titles_from_data=True)
             kategori = Reference(ws, min_col=tabel.kolom_awal, min_row=r0, max_row=r0 + n_bidang - 1)
         chart.set_categories(kategori)
         ws.add_chart(chart, f"{get_column_letter(kolom_awal[i % 2])}{baris_grafik}")
-    return baris_grafik + 16  # 7.5 cm of 15-point rows
+    return baris_grafik + 19  # 9 cm of 15-point rows
 
 
 def _atur_cetak(ws: Worksheet, spec: SpecSheet, skema: Skema, akhir: int | None = None) -> None:

@@ -332,3 +332,33 @@ def test_the_master_prints_sensibly(demo: Path, tmp_path: Path) -> None:
     kotak = [tuple(map(float, m)) for m in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
                                                       r'yMax="([\d.]+)"', bbox)]
     assert kotak and all(x0 > 0 and x1 < lebar and y0 > 0 and y1 < tinggi for x0, y0, x1, y1 in kotak)
+
+
+def test_an_office_with_other_predikat_words_and_bands(demo6: Path, tmp_path: Path, evkin) -> None:
+    """The bands are data: four LKjIP-style bands typed into Konfigurasi change the Rekap, the Analisis columns
+    (names and number) and the document, without code."""
+    m = tmp_path / "Evaluasi_Kinerja.xlsx"
+    shutil.copyfile(demo6, m)
+    assert _cli(evkin, m, "kasubag", "buka-ulang", "6", "--alasan", "kriteria kantor").kode == 0
+    wb = load_workbook(m)
+    ws = wb["Konfigurasi"]
+    for r, (minimal, nama) in enumerate([(90, "Sangat Baik"), (75, "Baik"), (65, "Cukup"), (None, "Kurang"),
+                                         (None, None)], start=4):
+        ws.cell(r, 19).value, ws.cell(r, 20).value = minimal, nama
+    wb.save(m)
+    tanpa_contoh(m)
+    assert _cli(evkin, m, "kasubag", "analisa").kode == 0
+    analisis = _tabel(m, "Analisis")
+    judul = [c.value for c in load_workbook(m)["Analisis"][4]]
+    assert judul[6:12] == ["Sangat Baik", "Baik", "Cukup", "Kurang", "Tanpa Nilai", None]  # one band fewer
+    total = analisis[-1]
+    assert sum(total[k] for k in ("Sangat Baik", "Baik", "Cukup", "Kurang", "Tanpa Nilai")) == 12
+    assert total["Predikat Kinerja"] == "Sangat Baik" and total["Predikat Anggaran"] == "Baik"  # 95,81 and 75,5
+    assert {r["Predikat"] for r in _tabel(m, "Rekap")} <= {"Sangat Baik", "Baik", "Cukup", "Kurang", None}
+    assert not [x for x in evkin("--workbook", m, "periksa").keluar.splitlines() if "judul kolom" in x]
+    assert _cli(evkin, m, "kasubag", "buka-ulang", "6", "--alasan", "salah ketik kriteria").kode == 0
+    ws_rusak = load_workbook(m)
+    ws_rusak["Konfigurasi"]["S5"] = 95  # bands must fall from the top
+    ws_rusak.save(m)
+    rusak = _cli(evkin, m, "kasubag", "analisa")
+    assert rusak.kode == 3 and "Konfigurasi!S4 (Kriteria Predikat)" in rusak.galat and "menurun" in rusak.galat

@@ -17,7 +17,6 @@ from macros_py.io.output.print_common import (
     HURUF,
     KERTAS,
     TIPIS,
-    TITIK,
     Halaman,
     Penanda,
     atur_halaman,
@@ -26,6 +25,7 @@ from macros_py.io.output.print_common import (
     isi,
     kop,
     kosongkan,
+    lebar_teks,
     tanda_tangan,
     teks_nilai,
     tinggi_teks,
@@ -129,7 +129,8 @@ def write_surat_sheet(ws: Worksheet, data: DataSurat) -> None:
     for label in ("Diterima tanggal", "Nama", "Tanda tangan"):
         isi(ws, r, 1, label, label_font, Alignment(horizontal="left", vertical="bottom", indent=1))
         gabung(ws, r, 1, 2)
-        isi(ws, r, 3, f": {TITIK[:34]}", label_font, Alignment(horizontal="left", vertical="bottom"))
+        titik = "." * int((lebar[2] - lebar_teks(": ", 10) - PAD) / lebar_teks(".", 10))  # inside the box
+        isi(ws, r, 3, f": {titik}", label_font, Alignment(horizontal="left", vertical="bottom"))
         ws.row_dimensions[r].height = 30 if label == "Tanda tangan" else 20
         r += 1
     akhir_kotak = r - 1

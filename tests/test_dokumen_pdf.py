@@ -499,8 +499,15 @@ def test_surat_docx_from_the_shipped_template(tmp_path: Path) -> None:
     assert JAHAT_DOCX in sel and JAHAT in sel  # tags and markup stay literal text
     bagian = Document(str(hasil)).sections[0]
     assert (round(bagian.page_width.mm), round(bagian.page_height.mm)) == (215, 330)
-    a4 = write_surat_docx(data_surat(kertas="A4"), tmp_path / "a4.docx")
+    assert len(Document(str(hasil)).inline_shapes) == 0  # no logo configured: nothing in its place
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 150), (20, 80, 160)).save(logo)
+    a4 = write_surat_docx(data_surat(kertas="A4", logo=logo), tmp_path / "a4.docx")
     assert round(Document(str(a4)).sections[0].page_height.mm) == 297
+    (gambar,) = Document(str(a4)).inline_shapes
+    assert round(gambar.height.mm) == 22
 
 
 def test_shipped_template_is_a_file_with_every_placeholder() -> None:

@@ -146,10 +146,11 @@ def write_dokumen_sheet(ws: Worksheet, data: DataDokumen) -> HasilTataLetak:
 def _tinggi_header(fisik: Sequence[KolomFisik], data: DataDokumen, lebar: Sequence[float], u: float) -> list[float]:
     """Heights of the three header rows: group titles, K / Rp, column numbers."""
     nomor = nomor_kolom(data.kolom)
+    kelompok = any(b.jenis == KELOMPOK for b in data.baris)
     judul, sub, no = 1, 1, 1
     for g in data.kolom:
         w = sum(lebar[i] for i, k in enumerate(fisik) if k.grup is g) - PAD
-        baris_judul = len(bungkus(g.judul, w, u, True))
+        baris_judul = len(bungkus(g.judul_untuk(kelompok), w, u, True))
         # a single column's title spans the K / Rp row too
         judul = max(judul, baris_judul if g.k or g.rp else baris_judul - 1)
         no = max(no, len(bungkus(nomor[g.id], w, u)))
@@ -168,8 +169,7 @@ def _header(ws: Worksheet, r: int, fisik: Sequence[KolomFisik], data: DataDokume
     k = 1
     for g in data.kolom:
         lebar_g = 2 if (g.k or g.rp) else 1
-        judul = g.judul_kelompok if kelompok and g.judul_kelompok else g.judul
-        isi(ws, r, k, judul, tebal, tengah)
+        isi(ws, r, k, g.judul_untuk(kelompok), tebal, tengah)
         if lebar_g == 2:
             gabung(ws, r, k, k + 1)
             for j, kol in enumerate(fisik[k - 1 : k + 1]):

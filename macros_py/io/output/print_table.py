@@ -47,6 +47,10 @@ class KolomE81:
     def kunci(self) -> tuple[str, ...]:
         return (self.k, self.rp) if self.k or self.rp else (self.key,)
 
+    def judul_untuk(self, kelompok_urusan: bool) -> str:
+        """The title as printed: with rows grouped by Urusan, the Program column names the Urusan too."""
+        return self.judul_kelompok if kelompok_urusan and self.judul_kelompok else self.judul
+
 
 @dataclass
 class BarisTabel:
@@ -169,7 +173,8 @@ def _lebar_kolom(fisik: Sequence[KolomFisik], data: DataDokumen, u: float, lebar
         if k.teks:
             batas = 16 if potong_kata else None  # words of Indonesian prose stay whole; longer tokens may be cut
             kata = max((kata_terpanjang(t, u, batas=batas) for t in isi_kolom), default=0.0)
-            w = max(kata, kata_terpanjang(k.grup.judul, u, True), 6 * u)
+            w = max(kata, kata_terpanjang(k.grup.judul_untuk(True), u, True), kata_terpanjang(k.grup.judul, u, True),
+                    6 * u)
         else:
             w = max([lebar_teks(t, u) for t in isi_kolom] + [lebar_teks(t, u, True) for t in tebal]
                     + [kata_terpanjang(data.predikat.get(k.key), u, True), kata_terpanjang(k.sub, u, True),

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from macros_py.aksi.demo import data_contoh, jalankan_demo
 from macros_py.domain.angka import parse_angka
-from tests.conftest import sha256, tanpa_contoh
+from tests.conftest import sha256, tanpa_contoh, teks_terpotong
 
 TW = ("tw1_k", "tw1_rp", "tw2_k", "tw2_rp", "tw3_k", "tw3_rp")
 
@@ -109,6 +109,7 @@ def test_document_pdf_has_title_table_and_sane_pages(demo: Path) -> None:
     assert "Tindak lanjut yang diperlukan dalam Renja Perangkat Daerah berikutnya" in teks
     assert "Jadwal pengadaan dimasukkan ke Renja 2027" in teks
     assert "Catatan revisi" not in teks and "Perbaiki uraian" not in teks  # revision notes stay in Revisi
+    assert teks_terpotong(pdf) == []
     assert "ZULKIFLI ADI SAPUTRA" in teks
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     halaman = int(next(b for b in info.splitlines() if b.startswith("Pages:")).split()[1])

@@ -34,6 +34,7 @@ from macros_py.io.output.print_layout import (
 )
 from macros_py.io.output.surat_docx import TEMPLATE_BAWAAN, write_surat_docx
 from macros_py.schema import muat_skema
+from tests.conftest import kata_pdf, teks_terpotong
 
 JAHAT = '=HYPERLINK("http://x")'
 JAHAT_DOCX = "=cmd|' /C calc'!A0 <w:t>x</w:t> & {{ nomor }}"
@@ -196,14 +197,7 @@ def _info(path: Path) -> tuple[int, tuple[float, float]]:
 
 
 def _kata(path: Path) -> list[tuple[int, str, float, float, float, float]]:
-    """Every word of the PDF: (page, text, xMin, yMin, xMax, yMax) from `pdftotext -bbox`."""
-    keluar = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True).stdout
-    hasil = []
-    for nomor, halaman in enumerate(keluar.split("<page ")[1:], start=1):
-        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
-                             halaman):
-            hasil.append((nomor, m.group(5), *map(float, m.group(1, 2, 3, 4))))
-    return hasil
+    return kata_pdf(path)
 
 
 @cache
@@ -351,6 +345,7 @@ def test_pdf_is_f4_landscape_and_its_smallest_text_is_at_least_7_pt(dokumen_pdf:
     assert halaman == tata.halaman  # LibreOffice broke the pages exactly where the layout did
     ukuran, kata = _ukuran_terkecil(hasil)
     assert ukuran >= 7.0 - 0.05, f"teks terkecil {ukuran:.2f} pt ({kata!r})"
+    assert teks_terpotong(hasil) == []  # every row is tall enough for its text
     teks = _teks_pdf(hasil)
     assert JUDUL in teks and "Triwulan III Tahun 2026" in teks and '=HYPERLINK("' in teks  # text, wrapped
     kata = {t for _, t, *_ in _kata(hasil)}

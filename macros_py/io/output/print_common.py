@@ -18,7 +18,6 @@ import datetime
 import decimal
 import math
 import numbers
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,38 +126,29 @@ def lebar_teks(teks: str, ukuran: float, tebal: bool = False) -> float:
     return total * ukuran / 1000
 
 
-_POTONGAN = re.compile(r"[^\s/\-]*[/\-]+|[^\s/\-]+")
-
-
-def _potongan(kata: str) -> list[str]:
-    """A word cut where a line may break inside it, as spreadsheets do: after '/' and '-' ("KABUPATEN/", "KOTA")."""
-    return _POTONGAN.findall(kata) or [kata]
-
-
 def bungkus(teks: str | None, lebar: float, ukuran: float, tebal: bool = False) -> list[str]:
-    """Greedy wrap to ``lebar`` points: at spaces and after '/' or '-', explicit newlines kept; a piece too long
-    for a line is cut by characters (as LibreOffice and Excel do)."""
+    """Greedy wrap to ``lebar`` points at spaces, explicit newlines kept; a word too long for a line is cut by
+    characters. Spreadsheets may also break after '-' or inside an over-long word elsewhere; counting only spaces
+    never gives fewer lines than they print, so a row is never too short for its text."""
     if not teks:
         return [""]
     hasil: list[str] = []
     for paragraf in str(teks).split("\n"):
         baris = ""
         for kata in paragraf.split():
-            for j, potong in enumerate(_potongan(kata)):
-                sambung = " " if baris and j == 0 else ""
-                calon = f"{baris}{sambung}{potong}"
-                if lebar_teks(calon, ukuran, tebal) <= lebar:
-                    baris = calon
-                    continue
-                if baris:
-                    hasil.append(baris)
-                while lebar_teks(potong, ukuran, tebal) > lebar and len(potong) > 1:
-                    n = len(potong) - 1
-                    while n > 1 and lebar_teks(potong[:n], ukuran, tebal) > lebar:
-                        n -= 1
-                    hasil.append(potong[:n])
-                    potong = potong[n:]
-                baris = potong
+            calon = f"{baris} {kata}" if baris else kata
+            if lebar_teks(calon, ukuran, tebal) <= lebar:
+                baris = calon
+                continue
+            if baris:
+                hasil.append(baris)
+            while lebar_teks(kata, ukuran, tebal) > lebar and len(kata) > 1:
+                n = len(kata) - 1
+                while n > 1 and lebar_teks(kata[:n], ukuran, tebal) > lebar:
+                    n -= 1
+                hasil.append(kata[:n])
+                kata = kata[n:]
+            baris = kata
         hasil.append(baris)
     return hasil
 
@@ -169,10 +159,10 @@ def tinggi_teks(jumlah_baris: int, ukuran: float) -> float:
 
 
 def kata_terpanjang(teks: str | None, ukuran: float, tebal: bool = False, batas: int | None = None) -> float:
-    """Width of the widest piece of text no line can break inside (see :func:`bungkus`); with ``batas``, pieces
-    longer than that many characters (addresses, codes) count as that many characters, as they may be cut."""
-    return max((lebar_teks(p if batas is None or len(p) <= batas else p[:batas], ukuran, tebal)
-                for k in str(teks or "").split() for p in _potongan(k)), default=0.0)
+    """Width of the widest word; with ``batas``, words longer than that many characters (addresses, codes) count
+    as that many characters, as they may be cut."""
+    return max((lebar_teks(k if batas is None or len(k) <= batas else k[:batas], ukuran, tebal)
+                for k in str(teks or "").split()), default=0.0)
 
 
 def workbook_cetak():  # type: ignore[no-untyped-def]

@@ -161,7 +161,8 @@ def cmd_nomor(args: argparse.Namespace) -> int:
             baris = eksekusi(uow, lambda b, k: batal_nomor(b, k, args.batal, args.alasan), args.sebagai, args.waktu,
                              info)
         else:
-            baris = eksekusi(uow, lambda b, k: nomor(b, k, args.perihal, args.tujuan), args.sebagai, args.waktu, info)
+            baris = eksekusi(uow, lambda b, k: nomor(b, k, args.perihal, args.tujuan, args.kode), args.sebagai,
+                             args.waktu, info)
         uow.commit()
     print(f"Nomor {baris['nomor_surat']} dibatalkan (tetap tercatat, tidak dipakai ulang)." if args.batal
           else baris["nomor_surat"])
@@ -233,7 +234,8 @@ def cmd_periksa(args: argparse.Namespace) -> int:
     if masalah:
         print(f"{len(masalah)} masalah ditemukan di {path.name}.")
         return InputDitolak.exit_code
-    print(f"Workbook {path.name} sehat: skema, sheet, urutan SOP, Log, register nomor dan area data baik.")
+    print(f"Workbook {path.name} sehat: skema, sheet, urutan SOP, Log, register nomor, Konfigurasi (tanpa nilai "
+          "contoh) dan area data baik.")
     return 0
 
 

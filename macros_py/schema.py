@@ -7,11 +7,13 @@ EVKIN_SCHEMA environment variable.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from macros_py.domain.predikat import KriteriaPredikat, baca_kriteria, kunci_predikat
 from macros_py.domain.sop import Langkah, MutuBakuWaktu
 
 PERIODE = ("TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN")
@@ -107,6 +109,28 @@ class Skema:
     def nama_peran(self) -> dict[str, str]:
         return dict(self.organisasi["peran"])
 
+    @cached_property
+    def kriteria_baku(self) -> KriteriaPredikat:
+        """The predikat bands a new workbook starts with (organisasi.yaml, kriteria_predikat)."""
+        return kriteria_organisasi(self.organisasi)
+
+    def tabel_analisis(self, label_predikat: Sequence[str]) -> Tabel:
+        """The Analisis table with one count column per predikat of the workbook's Kriteria Predikat table."""
+        t = self.tabel("analisis")
+        baku = self.kriteria_baku.kunci
+        i = t.keys.index(baku[0])
+        contoh = t.kolom[i]
+        kolom = tuple(replace(contoh, key=kunci_predikat(n), judul=n) for n in label_predikat)
+        return replace(t, kolom=t.kolom[:i] + kolom + t.kolom[i + len(baku):])
+
+
+def kriteria_organisasi(organisasi: dict[str, Any]) -> KriteriaPredikat:
+    baris = [(b.get("minimal"), b.get("predikat")) for b in organisasi.get("kriteria_predikat", [])]
+    kriteria, masalah = baca_kriteria(baris)
+    if kriteria is None:
+        raise ValueError(f"organisasi.yaml, kriteria_predikat: {masalah or 'kosong'}")
+    return kriteria
+
 
 def folder_skema() -> Path:
     env = os.environ.get("EVKIN_SCHEMA")
@@ -139,14 +163,20 @@ def _kolom(data: dict[str, Any]) -> Kolom:
     return Kolom(**data)
 
 
-def _tabel(nama_sheet: str, data: dict[str, Any], bidang: Tabel | None) -> Tabel:
+def _tabel(nama_sheet: str, data: dict[str, Any], bidang: Tabel | None,
+           kriteria: KriteriaPredikat | None = None) -> Tabel:
     kolom = [_kolom(k) for k in data["kolom"]]
     if data.get("sisipkan_kolom_dari") and bidang is not None:
         awal = [_kolom(k) for k in data.get("kolom_awal_tambahan", [])]
         sisip = list(bidang.kolom)
         if data.get("sampai_kolom"):
             sisip = sisip[: bidang.keys.index(data["sampai_kolom"]) + 1]
+            sisip += [bidang.kolom[bidang.keys.index(k)] for k in data.get("tambah_kolom_bidang", [])]
         kolom = awal + sisip + kolom
+    if kriteria is not None and "per_predikat" in [k.key for k in kolom]:
+        i = [k.key for k in kolom].index("per_predikat")
+        kolom[i:i + 1] = [replace(kolom[i], key=k, judul=n) for k, n in zip(kriteria.kunci, kriteria.label,
+                                                                            strict=True)]
     return Tabel(nama_sheet, data["key"], int(data["header_row"]), int(data.get("kolom_awal", 1)), tuple(kolom),
                  data.get("judul", ""), int(data.get("baris_input", 0)))
 
@@ -159,9 +189,10 @@ def muat_skema(folder: Path | None = None) -> Skema:
     organisasi = _yaml(folder / "organisasi.yaml")
     spec_bidang = next(s for s in sheets_data["sheets"] if s["jenis"] == "bidang")
     bidang_tabel = _tabel(spec_bidang["nama"], spec_bidang["tabel"][0], None)  # other tables copy its columns
+    kriteria = kriteria_organisasi(organisasi)
     sheets: list[SpecSheet] = []
     for s in sheets_data["sheets"]:
-        tabel = tuple(_tabel(s["nama"], t, bidang_tabel) for t in s.get("tabel", []))
+        tabel = tuple(_tabel(s["nama"], t, bidang_tabel, kriteria) for t in s.get("tabel", []))
         ekstra = {k: v for k, v in s.items() if k not in ("nama", "jenis", "judul", "tabel", "lebar")}
         sheets.append(SpecSheet(s["nama"], s["jenis"], s.get("judul", ""), tabel, tuple(s.get("lebar", ())), ekstra))
     langkah = tuple(

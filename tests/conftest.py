@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -82,3 +83,51 @@ def tanpa_ekor_kosong(baris: list[list[Any]]) -> list[list[Any]]:
     while baris and not baris[-1]:
         baris.pop()
     return baris
+
+
+def tanpa_contoh(master: Path) -> list[str]:
+    """What the office does before its first real document: every Konfigurasi value marked "(contoh)" replaced by
+    a real one (here: the same text without the marker). Returns the cells changed."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(master)
+    ws = wb["Konfigurasi"]
+    diganti = []
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and "(contoh)" in c.value:
+                c.value = c.value.replace("(contoh)", "").strip()
+                diganti.append(c.coordinate)
+    wb.save(master)
+    return diganti
+
+
+def kata_pdf(path: Path) -> list[tuple[int, str, float, float, float, float]]:
+    """Every word of a PDF: (page, text, xMin, yMin, xMax, yMax) from poppler's `pdftotext -bbox`."""
+    import re
+    import subprocess
+
+    keluar = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    hasil = []
+    for nomor, halaman in enumerate(keluar.split("<page ")[1:], start=1):
+        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+                             halaman):
+            hasil.append((nomor, m.group(5), *map(float, m.group(1, 2, 3, 4))))
+    return hasil
+
+
+def teks_terpotong(path: Path) -> list[tuple[int, int, str]]:
+    """Words of the evaluation table cut by the bottom of their row: a line that straddles the top of the next
+    row (found by the row numbers in the No column). (page, row number, word) for each."""
+    kata = kata_pdf(path)
+    kiri = min(x0 for _, t, x0, *_ in kata if t == "No")
+    hasil = []
+    for p in sorted({k[0] for k in kata}):
+        nomor = sorted((y0, int(t)) for q, t, x0, y0, _, _ in kata
+                       if q == p and t.isdigit() and x0 < kiri + 12 and int(t) < 10_000)
+        for (y_a, a), (y_b, b) in itertools.pairwise(nomor):
+            if b != a + 1:
+                continue
+            batas = y_b - 1.5  # the border above the next row's number
+            hasil += [(p, a, t) for q, t, _, y0, _, y1 in kata if q == p and y_a < y0 < batas < y1 - 1.0]
+    return hasil

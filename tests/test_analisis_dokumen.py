@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -15,7 +16,7 @@ from openpyxl import load_workbook
 
 from macros_py.aksi.demo import KATA_SANDI_DEMO, data_contoh, folder_kunci, jalankan_demo, sertifikat_ca
 from macros_py.domain.angka import parse_angka
-from tests.conftest import sha256
+from tests.conftest import sha256, tanpa_contoh, teks_terpotong
 
 TW = ("tw1_k", "tw1_rp", "tw2_k", "tw2_rp", "tw3_k", "tw3_rp")
 
@@ -104,7 +105,11 @@ def test_document_pdf_has_title_table_and_sane_pages(demo: Path) -> None:
     pdf = demo / "Dokumen_Evaluasi_Kinerja.pdf"
     teks = _pdf_teks(pdf)
     assert "EVALUASI TERHADAP HASIL RENJA" in teks and "Triwulan III Tahun 2026" in teks
-    assert "Persentase layanan PATEN" in teks and "Sangat Tinggi" in teks
+    assert "PATEN" in teks and "Predikat kinerja" in teks and "Rata-rata capaian kinerja (%)" in teks
+    assert "Tindak lanjut yang diperlukan dalam Renja Perangkat Daerah berikutnya" in teks
+    assert "Jadwal pengadaan dimasukkan ke Renja 2027" in teks
+    assert "Catatan revisi" not in teks and "Perbaiki uraian" not in teks  # revision notes stay in Revisi
+    assert teks_terpotong(pdf) == []
     assert "ZULKIFLI ADI SAPUTRA" in teks
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     halaman = int(next(b for b in info.splitlines() if b.startswith("Pages:")).split()[1])
@@ -168,6 +173,10 @@ def test_only_the_kepala_signs_and_returns(ditandatangani: Path, evkin) -> None:
     assert _cli(evkin, m, "camat", "buka-ulang", "8", "--alasan", "perlu lampiran").kode == 0
     assert _cli(evkin, m, "sekcam", "ajukan").kode == 0
     assert _cli(evkin, m, "sekcam", "tandatangani").kode == 4
+    sebelum = sha256(m)
+    contoh = _cli(evkin, m, "camat", "tandatangani")  # the demo's sample names may not be signed outside the demo
+    assert contoh.kode == 3 and "Konfigurasi!F6" in contoh.galat and sha256(m) == sebelum
+    assert len(tanpa_contoh(m)) >= 10
     kembali = _cli(evkin, m, "camat", "kembalikan", "--catatan", "tambahkan analisis anggaran")
     assert kembali.kode == 0, kembali.galat
     assert _tabel(m, "Revisi")[-1]["Status"] == "dikembalikan"
@@ -289,3 +298,150 @@ def test_text_like_formulas_from_a_submission_stay_text_in_every_output(demo: Pa
 
     surat = Document(str(next(_rekaman(demo).glob("*.docx"))))
     assert "SURAT PENGANTAR" in "\n".join(p.text for p in surat.paragraphs)
+
+
+@pytest.fixture(scope="module")
+def demo6(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A master right after the analysis (step 6), on the shipped sample Konfigurasi."""
+    return jalankan_demo(tmp_path_factory.mktemp("demo6"), info=_diam, sampai=6)
+
+
+def test_placeholders_listed_by_periksa_and_refused_by_konsep(demo6: Path, tmp_path: Path, evkin) -> None:
+    m = tmp_path / "Evaluasi_Kinerja.xlsx"
+    shutil.copyfile(demo6, m)
+    periksa = evkin("--workbook", m, "periksa")
+    assert periksa.kode != 0
+    assert "Konfigurasi!B10 (Pengaturan, Nilai 'alamat'): masih contoh" in periksa.keluar
+    assert "Konfigurasi!F5 (Pejabat dan Peran, Nama 'sekcam'): masih contoh" in periksa.keluar
+    assert "Konfigurasi!G6 (Pejabat dan Peran, NIP 'kasubag')" in periksa.keluar
+    sebelum = sha256(m)
+    konsep = _cli(evkin, m, "kasubag", "konsep")
+    assert konsep.kode == 3, konsep
+    assert "Konsep dokumen ditolak" in konsep.galat and "Konfigurasi!B10" in konsep.galat
+    assert sha256(m) == sebelum and not (m.parent / "dokumen").exists()
+    tanpa_contoh(m)
+    assert "masih contoh" not in evkin("--workbook", m, "periksa").keluar
+    jadi = _cli(evkin, m, "kasubag", "konsep")
+    assert jadi.kode == 0, jadi.galat
+    assert [r["Versi"] for r in _tabel(m, "Revisi")] == [1]
+
+
+@pytest.mark.libreoffice
+def test_the_master_prints_sensibly(demo: Path, tmp_path: Path) -> None:
+    """Every sheet one page wide on F4, numbered pages, and the Analisis page whole: the bidang names with their
+    predikat counts, and both charts inside the page."""
+    from macros_py.io.output import pdf as keluaran_pdf
+
+    if not keluaran_pdf.available():
+        pytest.skip("LibreOffice tidak terpasang")
+    _butuh_poppler()
+    salinan = tmp_path / "Evaluasi_Kinerja.xlsx"
+    shutil.copyfile(demo / "Evaluasi_Kinerja.xlsx", salinan)
+    hasil = keluaran_pdf.to_pdf(salinan, tmp_path)
+    info = subprocess.run(["pdfinfo", str(hasil)], capture_output=True, text=True, check=True).stdout
+    jumlah = int(next(b for b in info.splitlines() if b.startswith("Pages:")).split()[1])
+    assert jumlah <= 40  # the whole master, 22 sheets; it was about 190 pages
+    halaman = _pdf_teks(hasil).split("\f")[:jumlah]
+    assert all(f"Halaman {i} dari {jumlah}" in h for i, h in enumerate(halaman, start=1))
+    (nomor,) = [i for i, h in enumerate(halaman, start=1) if "Analisis Capaian Kinerja per Bidang dan Unit" in h]
+    analisis = halaman[nomor - 1]
+    for teks in ("Seksi Pemberdayaan Masyarakat dan Desa", "Total Unit", "Sangat Tinggi", "Sedang", "Tanpa",
+                 "Sebaran Predikat Indikator", "Capaian Kinerja vs Anggaran"):
+        assert teks in analisis, teks
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(nomor), "-l", str(nomor), str(hasil), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lebar, tinggi = (float(x) for x in re.search(r'<page width="([\d.]+)" height="([\d.]+)"', bbox).groups())
+    assert (round(lebar), round(tinggi)) == (935, 609)  # F4 landscape
+    kotak = [tuple(map(float, m)) for m in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                                                      r'yMax="([\d.]+)"', bbox)]
+    assert kotak and all(x0 > 0 and x1 < lebar and y0 > 0 and y1 < tinggi for x0, y0, x1, y1 in kotak)
+
+
+def test_an_office_with_other_predikat_words_and_bands(demo6: Path, tmp_path: Path, evkin) -> None:
+    """The bands are data: four LKjIP-style bands typed into Konfigurasi change the Rekap, the Analisis columns
+    (names and number) and the document, without code."""
+    m = tmp_path / "Evaluasi_Kinerja.xlsx"
+    shutil.copyfile(demo6, m)
+    assert _cli(evkin, m, "kasubag", "buka-ulang", "6", "--alasan", "kriteria kantor").kode == 0
+    wb = load_workbook(m)
+    ws = wb["Konfigurasi"]
+    for r, (minimal, nama) in enumerate([(90, "Sangat Baik"), (75, "Baik"), (65, "Cukup"), (None, "Kurang"),
+                                         (None, None)], start=4):
+        ws.cell(r, 19).value, ws.cell(r, 20).value = minimal, nama
+    wb.save(m)
+    tanpa_contoh(m)
+    assert _cli(evkin, m, "kasubag", "analisa").kode == 0
+    analisis = _tabel(m, "Analisis")
+    judul = [c.value for c in load_workbook(m)["Analisis"][4]]
+    assert judul[6:12] == ["Sangat Baik", "Baik", "Cukup", "Kurang", "Tanpa Nilai", None]  # one band fewer
+    total = analisis[-1]
+    assert sum(total[k] for k in ("Sangat Baik", "Baik", "Cukup", "Kurang", "Tanpa Nilai")) == 12
+    assert total["Predikat Kinerja"] == "Sangat Baik" and total["Predikat Anggaran"] == "Baik"  # 95,81 and 75,5
+    assert {r["Predikat"] for r in _tabel(m, "Rekap")} <= {"Sangat Baik", "Baik", "Cukup", "Kurang", None}
+    assert not [x for x in evkin("--workbook", m, "periksa").keluar.splitlines() if "judul kolom" in x]
+    assert _cli(evkin, m, "kasubag", "buka-ulang", "6", "--alasan", "salah ketik kriteria").kode == 0
+    ws_rusak = load_workbook(m)
+    ws_rusak["Konfigurasi"]["S5"] = 95  # bands must fall from the top
+    ws_rusak.save(m)
+    rusak = _cli(evkin, m, "kasubag", "analisa")
+    assert rusak.kode == 3 and "Konfigurasi!S4 (Kriteria Predikat)" in rusak.galat and "menurun" in rusak.galat
+
+
+def _konfigurasi(m: Path, **nilai: object) -> None:
+    """Type values into the Pengaturan table, as the office does in Excel."""
+    wb = load_workbook(m)
+    ws = wb["Konfigurasi"]
+    baris = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    for kunci, v in nilai.items():
+        ws.cell(baris[kunci], 2).value = v
+    wb.save(m)
+
+
+def test_document_settings_from_konfigurasi(demo6: Path, tmp_path: Path, evkin,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signatories and their jabatan per block, paper, Rp unit and the Kode/Urusan grouping are Konfigurasi
+    values; a wrong one is refused naming its cell."""
+    from macros_py.io.output import pdf as keluaran_pdf
+
+    monkeypatch.setattr(keluaran_pdf, "available", lambda: False)  # the sheet is what is checked here
+    m = tmp_path / "Evaluasi_Kinerja.xlsx"
+    shutil.copyfile(demo6, m)
+    tanpa_contoh(m)
+    _konfigurasi(m, penanda_tangan_dievaluasi="Ketua Tim (tidak ada)")
+    salah = _cli(evkin, m, "kasubag", "konsep")
+    assert salah.kode == 3 and "Konfigurasi!" in salah.galat and "(penanda_tangan_dievaluasi)" in salah.galat
+    _konfigurasi(m, logo_kop="logo_tidak_ada.png", penanda_tangan_dievaluasi="sekcam")
+    salah = _cli(evkin, m, "kasubag", "konsep")
+    assert salah.kode == 3 and "(logo_kop)" in salah.galat and "tidak ditemukan" in salah.galat
+    _konfigurasi(m, logo_kop="", penanda_tangan_disusun="kasubag_umum",
+                 jabatan_dievaluasi="a.n. Camat Mangkutana, Sekretaris Camat", ukuran_kertas="A3",
+                 rp_dalam="rupiah", kelompok_urusan="Ya")
+    jadi = _cli(evkin, m, "kasubag", "konsep")
+    assert jadi.kode == 0, jadi.galat
+    berkas = next((m.parent / "dokumen").glob("*_v1.xlsx"))
+    ws = load_workbook(berkas).active
+    nilai = [c for r in ws.iter_rows(values_only=True) for c in r if c]
+    assert "Nama Kasubag Umum" in nilai and "Kepala Sub Bagian Umum dan Kepegawaian" in nilai  # Disusun
+    assert "Nama Sekretaris Camat" in nilai and "a.n. Camat Mangkutana, Sekretaris Camat" in nilai  # Dievaluasi
+    assert "ZULKIFLI ADI SAPUTRA, ST" not in nilai
+    assert str(ws.page_setup.paperSize) == "8"  # A3
+    assert "1.950.000.000" in nilai  # full rupiah, as asked
+    assert "Kode" in nilai and "2.13 Pemberdayaan Masyarakat dan Desa" in nilai
+    assert "Jumlah / rata-rata 1.06 Sosial" in nilai
+
+
+def test_letter_numbers_with_month_in_roman_numerals_and_a_counter_per_kode(master: Path, evkin) -> None:
+    _konfigurasi(master, format_nomor="{kode}/{urut:03d}/{unit}/{bulan_romawi}/{tahun}", lingkup_nomor="tahun_kode")
+
+    def nomor(*args: str) -> str:
+        hasil = evkin("--workbook", master, "--sebagai", "kasubag", "--waktu", "2026-10-08T09:00", "nomor",
+                      "--perihal", "x", "--tujuan", "y", *args)
+        assert hasil.kode == 0, hasil.galat
+        return hasil.keluar.strip()
+
+    assert nomor() == "000.7.5/001/Kec-Mkt/X/2026"
+    assert nomor("--kode", "100.1.5") == "100.1.5/001/Kec-Mkt/X/2026"
+    assert nomor() == "000.7.5/002/Kec-Mkt/X/2026"
+    assert "Penomoran" not in evkin("--workbook", master, "periksa").keluar
+    _konfigurasi(master, lingkup_nomor="tahun")  # read as one yearly counter, the register is broken: said so
+    assert "Penomoran: Tahun 2026: no urut 1 dipakai 2 kali" in evkin("--workbook", master, "periksa").keluar

@@ -21,7 +21,7 @@ from macros_py.excel import jalankan, main
 from macros_py.io.engines.xlwings_book import XlwingsBook, teks_excel
 from macros_py.io.unit_of_work import FileUnitOfWork
 from macros_py.schema import muat_skema
-from tests.conftest import Hasil
+from tests.conftest import Hasil, tanpa_contoh
 
 WAKTU = datetime(2026, 10, 6, 9, 0)
 ROOT = Path(__file__).resolve().parent.parent
@@ -307,6 +307,7 @@ def test_step_3_needs_the_saved_workbooks_folder(xw: Any, sampai: dict[int, Path
 def test_step_7_correction_takes_the_catatan_typed_in_the_steps_row(
         xw: Any, demo5: Path, tmp_path: Path, evkin: Callable[..., Hasil], monkeypatch: pytest.MonkeyPatch) -> None:
     master = salin(demo5, tmp_path / "xl")
+    tanpa_contoh(master)  # the office's real names: an official document never carries "(contoh)"
     for sebagai, perintah in (("kasubag", "analisa"), ("kasubag", "konsep")):
         hasil = evkin("--workbook", master, "--sebagai", sebagai, perintah)
         assert hasil.kode == 0, hasil.galat

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from macros_py.domain.penomoran import periksa_register
 from tests import kill_harness
+from tests.conftest import tanpa_contoh
 
 
 def test_random_kills_leave_the_master_before_or_after_never_mixed() -> None:
@@ -66,6 +67,10 @@ def test_cancelled_number_stays_and_is_never_reused(master: Path, evkin) -> None
 
 
 def test_periksa_explains_each_problem(master: Path, evkin) -> None:
+    baru = evkin("--workbook", master, "periksa")  # a new master still holds the shipped sample names
+    masalah = [b for b in baru.keluar.splitlines() if b.startswith("MASALAH")]
+    assert baru.kode == 3 and len(masalah) == 17 and all("masih contoh" in m for m in masalah)
+    assert len(tanpa_contoh(master)) == 17
     assert evkin("--workbook", master, "periksa").kode == 0
     wb = load_workbook(master)
     wb["Rekap"]["Q5"] = "=1+1"

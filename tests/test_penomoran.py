@@ -11,9 +11,14 @@ from hypothesis import strategies as st
 from macros_py.domain.errors import InputDitolak, PenggunaanSalah
 from macros_py.domain.penomoran import (
     FORMAT_BAKU,
+    LINGKUP_TAHUN,
+    LINGKUP_TAHUN_KODE,
+    ROMAWI_BULAN,
     alokasi,
+    baca_lingkup,
     batalkan,
     format_nomor,
+    kode_baris,
     nomor_berikutnya,
     periksa_register,
 )
@@ -101,6 +106,7 @@ def test_counter_restarts_each_year_and_row_shape() -> None:
         "pembuat": "kasubag",
         "status": "aktif",
         "keterangan": "",
+        "kode_klasifikasi": KODE,
     }
     assert nomor_berikutnya(register, 2025) == 4
     assert nomor_berikutnya(register, 2026) == 2
@@ -291,3 +297,123 @@ def test_periksa_accepts_other_pattern() -> None:
         _alokasi(register, datetime(2026, 1, 2 + i), pola)
     assert periksa_register(register, pola) == []
     assert periksa_register(register) != []
+
+
+# --- month in Roman numerals, kode klasifikasi and the counter's scope ------------------------------------------
+
+POLA_BULAN = "{kode}/{urut:03d}/{unit}/{bulan_romawi}/{tahun}"
+KODE_LAIN = "100.1.5"
+
+
+def test_month_placeholders() -> None:
+    assert format_nomor(POLA_BULAN, KODE, 12, UNIT, 2026, 10) == "000.7.5/012/Kec-Mkt/X/2026"
+    assert format_nomor("{kode}/{urut}/{unit}/{bulan:02d}/{tahun}", KODE, 3, UNIT, 2026, 4) == (
+        "000.7.5/3/Kec-Mkt/04/2026")
+    assert ROMAWI_BULAN[8] == "IX" and len(ROMAWI_BULAN) == 12
+    with pytest.raises(PenggunaanSalah, match="Bulan"):
+        format_nomor(POLA_BULAN, KODE, 1, UNIT, 2026, 13)
+    baris = alokasi([], datetime(2026, 10, 8, 9), "p", "t", "kasubag", POLA_BULAN, KODE, UNIT)
+    assert baris["nomor_surat"] == "000.7.5/001/Kec-Mkt/X/2026"
+
+
+@pytest.mark.parametrize(("teks", "lingkup"), [
+    (None, LINGKUP_TAHUN), ("", LINGKUP_TAHUN), ("tahun", LINGKUP_TAHUN), ("Per Tahun", LINGKUP_TAHUN),
+    ("tahun_kode", LINGKUP_TAHUN_KODE), ("per tahun dan kode klasifikasi", LINGKUP_TAHUN_KODE),
+])
+def test_baca_lingkup(teks: object, lingkup: str) -> None:
+    assert baca_lingkup(teks) == lingkup
+
+
+def test_baca_lingkup_unknown() -> None:
+    with pytest.raises(PenggunaanSalah, match="tahun_kode"):
+        baca_lingkup("bulanan")
+
+
+def test_scope_per_kode_needs_kode_in_the_pattern() -> None:
+    with pytest.raises(PenggunaanSalah, match=r"\{kode\}"):
+        alokasi([], datetime(2026, 1, 2), "p", "t", "k", "{urut}/{unit}/{tahun}", KODE, UNIT, LINGKUP_TAHUN_KODE)
+
+
+def _alokasi_kode(register: list[dict], tanggal: datetime, kode: str, lingkup: str, pola: str = POLA_BULAN) -> dict:
+    baris = alokasi(register, tanggal, "Laporan", "Bupati", "kasubag", pola, kode, UNIT, lingkup)
+    register.append(baris)
+    return baris
+
+
+def test_counter_per_year_and_kode() -> None:
+    register: list[dict] = []
+    a = [_alokasi_kode(register, datetime(2026, 3, i + 1), KODE, LINGKUP_TAHUN_KODE) for i in range(3)]
+    b = [_alokasi_kode(register, datetime(2026, 2, i + 1), KODE_LAIN, LINGKUP_TAHUN_KODE) for i in range(2)]
+    assert [r["no_urut"] for r in a] == [1, 2, 3] and [r["no_urut"] for r in b] == [1, 2]
+    assert b[1]["nomor_surat"] == "100.1.5/002/Kec-Mkt/II/2026"  # dated before kode A's letters: its own counter
+    assert nomor_berikutnya(register, 2026, KODE, POLA_BULAN) == 4
+    assert nomor_berikutnya(register, 2026, KODE_LAIN, POLA_BULAN) == 3
+    assert periksa_register(register, POLA_BULAN, LINGKUP_TAHUN_KODE) == []
+    tanpa = [r for r in register if r is not a[1]]
+    assert periksa_register(tanpa, POLA_BULAN, LINGKUP_TAHUN_KODE) == [
+        "Tahun 2026 kode 000.7.5: no urut 2 tidak ada di register (nomor terlewat)."]
+    # the same register read as one yearly counter is broken: urut 1 and 2 twice
+    assert any("dipakai 2 kali" in m for m in periksa_register(register, POLA_BULAN, LINGKUP_TAHUN))
+    # per year, one counter: kode B continues kode A's numbers
+    tahunan: list[dict] = []
+    _alokasi_kode(tahunan, datetime(2026, 3, 1), KODE, LINGKUP_TAHUN)
+    assert _alokasi_kode(tahunan, datetime(2026, 3, 2), KODE_LAIN, LINGKUP_TAHUN)["no_urut"] == 2
+
+
+def test_kode_of_rows_written_before_the_column_existed() -> None:
+    lama = {"no_urut": 1, "tanggal": datetime(2026, 1, 2), "nomor_surat": "100.1.5/001/Kec-Mkt/I/2026",
+            "status": "aktif"}
+    assert kode_baris(lama, POLA_BULAN) == KODE_LAIN
+    assert kode_baris(lama, "{urut}/{tahun}") == ""
+    register = [lama]
+    assert _alokasi_kode(register, datetime(2026, 1, 3), KODE_LAIN, LINGKUP_TAHUN_KODE)["no_urut"] == 2
+    assert _alokasi_kode(register, datetime(2026, 1, 3), KODE, LINGKUP_TAHUN_KODE)["no_urut"] == 1
+
+
+def test_periksa_month_and_kode_written_in_the_number() -> None:
+    register: list[dict] = []
+    _alokasi_kode(register, datetime(2026, 10, 1), KODE, LINGKUP_TAHUN_KODE)
+    _alokasi_kode(register, datetime(2026, 10, 2), KODE, LINGKUP_TAHUN_KODE)
+    register[0] = {**register[0], "nomor_surat": "000.7.5/001/Kec-Mkt/IX/2026"}
+    register[1] = {**register[1], "kode_klasifikasi": KODE_LAIN}
+    masalah = periksa_register(register, POLA_BULAN, LINGKUP_TAHUN_KODE)
+    assert "Entri ke-1: nomor surat 000.7.5/001/Kec-Mkt/IX/2026 memuat bulan IX, tidak sama dengan bulan tanggal " \
+           "surat (X)." in masalah
+    assert any("Entri ke-2" in m and "kode klasifikasi 100.1.5" in m for m in masalah)
+
+
+_langkah_kode = st.one_of(
+    st.tuples(st.just("alokasi"), st.sampled_from(TAHUN), st.integers(0, 364), st.sampled_from([KODE, KODE_LAIN])),
+    st.tuples(st.just("batal"), st.integers(0, 10_000), st.booleans(), st.just("")),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_langkah_kode, max_size=50), st.sampled_from([LINGKUP_TAHUN, LINGKUP_TAHUN_KODE]),
+       st.sampled_from([POLA_BULAN, "{urut}/{kode}/{bulan:02d}/{tahun}", FORMAT_BAKU]))
+def test_any_history_is_gapless_per_counter(langkah: list[tuple], lingkup: str, pola: str) -> None:
+    """Whatever the scope, every counter is 1..n, numbers are unique, and periksa_register agrees."""
+    register: list[dict] = []
+
+    def counter(r: dict) -> tuple:
+        return (r["tanggal"].year, r["kode_klasifikasi"] if lingkup == LINGKUP_TAHUN_KODE else "")
+
+    for aksi, a, b, kode in langkah:
+        if aksi == "alokasi":
+            tanggal = datetime(a, 1, 1, 8) + timedelta(days=b)
+            sama = [r["tanggal"].date() for r in register if counter(r) == counter({"tanggal": tanggal,
+                                                                                   "kode_klasifikasi": kode})]
+            if sama and tanggal.date() < max(sama):
+                with pytest.raises(InputDitolak):
+                    _alokasi_kode(register, tanggal, kode, lingkup, pola)
+                continue
+            _alokasi_kode(register, tanggal, kode, lingkup, pola)
+        elif register and register[a % len(register)]["status"] != "batal":
+            i = a % len(register)
+            register[i] = batalkan(register, register[i]["nomor_surat"], "uji")
+    for kunci in {counter(r) for r in register}:
+        urut = [r["no_urut"] for r in register if counter(r) == kunci]
+        assert urut == list(range(1, len(urut) + 1))
+    nomor = [r["nomor_surat"] for r in register]
+    assert len(set(nomor)) == len(nomor)
+    assert periksa_register(register, pola, lingkup) == []

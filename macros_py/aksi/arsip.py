@@ -284,6 +284,7 @@ def rollup(rekaman: Sequence[Path], keluar: Path, percaya: list[Any] | None = No
     from openpyxl import Workbook, load_workbook
 
     from macros_py.aksi.analisis import hitung
+    from macros_py.aksi.langkah import baca_konfigurasi
     from macros_py.io.arsip.seal import MANIFEST_HASH_NAME
     from macros_py.io.engines.openpyxl_book import OpenpyxlBook
     from macros_py.io.unit_of_work import save_atomic
@@ -293,6 +294,7 @@ def rollup(rekaman: Sequence[Path], keluar: Path, percaya: list[Any] | None = No
     semua: list[dict[str, Any]] = []
     unit: list[str] = []
     segel: set[bytes] = set()
+    kriteria = None
     for folder in rekaman:
         periksa = verifikasi_rekaman(folder, percaya)
         if not periksa.utuh:
@@ -306,6 +308,11 @@ def rollup(rekaman: Sequence[Path], keluar: Path, percaya: list[Any] | None = No
         book = OpenpyxlBook(load_workbook(wb_path, read_only=False))
         pengaturan = {_teks(r["kunci"]): r["nilai"] for r in read_table(book, skema.sheet("konfigurasi")
                                                                           .tabel_("pengaturan"))}
+        milik = baca_konfigurasi(book, skema).kriteria
+        if kriteria is not None and milik != kriteria:
+            raise InputDitolak(f"Arsip {folder} memakai kriteria predikat lain ({milik.teks()}) daripada arsip "
+                               f"sebelumnya ({kriteria.teks()}); predikatnya tidak dapat digabung.")
+        kriteria = milik
         nama = f"{_teks(pengaturan.get('unit'))} ({_teks(pengaturan.get('periode'))} {_teks(pengaturan.get('tahun'))})"
         if nama in unit:  # the same unit twice (e.g. two demo records) stays apart
             nama = f"{nama} #{sum(u.startswith(nama) for u in unit) + 1}"
@@ -313,7 +320,9 @@ def rollup(rekaman: Sequence[Path], keluar: Path, percaya: list[Any] | None = No
         semua += [dict(r, unit=nama) for r in read_table(book, skema.tabel("rekap"))]
         periode = _teks(pengaturan.get("periode"))
     # the same analysis, with each unit in the place of a bidang
-    baris, ringkas = hitung([dict(r, bidang_asal=r["bidang"], bidang=r["unit"]) for r in semua], periode, unit)
+    kriteria = kriteria or skema.kriteria_baku
+    baris, ringkas = hitung([dict(r, bidang_asal=r["bidang"], bidang=r["unit"]) for r in semua], periode, unit,
+                            kriteria)
     wb = Workbook()
     ws = wb.active
     ws.title = "Rekap"
@@ -323,7 +332,7 @@ def rollup(rekaman: Sequence[Path], keluar: Path, percaya: list[Any] | None = No
     for b in baris:
         ws.append([b.get(k) for k in kolom])
     ws2 = wb.create_sheet("Analisis")
-    kolom2 = skema.tabel("analisis").kolom
+    kolom2 = skema.tabel_analisis(kriteria.label).kolom
     ws2.append(["Unit" if k.key == "bidang" else k.judul for k in kolom2])
     for r in ringkas:
         ws2.append([r.get(k.key) for k in kolom2])

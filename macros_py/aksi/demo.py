@@ -82,7 +82,9 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     def aksi(sebagai: str, waktu: datetime, nama: str, **argumen: Any) -> Any:
         entri = AKSI[nama] if "." not in nama else next(a for a in AKSI[nama.split(".")[0]].anak
                                                           if a.nama == nama.split(".")[1])
-        return jalankan(entri, master, argumen, sebagai=sebagai, waktu=waktu, info=info)
+        # The demo runs on the shipped sample Konfigurasi, whose names are marked "(contoh)": it alone may print
+        # them on the document and letter (izinkan_contoh); any real run refuses them.
+        return jalankan(entri, master, argumen, sebagai=sebagai, waktu=waktu, info=info, izinkan_contoh=True)
 
     # The sample officials' electronic signature keys, from a kecamatan CA made for the demo.
     kunci = folder_kunci(folder)
@@ -160,7 +162,9 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     ringkas = aksi("kasubag", waktu + timedelta(hours=5), "analisa")
     total = ringkas[-1]
     info(f"[langkah 6] analisa: rata-rata capaian kinerja unit {total['rata_capaian_kinerja']}% "
-         f"({total['predikat']})")
+         f"({total['predikat']}); anggaran {total['rata_capaian_anggaran']}% ({total['predikat_anggaran']})")
+    if sampai <= 6:
+        return master
     waktu += timedelta(days=1)
     v1 = aksi("kasubag", waktu, "konsep")
     info(f"[langkah 7] konsep v{v1['versi']}: {v1['berkas']}")

@@ -3,14 +3,13 @@ Kepala (ajukan, kembalikan) and the signature that freezes it (tandatangani)."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from macros_py.aksi.buka_ulang import buka_ulang
+from macros_py.aksi.konfigurasi import tolak_contoh
 from macros_py.aksi.langkah import Konteks, _teks, langkah, selesaikan_langkah, status_langkah
 from macros_py.domain import dokumen_versi
-from macros_py.domain.capaian import TOTAL_UNIT
 from macros_py.domain.dokumen_versi import SAH, STATUS_DIAJUKAN, STATUS_DIKEMBALIKAN, STATUS_DITANDATANGANI
 from macros_py.domain.errors import InputDitolak, LangkahDitolak, PenggunaanSalah
 from macros_py.domain.sop import BERJALAN, SELESAI, Pelaku
@@ -18,30 +17,6 @@ from macros_py.io.book import LAYOUT, Book, read_table, read_table_rows, write_t
 from macros_py.io.files import sha256_file
 
 FOLDER_DOKUMEN = "dokumen"
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember")
-NAMA_PERIODE = {"TW1": "Triwulan I", "TW2": "Triwulan II", "TW3": "Triwulan III", "TW4": "Triwulan IV",
-                "S1": "Semester I", "S2": "Semester II", "TAHUNAN": "Tahunan"}
-KOLOM_DOKUMEN = (
-    ("no", "No"), ("sasaran", "Sasaran"), ("program_kegiatan", "Program / Kegiatan / Sub Kegiatan"),
-    ("indikator", "Indikator Kinerja"), ("satuan", "Satuan"), ("target_renstra_k", "Target Renstra (K)"),
-    ("realisasi_renstra_lalu_k", "Realisasi Renstra s.d. Tahun Lalu (K)"), ("target_k", "Target Tahun Ini (K)"),
-    ("tw1_k", "TW I"), ("tw2_k", "TW II"), ("tw3_k", "TW III"), ("tw4_k", "TW IV"),
-    ("realisasi_k", "Realisasi Tahun Ini (K)"), ("realisasi_renstra_k", "Realisasi Renstra s.d. Tahun Ini (K)"),
-    ("capaian_renstra_k", "Tingkat Capaian Renstra (%)"), ("pagu_rp", "Pagu (Rp)"),
-    ("realisasi_rp", "Realisasi (Rp)"), ("capaian_kinerja", "Capaian Kinerja (%)"),
-    ("capaian_anggaran", "Capaian Anggaran (%)"), ("predikat", "Predikat"), ("bidang", "Unit Penanggung Jawab"),
-)
-
-
-def tanggal_id(hari: date) -> str:
-    return f"{hari.day} {BULAN[hari.month - 1]} {hari.year}"
-
-
-def _persen(x: Any) -> str:
-    return "-" if x is None else f"{x:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") + "%"
-
-
 def _pejabat(konteks: Konteks, peran: str) -> Pelaku:
     for p in konteks.konfigurasi.pejabat:
         if p.peran == peran:
@@ -49,68 +24,35 @@ def _pejabat(konteks: Konteks, peran: str) -> Pelaku:
     raise PenggunaanSalah(f"Tidak ada pejabat berperan {konteks.skema.nama_peran.get(peran, peran)} di Konfigurasi.")
 
 
-def _daftar(rekap: list[dict[str, Any]], key: str) -> list[str]:
-    hasil: list[str] = []
-    for r in rekap:
-        teks = str(r.get(key) or "").strip()
-        butir = f"{r['bidang']}: {teks}"
-        if teks and teks not in ("-", "—") and butir not in hasil:
-            hasil.append(butir)
-    return hasil
+def data_dokumen(book: Book, konteks: Konteks, versi: int):  # type: ignore[no-untyped-def]
+    """Everything printed on the document (Formulir E.81), read from Rekap and Analisis (values, not formulas)."""
+    from macros_py.aksi.dokumen_e81 import data_e81
 
-
-def data_dokumen(book: Book, konteks: Konteks, versi: int, catatan: str = ""):  # type: ignore[no-untyped-def]
-    """Everything printed on the document, read from Rekap and Analisis (values, not formulas)."""
-    from macros_py.io.output.print_layout import DataDokumen, Penanda
-
-    skema = konteks.skema
-    konf = konteks.konfigurasi
-    rekap = read_table(book, skema.tabel("rekap"))
-    total = next((r for r in read_table(book, skema.tabel("analisis")) if r["bidang"] == TOTAL_UNIT), {})
-    baris = []
-    for i, r in enumerate(rekap, 1):
-        r = dict(r, no=i, program_kegiatan=" / ".join(str(r.get(k)) for k in ("program", "kegiatan", "sub_kegiatan")
-                                                          if r.get(k)))
-        baris.append([r.get(k) for k, _ in KOLOM_DOKUMEN])
-    kasubag, kepala = _pejabat(konteks, "kasubag_perencanaan"), _pejabat(konteks, "kepala")
-    p = konf.pengaturan
-    return DataDokumen(
-        pemerintah=str(p["pemerintah"]).upper(), unit=str(p["unit"]).upper(), alamat=str(p.get("alamat") or ""),
-        judul="EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH",
-        periode_teks=f"{NAMA_PERIODE.get(konf.periode, konf.periode)} Tahun {konf.tahun}", versi=versi,
-        tabel_kolom=[j for _, j in KOLOM_DOKUMEN], tabel_baris=baris,
-        ringkasan=[("Jumlah indikator", str(total.get("jumlah_indikator") or len(rekap))),
-                   ("Rata-rata capaian kinerja", _persen(total.get("rata_capaian_kinerja"))),
-                   ("Predikat kinerja", str(total.get("predikat") or "-")),
-                   ("Rata-rata capaian anggaran", _persen(total.get("rata_capaian_anggaran")))],
-        faktor_pendorong=_daftar(rekap, "faktor_pendorong"), faktor_penghambat=_daftar(rekap, "faktor_penghambat"),
-        tindak_lanjut=_daftar(rekap, "tindak_lanjut"),
-        tempat_tanggal=f"{p.get('tempat') or ''}, {tanggal_id(konteks.waktu.date())}",
-        disusun=Penanda(kasubag.jabatan, kasubag.nama, kasubag.nip),
-        dievaluasi=Penanda(kepala.jabatan, kepala.nama, kepala.nip),
-        catatan_revisi=f"Versi {versi}" + (f" — koreksi: {catatan}" if catatan else ""),
-    )
+    return data_e81(book, konteks, versi, konteks.folder)
 
 
 def _terbitkan(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
     """Version N: the Dokumen sheet in the master (engines that lay out), a one-sheet .xlsx and its PDF beside the
     master — staged, and put in place only once the master is saved."""
-    from openpyxl import Workbook
-
     from macros_py.io.output.pdf import available, to_pdf
+    from macros_py.io.output.print_common import workbook_cetak
     from macros_py.io.output.print_layout import write_dokumen_sheet
 
     skema = konteks.skema
     tabel = skema.tabel("revisi")
     riwayat = read_table(book, tabel)
     versi = dokumen_versi.versi_berikutnya(riwayat)
-    data = data_dokumen(book, konteks, versi, catatan)
+    data = data_dokumen(book, konteks, versi)
     nama_sheet = skema.sheet("dokumen").nama
     if LAYOUT in book.capabilities:  # the headless engine lays out the print-ready sheet inside the master too
         write_dokumen_sheet(book.worksheet(nama_sheet), data)
-    wb = Workbook()
+    wb = workbook_cetak()
     wb.active.title = nama_sheet
-    write_dokumen_sheet(wb.active, data)
+    tata = write_dokumen_sheet(wb.active, data)
+    if tata.skala < 1:
+        konteks.info(f"Perhatian: tabel dokumen lebih lebar dari kertas {data.kertas}; dicetak {tata.skala:.0%} (teks "
+                     f"terkecil {tata.ukuran_terkecil:g} pt). Pilih ukuran_kertas A3 atau rp_dalam juta di "
+                     "Konfigurasi.")
     konf = konteks.konfigurasi
     dasar = konteks.folder / FOLDER_DOKUMEN / f"Dokumen_Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_v{versi}"
     uow = konteks.uow
@@ -135,6 +77,7 @@ def _terbitkan(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
 def konsep(book: Book, konteks: Konteks) -> dict[str, Any]:
     """Step 7: the first version of the document (the step stays open for corrections)."""
     with langkah(book, konteks, "konsep", selesai=False):
+        tolak_contoh(book, konteks, "Konsep dokumen")
         if read_table(book, konteks.skema.tabel("revisi")):
             raise LangkahDitolak("Konsep dokumen sudah ada; gunakan: evkin koreksi --catatan \"...\" untuk versi "
                                  "berikutnya.")
@@ -151,6 +94,7 @@ def koreksi(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
         raise LangkahDitolak(f"Koreksi hanya dapat dibuat selama langkah {no} berjalan (status sekarang: "
                              f"{status.status}).")
     with langkah(book, konteks, "konsep", selesai=False):
+        tolak_contoh(book, konteks, "Koreksi dokumen")
         if not read_table(book, konteks.skema.tabel("revisi")):
             raise LangkahDitolak("Belum ada konsep dokumen; jalankan dulu: evkin konsep")
         return _terbitkan(book, konteks, catatan.strip())
@@ -247,6 +191,7 @@ def tandatangani(book: Book, konteks: Konteks, penanda: Any = None) -> dict[str,
 
     versi = _versi_terakhir(book, konteks)
     with langkah(book, konteks, "tandatangani") as no:
+        tolak_contoh(book, konteks, "Tanda tangan")
         pdf = periksa_berkas_versi(konteks, versi)
         penanda = penanda_sah(konteks, penanda, f"Tanda tangan dokumen (langkah {no})", "tandatangani")
         ttd = _tanda_tangan_pdf(konteks, pdf, penanda) if penanda is not None else {}

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
+from macros_py.domain.errors import InputDitolak, LangkahDitolak, PenggunaanSalah
 from macros_py.domain.hari_kerja import KalenderKerja
 from macros_py.domain.log import BarisLog, MasalahLog, sambung, verifikasi_rantai
+from macros_py.domain.predikat import KriteriaPredikat, baca_kriteria
 from macros_py.domain.sop import BELUM, BERJALAN, TIDAK, MesinSop, Pelaku, StatusLangkah
 from macros_py.domain.teks import teks_sel
 from macros_py.io.book import Book, read_table, read_table_rows
@@ -56,6 +57,16 @@ class Konfigurasi:
     pejabat: list[Pelaku]
     bidang: list[dict[str, Any]]
     libur_tambahan: list[date]
+    kriteria_baca: KriteriaPredikat | None = None
+    kriteria_masalah: list[str] = field(default_factory=list)
+
+    @property
+    def kriteria(self) -> KriteriaPredikat:
+        """The predikat bands of this workbook (table Kriteria Predikat); refused, naming cells, when broken."""
+        if self.kriteria_masalah or self.kriteria_baca is None:
+            raise InputDitolak("Tabel Kriteria Predikat di sheet Konfigurasi tidak dapat dipakai.",
+                               self.kriteria_masalah)
+        return self.kriteria_baca
 
     def cari_pelaku(self, nama: str, wajib_terdaftar: bool = True) -> Pelaku:
         kunci = nama.strip().casefold()
@@ -94,6 +105,7 @@ def baca_konfigurasi(book: Book, skema: Skema) -> Konfigurasi:
         if _teks(b["pengguna"]) or _teks(b["nama"])
     ]
     bidang = [{k: _teks(v) for k, v in b.items()} for b in read_table(book, spec.tabel_("bidang"))]
+    kriteria, masalah = _baca_kriteria(book, skema)
     libur: list[date] = []
     for b in read_table(book, spec.tabel_("hari_libur")):
         t = b["tanggal"]
@@ -108,7 +120,23 @@ def baca_konfigurasi(book: Book, skema: Skema) -> Konfigurasi:
                 raise PenggunaanSalah(
                     f"Konfigurasi, tabel Hari Libur Tambahan: '{t}' bukan tanggal (contoh: 2026-08-18)."
                 ) from None
-    return Konfigurasi(pengaturan, pejabat, bidang, libur)
+    return Konfigurasi(pengaturan, pejabat, bidang, libur, kriteria, masalah)
+
+
+def _baca_kriteria(book: Book, skema: Skema) -> tuple[KriteriaPredikat | None, list[str]]:
+    """The Kriteria Predikat table; a workbook made before it existed (no such table) keeps the default bands."""
+    tabel = skema.sheet("konfigurasi").tabel_("kriteria")
+    judul = book.read(tabel.sheet, tabel.header_row, tabel.kolom_awal, len(tabel.kolom), 1)
+    if not judul or _teks(judul[0][0]) != tabel.kolom[0].judul:
+        return skema.kriteria_baku, []
+    baris = [(b[0], b[1]) for b in read_table_rows(book, tabel)]
+    kriteria, masalah = baca_kriteria(baris)
+    if kriteria is None and not masalah:
+        masalah = [(0, "tabel kosong; isi paling sedikit dua baris (predikat tertinggi sampai terendah)")]
+    from macros_py.domain.konfigurasi import huruf
+
+    return kriteria, [f"{tabel.sheet}!{huruf(tabel.kolom_awal)}{tabel.baris_data + i} (Kriteria Predikat): {pesan}"
+                      for i, pesan in masalah]
 
 
 @dataclass
@@ -121,6 +149,9 @@ class Konteks:
     log: list[tuple[str, str, str]] = field(default_factory=list)
     waktu_dicatat: datetime | None = None
     uow: UnitOfWork | None = None
+    izinkan_contoh: bool = False
+    """True only in `evkin demo` (aksi/demo.py): official outputs may carry the "(contoh)" names of the shipped
+    Konfigurasi. Set by code, never by the user's environment; every other route refuses them."""
 
     @property
     def mesin(self) -> MesinSop:
@@ -208,15 +239,19 @@ def eksekusi(
     info: Callable[[str], None] = print,
     skema: Skema | None = None,
     wajib_terdaftar: bool = True,
+    izinkan_contoh: bool = False,
 ) -> T:
-    """Run one action in a unit of work: resolve who acts, run it, then append its log rows (the caller commits)."""
+    """Run one action in a unit of work: resolve who acts, run it, then append its log rows (the caller commits).
+
+    ``izinkan_contoh``: only the demo passes True (see Konteks.izinkan_contoh)."""
     book = uow.book
     skema = skema or muat_skema()
     konfigurasi = baca_konfigurasi(book, skema)
     periksa_periode_terbuka(konfigurasi.pengaturan)
     pelaku = konfigurasi.cari_pelaku(sebagai or pengguna_os(), wajib_terdaftar)
     kini = sekarang()
-    konteks = Konteks(skema, konfigurasi, pelaku, waktu or kini, info, waktu_dicatat=kini, uow=uow)
+    konteks = Konteks(skema, konfigurasi, pelaku, waktu or kini, info, waktu_dicatat=kini, uow=uow,
+                      izinkan_contoh=izinkan_contoh)
     hasil = fungsi(book, konteks)
     tulis_log(book, konteks)
     return hasil

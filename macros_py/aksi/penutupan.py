@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from macros_py.aksi.dokumen import FOLDER_DOKUMEN, NAMA_PERIODE, _pejabat, tanggal_id
+from macros_py.aksi.dokumen import FOLDER_DOKUMEN, _pejabat
 from macros_py.aksi.langkah import Konteks, _teks, langkah
 from macros_py.domain import dokumen_versi, penomoran
 from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
+from macros_py.domain.periode import NAMA_PERIODE, tanggal_id
 from macros_py.io.book import Book, append_rows, read_table, write_table
 
 PERAN_PENOMORAN = ("kasubag_perencanaan", "sekretaris", "kepala")
@@ -18,15 +19,18 @@ def _periksa_peran_nomor(konteks: Konteks) -> None:
         raise LangkahDitolak(f"{konteks.pelaku.label()} tidak berwenang mengambil atau membatalkan nomor surat.")
 
 
-def nomor(book: Book, konteks: Konteks, perihal: str, tujuan: str) -> dict[str, Any]:
-    """Allocate the next letter number of the year: gapless, never reused (the master's lock serializes)."""
+def nomor(book: Book, konteks: Konteks, perihal: str, tujuan: str, kode: str | None = None) -> dict[str, Any]:
+    """Allocate the next letter number of its counter (per year, or per year and kode klasifikasi as Konfigurasi
+    says): gapless, never reused (the master's lock serializes). ``kode``: another kode klasifikasi than the
+    Konfigurasi's."""
     _periksa_peran_nomor(konteks)
     p = konteks.konfigurasi.pengaturan
     tabel = konteks.skema.tabel("penomoran")
     register = read_table(book, tabel)
     baris = penomoran.alokasi(register, konteks.waktu, perihal, tujuan, konteks.pelaku.label(),
                               _teks(p.get("format_nomor")) or penomoran.FORMAT_BAKU,
-                              _teks(p.get("kode_klasifikasi")), _teks(p.get("kode_unit")))
+                              _teks(kode) or _teks(p.get("kode_klasifikasi")), _teks(p.get("kode_unit")),
+                              penomoran.baca_lingkup(p.get("lingkup_nomor")))
     append_rows(book, tabel, [baris])
     konteks.catat("", "nomor", f"{baris['nomor_surat']}: {perihal} — kepada {tujuan}")
     return baris
@@ -63,12 +67,14 @@ def nomor_surat_pengantar(book: Book, konteks: Konteks) -> str:
 
 
 def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alamat_tujuan: str):  # type: ignore[no-untyped-def]
+    from macros_py.aksi.konfigurasi import pengaturan_cetak
     from macros_py.io.output.print_layout import DataSurat
 
     konf = konteks.konfigurasi
     p = konf.pengaturan
     versi = versi_ditandatangani(book, konteks)
     kepala = _pejabat(konteks, "kepala")
+    cetak = pengaturan_cetak(book, konteks, konteks.folder)
     periode = f"{NAMA_PERIODE.get(konf.periode, konf.periode)} Tahun {konf.tahun}"
     return DataSurat(
         pemerintah=str(p["pemerintah"]).upper(), unit=str(p["unit"]).upper(), alamat=str(p.get("alamat") or ""),
@@ -77,6 +83,7 @@ def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alam
         daftar=[(f"Dokumen Evaluasi Kinerja {periode} (versi {versi['versi']}, telah ditandatangani)",
                  "1 (satu) berkas", "Disampaikan dengan hormat untuk diketahui dan dipergunakan seperlunya")],
         jabatan=kepala.jabatan, nama=kepala.nama, nip=kepala.nip,
+        kertas=cetak.kertas, logo=cetak.logo,
     )
 
 
@@ -84,10 +91,10 @@ def surat(book: Book, konteks: Konteks, tujuan: str | None = None, alamat_tujuan
           ) -> dict[str, Any]:
     """Step 10: number the cover letter and write it as a printable sheet, PDF and editable .docx beside the
     workbook (put in place once the master is saved)."""
-    from openpyxl import Workbook
-
+    from macros_py.aksi.konfigurasi import berkas_konfigurasi, tolak_contoh
     from macros_py.io.book import LAYOUT
     from macros_py.io.output.pdf import available, to_pdf
+    from macros_py.io.output.print_common import workbook_cetak
     from macros_py.io.output.print_layout import write_surat_sheet
     from macros_py.io.output.surat_docx import write_surat_docx
 
@@ -99,6 +106,8 @@ def surat(book: Book, konteks: Konteks, tujuan: str | None = None, alamat_tujuan
     uow = konteks.uow
     assert uow is not None
     with langkah(book, konteks, "surat") as no:
+        tolak_contoh(book, konteks, "Surat pengantar")
+        template = berkas_konfigurasi(book, konteks, "template_surat", konteks.folder)
         konf = konteks.konfigurasi
         baris = nomor(book, konteks, perihal_surat(konteks), tujuan)
         data = data_surat(book, konteks, baris["nomor_surat"], tujuan, alamat_tujuan)
@@ -106,12 +115,12 @@ def surat(book: Book, konteks: Konteks, tujuan: str | None = None, alamat_tujuan
         if LAYOUT in book.capabilities:
             write_surat_sheet(book.worksheet(nama_sheet), data)
         dasar = konteks.folder / FOLDER_DOKUMEN / f"Surat_Pengantar_{konf.tahun}_{konf.periode}"
-        wb = Workbook()
+        wb = workbook_cetak()
         wb.active.title = nama_sheet
         write_surat_sheet(wb.active, data)
         xlsx = uow.stage(dasar.with_suffix(".xlsx"))
         wb.save(xlsx)
-        write_surat_docx(data, uow.stage(dasar.with_suffix(".docx")))
+        write_surat_docx(data, uow.stage(dasar.with_suffix(".docx")), template)
         hasil = {"nomor": baris["nomor_surat"], "xlsx": konteks.relatif(dasar.with_suffix(".xlsx")),
                  "docx": konteks.relatif(dasar.with_suffix(".docx")), "pdf": None}
         if available():

@@ -1,14 +1,16 @@
 """`evkin periksa`: a doctor for the master — schema version, sheets and headers, SOP order, Log chain,
-letter register, stray formulas in data areas, content a headless save would refuse — each problem explained
-in Indonesian with where to look."""
+letter register, stray formulas in data areas, content a headless save would refuse, Konfigurasi values still
+marked "(contoh)", a broken Kriteria Predikat table — each problem explained in Indonesian with where to look."""
 
 from __future__ import annotations
 
 import itertools
 from pathlib import Path
 
+from macros_py.aksi.konfigurasi import masalah_contoh
 from macros_py.aksi.langkah import _teks, baca_konfigurasi, baca_status, verifikasi_log
-from macros_py.domain.penomoran import periksa_register
+from macros_py.domain.errors import PenggunaanSalah
+from macros_py.domain.penomoran import FORMAT_BAKU, baca_lingkup, periksa_register
 from macros_py.domain.sop import BELUM, SELESAI
 from macros_py.io.book import read_table
 from macros_py.schema import Skema, Tabel, muat_skema
@@ -16,8 +18,9 @@ from macros_py.schema import Skema, Tabel, muat_skema
 JENIS_DATA = ("sop", "rekap", "analisis", "penomoran", "log", "penerimaan", "distribusi", "revisi", "pengesahan")
 
 
-def _tabel_data(skema: Skema, bidang_sheet: list[str]) -> list[Tabel]:
-    tabel = [t for jenis in JENIS_DATA for t in skema.sheet(jenis).tabel]
+def _tabel_data(skema: Skema, bidang_sheet: list[str], label_predikat: tuple[str, ...]) -> list[Tabel]:
+    tabel = [skema.tabel_analisis(label_predikat) if jenis == "analisis" else t
+             for jenis in JENIS_DATA for t in skema.sheet(jenis).tabel]
     return tabel + [skema.tabel_bidang(s) for s in bidang_sheet]
 
 
@@ -46,7 +49,9 @@ def periksa(path: Path, skema: Skema | None = None) -> list[str]:
     for nama in wajib:
         if nama not in wb.sheetnames:
             masalah.append(f"Sheet '{nama}' tidak ada (terhapus atau berganti nama).")
-    for t in _tabel_data(skema, bidang_sheet):
+    masalah += konf.kriteria_masalah
+    label = konf.kriteria_baca.label if konf.kriteria_baca is not None else skema.kriteria_baku.label
+    for t in _tabel_data(skema, bidang_sheet, label):
         if t.sheet not in wb.sheetnames:
             continue
         judul = book.read(t.sheet, t.header_row, t.kolom_awal, len(t.kolom), 1)[0]
@@ -71,8 +76,15 @@ def periksa(path: Path, skema: Skema | None = None) -> list[str]:
                                "urutan diubah di luar evkin.")
     if "Log" in wb.sheetnames:
         masalah += [m.pesan for m in verifikasi_log(book, skema)]
+    masalah += masalah_contoh(book, skema)
     if "Penomoran" in wb.sheetnames:
-        masalah += [f"Penomoran: {m}" for m in periksa_register(read_table(book, skema.tabel("penomoran")))]
+        pola = _teks(konf.pengaturan.get("format_nomor")) or FORMAT_BAKU
+        try:
+            lingkup = baca_lingkup(konf.pengaturan.get("lingkup_nomor"))
+            masalah += [f"Penomoran: {m}" for m in periksa_register(read_table(book, skema.tabel("penomoran")), pola,
+                                                                    lingkup)]
+        except PenggunaanSalah as e:
+            masalah.append(f"Konfigurasi: {e.pesan}")
     asing = {k: v for k, v in inventory(path).items() if k not in ("grafik", "gambar", "komentar", "tabel")}
     for kategori, bagian in asing.items():
         masalah.append(f"Workbook berisi {kategori} ({', '.join(sorted(set(bagian))[:3])}): simpan tanpa Excel "

@@ -250,6 +250,7 @@ DAFTAR: tuple[Aksi, ...] = (
     Aksi("nomor", "ambil nomor surat berikutnya (tanpa celah, tak ganda), atau batalkan nomor",
          "Kasubag, Sekretaris atau Kepala", 'evkin --sebagai kasubag nomor --perihal "Undangan" --tujuan "Kepala Desa"',
          opsi=(Opsi(("--perihal",), "perihal surat"), Opsi(("--tujuan",), "tujuan surat"),
+               Opsi(("--kode",), "kode klasifikasi surat ini (baku: kode_klasifikasi di Konfigurasi)"),
                Opsi(("--batal",), "batalkan nomor ini (tetap tercatat sebagai batal)", {"metavar": "NOMOR"}),
                Opsi(("--alasan",), "alasan pembatalan")),
          perintah="macros_py.cli_perintah:cmd_nomor"),
@@ -288,7 +289,7 @@ def untuk_langkah(aksi_sop: str) -> Aksi:
 
 def jalankan(entri: Aksi, workbook: Path, argumen: dict[str, Any], sebagai: str | None = None,
              waktu: datetime | None = None, tunggu: float | None = None,
-             info: Callable[[str], None] = print) -> Any:
+             info: Callable[[str], None] = print, izinkan_contoh: bool = False) -> Any:
     """Run one registered action on the master file in a unit of work: everything or nothing is saved."""
     from macros_py.aksi.langkah import eksekusi
     from macros_py.io.engines import engine_for
@@ -298,6 +299,7 @@ def jalankan(entri: Aksi, workbook: Path, argumen: dict[str, Any], sebagai: str 
     fungsi = entri.muat()
     with FileUnitOfWork(workbook, tunggu=WAIT_DEFAULT if tunggu is None else tunggu, info=info,
                         engine=engine_for(entri.kemampuan)) as uow:
-        hasil = eksekusi(uow, lambda b, k: fungsi(b, k, **argumen), sebagai=sebagai, waktu=waktu, info=info)
+        hasil = eksekusi(uow, lambda b, k: fungsi(b, k, **argumen), sebagai=sebagai, waktu=waktu, info=info,
+                         izinkan_contoh=izinkan_contoh)
         uow.commit()
     return hasil

@@ -47,7 +47,8 @@ Realisasi Renstra s.d. tahun ini (Permendagri 86/2017: s.d. tahun lalu + tahun i
 Tingkat capaian Renstra (%): K uses the indicator's polarity (same formula as capaian kinerja), Rp is
     realisasi / target; both None when the Renstra target is missing or <= 0.
 
-Predikat (bands used with Permendagri 86/2017; checked on the rounded capaian)
+Predikat: bands as data (macros_py.domain.predikat, the Konfigurasi table "Kriteria Predikat"); every function
+    that grades takes ``kriteria`` with the Permendagri 86/2017 bands as default:
     ==========  ==============
     capaian     predikat
     ==========  ==============
@@ -58,6 +59,10 @@ Predikat (bands used with Permendagri 86/2017; checked on the rounded capaian)
     < 51        Sangat Rendah
     None        None
     ==========  ==============
+
+Per bidang and unit (Analisis): rata-rata capaian kinerja (K) and capaian anggaran (Rp) over the indicators
+    that have a value, each rounded to 2 decimals half away from zero from the exact mean, and each graded:
+    ``predikat`` (K) and ``predikat_anggaran`` (Rp), with the same kriteria.
 """
 
 from __future__ import annotations
@@ -68,6 +73,22 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypedDict
 
+from macros_py.domain.predikat import (
+    BATAS_PREDIKAT,
+    KRITERIA_BAKU,
+    KUNCI_TANPA_NILAI,
+    PREDIKAT_RENDAH,
+    PREDIKAT_SANGAT_RENDAH,
+    PREDIKAT_SANGAT_TINGGI,
+    PREDIKAT_SEDANG,
+    PREDIKAT_TINGGI,
+    KriteriaPredikat,
+    rata_rata,
+)
+
+__all__ = ["BATAS_PREDIKAT", "KRITERIA_BAKU", "PREDIKAT_RENDAH", "PREDIKAT_SANGAT_RENDAH", "PREDIKAT_SANGAT_TINGGI",
+           "PREDIKAT_SEDANG", "PREDIKAT_TINGGI", "KriteriaPredikat"]
+
 # --- vocabulary -----------------------------------------------------------------------------------------
 
 POLARITAS_NAIK = "Naik"
@@ -76,20 +97,6 @@ POLARITAS_TURUN = "Turun"
 CARA_AKUMULASI = "Akumulasi"
 CARA_NILAI_AKHIR = "Nilai Akhir"
 CARA_RATA_RATA = "Rata-rata"
-
-PREDIKAT_SANGAT_TINGGI = "Sangat Tinggi"
-PREDIKAT_TINGGI = "Tinggi"
-PREDIKAT_SEDANG = "Sedang"
-PREDIKAT_RENDAH = "Rendah"
-PREDIKAT_SANGAT_RENDAH = "Sangat Rendah"
-
-#: Lower bounds of the predikat bands, highest first (a capaian >= bound gets that predikat).
-BATAS_PREDIKAT: tuple[tuple[float, str], ...] = (
-    (91.0, PREDIKAT_SANGAT_TINGGI),
-    (76.0, PREDIKAT_TINGGI),
-    (66.0, PREDIKAT_SEDANG),
-    (51.0, PREDIKAT_RENDAH),
-)
 
 #: Number of triwulan an evaluation period covers (the realisasi counts TW 1..n).
 TRIWULAN_PERIODE: dict[str, int] = {
@@ -138,20 +145,10 @@ class AnalisaIndikator(TypedDict):
     anomali: str
 
 
-class RingkasanBidang(TypedDict):
-    """One line of the Analisis sheet (keys match sheets_schema/sheets.yaml, sheet Analisis)."""
-
-    bidang: str
-    jumlah_indikator: int
-    rata_capaian_kinerja: float | None
-    rata_capaian_anggaran: float | None
-    predikat: str | None
-    sangat_tinggi: int
-    tinggi: int
-    sedang: int
-    rendah: int
-    sangat_rendah: int
-    tanpa_nilai: int
+RingkasanBidang = dict[str, Any]
+"""One line of the Analisis sheet: bidang, jumlah_indikator, rata_capaian_kinerja, rata_capaian_anggaran,
+predikat (K), predikat_anggaran (Rp), then one count per predikat of the kriteria (keys
+``KriteriaPredikat.kunci``, e.g. sangat_tinggi ... sangat_rendah) and tanpa_nilai."""
 
 
 # --- small helpers ----------------------------------------------------------------------------------------
@@ -256,15 +253,9 @@ def capaian_anggaran(realisasi_rp: float | None, pagu: float | None) -> float | 
     return _bulat(r / p * 100)
 
 
-def predikat(capaian: float | None) -> str | None:
-    """Predikat of a capaian (bands in the module table); above 100 stays 'Sangat Tinggi'."""
-    c = _angka(capaian)
-    if c is None:
-        return None
-    for batas, nama in BATAS_PREDIKAT:
-        if c >= batas:
-            return nama
-    return PREDIKAT_SANGAT_RENDAH
+def predikat(capaian: float | None, kriteria: KriteriaPredikat = KRITERIA_BAKU) -> str | None:
+    """Predikat of a capaian under ``kriteria`` (default: Permendagri 86/2017); above 100 stays in the top band."""
+    return kriteria.predikat(_angka(capaian))
 
 
 def realisasi_renstra(
@@ -317,7 +308,8 @@ def _baca_pilihan(
         return None
 
 
-def analisa_indikator(row: Mapping[str, Any], periode: str) -> AnalisaIndikator:
+def analisa_indikator(row: Mapping[str, Any], periode: str,
+                      kriteria: KriteriaPredikat = KRITERIA_BAKU) -> AnalisaIndikator:
     """Analysis columns of one indicator row for an evaluation period (TW1..TW4, S1, S2, TAHUNAN).
 
     Only the triwulan inside the period count. Capaian kinerja compares the realisasi so far with the
@@ -385,56 +377,41 @@ def analisa_indikator(row: Mapping[str, Any], periode: str) -> AnalisaIndikator:
         capaian_anggaran=c_anggaran,
         capaian_renstra_k=c_renstra_k,
         capaian_renstra_rp=c_renstra_rp,
-        predikat=predikat(c_kinerja),
+        predikat=predikat(c_kinerja, kriteria),
         anomali="; ".join(catatan),
     )
 
 
 # --- per bidang and unit ----------------------------------------------------------------------------------
 
-_KUNCI_PREDIKAT = {
-    PREDIKAT_SANGAT_TINGGI: "sangat_tinggi",
-    PREDIKAT_TINGGI: "tinggi",
-    PREDIKAT_SEDANG: "sedang",
-    PREDIKAT_RENDAH: "rendah",
-    PREDIKAT_SANGAT_RENDAH: "sangat_rendah",
-}
-
-
-def _rata(nilai: Iterable[float | None]) -> float | None:
-    terisi = [x for x in (_angka(v) for v in nilai) if x is not None]
-    return _bulat(statistics.fmean(terisi)) if terisi else None
-
-
-def _ringkas(nama: str, rows: Sequence[Mapping[str, Any]]) -> RingkasanBidang:
+def _ringkas(nama: str, rows: Sequence[Mapping[str, Any]], kriteria: KriteriaPredikat) -> RingkasanBidang:
     capaian = [_angka(r.get("capaian_kinerja")) for r in rows]
-    hasil = RingkasanBidang(
-        bidang=nama,
-        jumlah_indikator=len(rows),
-        rata_capaian_kinerja=_rata(capaian),
-        rata_capaian_anggaran=_rata(r.get("capaian_anggaran") for r in rows),
-        predikat=None,
-        sangat_tinggi=0,
-        tinggi=0,
-        sedang=0,
-        rendah=0,
-        sangat_rendah=0,
-        tanpa_nilai=0,
-    )
-    hasil["predikat"] = predikat(hasil["rata_capaian_kinerja"])
+    rata_k = rata_rata(capaian)
+    rata_rp = rata_rata([_angka(r.get("capaian_anggaran")) for r in rows])
+    hasil: RingkasanBidang = {
+        "bidang": nama,
+        "jumlah_indikator": len(rows),
+        "rata_capaian_kinerja": rata_k,
+        "rata_capaian_anggaran": rata_rp,
+        "predikat": kriteria.predikat(rata_k),
+        "predikat_anggaran": kriteria.predikat(rata_rp),
+    }
+    kunci = dict(zip(kriteria.label, kriteria.kunci, strict=True))
+    hasil.update(dict.fromkeys(kriteria.kunci, 0))
+    hasil[KUNCI_TANPA_NILAI] = 0
     for c in capaian:
-        nama_predikat = predikat(c)
-        kunci = _KUNCI_PREDIKAT[nama_predikat] if nama_predikat is not None else "tanpa_nilai"
-        hasil[kunci] += 1  # type: ignore[literal-required]
+        nama_predikat = kriteria.predikat(c)
+        hasil[kunci[nama_predikat] if nama_predikat is not None else KUNCI_TANPA_NILAI] += 1
     return hasil
 
 
-def ringkasan(rows: Iterable[Mapping[str, Any]]) -> list[RingkasanBidang]:
+def ringkasan(rows: Iterable[Mapping[str, Any]], kriteria: KriteriaPredikat = KRITERIA_BAKU) -> list[RingkasanBidang]:
     """Analisis sheet: one line per bidang (first-seen order) and a final TOTAL_UNIT line.
 
     Predikat counts are recomputed from capaian_kinerja (not read from the row) so the counts can never
     disagree with the figures. Means are over indicators that have a value; the unit mean is over all
     indicators of the unit, not a mean of bidang means, so a bidang with many indicators weighs more.
+    K (capaian kinerja) and Rp (capaian anggaran) are averaged and graded alike.
     """
     per_bidang: dict[str, list[Mapping[str, Any]]] = {}
     semua: list[Mapping[str, Any]] = []
@@ -443,6 +420,6 @@ def ringkasan(rows: Iterable[Mapping[str, Any]]) -> list[RingkasanBidang]:
         nama = str(nama).strip() if nama is not None and str(nama).strip() else TANPA_BIDANG
         per_bidang.setdefault(nama, []).append(row)
         semua.append(row)
-    hasil = [_ringkas(nama, isi) for nama, isi in per_bidang.items()]
-    hasil.append(_ringkas(TOTAL_UNIT, semua))
+    hasil = [_ringkas(nama, isi, kriteria) for nama, isi in per_bidang.items()]
+    hasil.append(_ringkas(TOTAL_UNIT, semua, kriteria))
     return hasil

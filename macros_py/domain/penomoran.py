@@ -1,8 +1,18 @@
-"""Buku Agenda Surat Keluar: letter numbers issued from one gapless counter per year, never reused.
+"""Buku Agenda Surat Keluar: letter numbers issued from gapless counters, never reused.
 
 Pure Python so the rule can be checked without a workbook. A register row is a mapping with keys no_urut, tanggal,
-nomor_surat, perihal, tujuan, pembuat, status ("aktif"/"batal") and optionally keterangan; its year is always
-tanggal's year, so the counter restarts each January as the office's numbering does.
+nomor_surat, perihal, tujuan, pembuat, status ("aktif"/"batal") and optionally keterangan and kode_klasifikasi; its
+year is always tanggal's year, so the counter restarts each January as the office's numbering does.
+
+Offices number differently, so both the pattern and the counter's scope are configuration:
+
+- the pattern (``format_nomor`` in Konfigurasi) may use {kode} (kode klasifikasi), {urut} (nomor urut), {unit}
+  (kode unit), {tahun}, {bulan} (1-12, e.g. {bulan:02d}) and {bulan_romawi} (I-XII), e.g.
+  "{kode}/{urut:03d}/{unit}/{bulan_romawi}/{tahun}" -> 000.7.5/012/Kec-Mkt/X/2026;
+- the scope (``lingkup_nomor``): LINGKUP_TAHUN, one counter per year (every kode klasifikasi shares it), or
+  LINGKUP_TAHUN_KODE, one counter per year and kode klasifikasi (then the pattern must hold {kode}, or two letters
+  of different codes would get the same number). A row's kode is its kode_klasifikasi, or, for rows written
+  before that column existed, the {kode} read back from its number.
 """
 
 from __future__ import annotations
@@ -21,13 +31,31 @@ FORMAT_BAKU = "{kode}/{urut:03d}/{unit}/{tahun}"
 
 STATUS_AKTIF = "aktif"
 STATUS_BATAL = "batal"
-KOLOM_REGISTER = ("no_urut", "tanggal", "nomor_surat", "perihal", "tujuan", "pembuat", "status", "keterangan")
+KOLOM_REGISTER = ("no_urut", "tanggal", "nomor_surat", "perihal", "tujuan", "pembuat", "status", "keterangan",
+                  "kode_klasifikasi")
 
-_BIDANG_POLA = ("kode", "urut", "unit", "tahun")
+LINGKUP_TAHUN = "tahun"
+LINGKUP_TAHUN_KODE = "tahun_kode"
+LINGKUP = (LINGKUP_TAHUN, LINGKUP_TAHUN_KODE)
+ROMAWI_BULAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+_BIDANG_POLA = ("kode", "urut", "unit", "tahun", "bulan", "bulan_romawi")
 _BIDANG_WAJIB = ("urut", "tahun")  # without both, numbers would repeat across letters or across years
 
 
-def _bidang_pola(pola: str) -> list[tuple[str, str | None, str, str | None]]:
+def baca_lingkup(teks: object) -> str:
+    """The counter scope as typed in Konfigurasi: empty or "tahun" -> per year; anything naming "kode" (e.g.
+    "tahun_kode", "per tahun dan kode klasifikasi") -> per year and kode klasifikasi."""
+    kata = " ".join(str(teks or "").replace("_", " ").casefold().split())
+    if kata in ("", "tahun", "per tahun"):
+        return LINGKUP_TAHUN
+    if "kode" in kata and "tahun" in kata:
+        return LINGKUP_TAHUN_KODE
+    raise PenggunaanSalah(f"Lingkup nomor surat {teks!r} tidak dikenal; pilih: tahun (satu nomor urut per tahun) "
+                          "atau tahun_kode (nomor urut per tahun dan kode klasifikasi).")
+
+
+def _bidang_pola(pola: str, lingkup: str = LINGKUP_TAHUN) -> list[tuple[str, str | None, str, str | None]]:
     """Parse and check a numbering pattern once, so every caller gets the same Indonesian complaint."""
     if not isinstance(pola, str) or not pola.strip():
         raise PenggunaanSalah("Pola nomor surat kosong; contoh pola baku: " + FORMAT_BAKU)
@@ -61,18 +89,27 @@ def _bidang_pola(pola: str) -> list[tuple[str, str | None, str, str | None]]:
             f"Pola nomor surat {pola!r} harus memuat bidang {', '.join('{' + b + '}' for b in kurang)} "
             "agar setiap nomor unik (nomor urut dimulai lagi setiap tahun)."
         )
+    if lingkup == LINGKUP_TAHUN_KODE and "kode" not in dipakai:
+        raise PenggunaanSalah(
+            f"Pola nomor surat {pola!r} harus memuat {{kode}} bila nomor urut dihitung per tahun dan kode "
+            "klasifikasi (lingkup_nomor tahun_kode); tanpa itu dua surat berbeda kode mendapat nomor yang sama."
+        )
     return bagian
 
 
-def format_nomor(pola: str, kode: str, urut: int, unit: str, tahun: int) -> str:
+def format_nomor(pola: str, kode: str, urut: int, unit: str, tahun: int, bulan: int = 1,
+                 lingkup: str = LINGKUP_TAHUN) -> str:
     """Render one letter number from the office's configured pattern, refusing patterns that would misnumber."""
-    _bidang_pola(pola)
+    _bidang_pola(pola, lingkup)
     if isinstance(urut, bool) or not isinstance(urut, int) or urut < 1:
         raise PenggunaanSalah(f"Nomor urut surat harus bilangan bulat ≥ 1, bukan {urut!r}.")
     if isinstance(tahun, bool) or not isinstance(tahun, int) or not 1900 <= tahun <= 9999:
         raise PenggunaanSalah(f"Tahun nomor surat harus tahun empat angka, bukan {tahun!r}.")
+    if isinstance(bulan, bool) or not isinstance(bulan, int) or not 1 <= bulan <= 12:
+        raise PenggunaanSalah(f"Bulan nomor surat harus 1 sampai 12, bukan {bulan!r}.")
     try:
-        return pola.format(kode=kode, urut=urut, unit=unit, tahun=tahun)
+        return pola.format(kode=kode, urut=urut, unit=unit, tahun=tahun, bulan=bulan,
+                           bulan_romawi=ROMAWI_BULAN[bulan - 1])
     except (ValueError, TypeError) as e:
         raise PenggunaanSalah(f"Pola nomor surat {pola!r} tidak dapat dipakai: format bidang salah ({e}).") from None
 
@@ -89,7 +126,7 @@ def _regex_pola(pola: str) -> re.Pattern[str]:
             potongan.append(f"(?P={nama})")
             continue
         sudah.add(nama)
-        isi = r"\s*\d+" if nama in ("urut", "tahun") else ".+?"
+        isi = {"urut": r"\s*\d+", "tahun": r"\s*\d+", "bulan": r"\s*\d+", "bulan_romawi": "[IVXivx]+"}.get(nama, ".+?")
         potongan.append(f"(?P<{nama}>{isi})")
     return re.compile("".join(potongan), re.DOTALL)
 
@@ -123,11 +160,31 @@ def _teks(nilai: object) -> str:
     return "" if nilai is None else str(nilai).strip()
 
 
-def nomor_berikutnya(register: Sequence[Mapping], tahun: int) -> int:
-    """Next urut for `tahun`: highest urut issued that year + 1, so cancelled numbers are never issued again."""
+def kode_baris(baris: Mapping, pola: str = FORMAT_BAKU) -> str:
+    """A row's kode klasifikasi: its kode_klasifikasi cell, else the {kode} read back from its number ("" if none)."""
+    kode = _teks(baris.get("kode_klasifikasi"))
+    if kode:
+        return kode
+    try:
+        m = _regex_pola(pola).fullmatch(_teks(baris.get("nomor_surat")))
+    except PenggunaanSalah:
+        return ""
+    return _teks(m.group("kode")) if m is not None and "kode" in m.groupdict() else ""
+
+
+def _lingkup_baris(baris: Mapping, tahun: int, kode: str | None, pola: str) -> bool:
+    """Does the row count on the counter of (tahun) or, with a kode, of (tahun, kode)?"""
+    return _tahun_baris(baris) == tahun and (kode is None or kode_baris(baris, pola) == kode)
+
+
+def nomor_berikutnya(register: Sequence[Mapping], tahun: int, kode: str | None = None, pola: str = FORMAT_BAKU) -> int:
+    """Next urut of the counter: highest urut issued on it + 1, so cancelled numbers are never issued again.
+
+    ``kode=None``: the year's counter (LINGKUP_TAHUN); a kode: the counter of that year and kode klasifikasi.
+    """
     tertinggi = 0
     for baris in register:
-        if _tahun_baris(baris) == tahun:
+        if _lingkup_baris(baris, tahun, kode, pola):
             tertinggi = max(tertinggi, _urut(baris.get("no_urut")) or 0)
     return tertinggi + 1
 
@@ -141,10 +198,12 @@ def alokasi(
     pola: str,
     kode: str,
     unit: str,
+    lingkup: str = LINGKUP_TAHUN,
 ) -> dict:
-    """Issue the next number of tanggal's year and return the new register row (the caller appends it).
+    """Issue the next number of the counter (tanggal's year, and the kode with LINGKUP_TAHUN_KODE) and return the
+    new register row (the caller appends it).
 
-    A letter may not be dated before the last letter of the same year: the urut order is the date order, as in
+    A letter may not be dated before the last letter on the same counter: the urut order is the date order, as in
     a paper agenda book, so a backdated letter cannot take a number that looks earlier than it was.
     """
     masalah: list[str] = []
@@ -160,19 +219,25 @@ def alokasi(
     if masalah:
         raise InputDitolak("Nomor surat tidak dapat diberikan:\n- " + "\n- ".join(masalah), masalah)
 
+    if lingkup not in LINGKUP:
+        raise PenggunaanSalah(f"Lingkup nomor surat {lingkup!r} tidak dikenal; pilih: {', '.join(LINGKUP)}.")
+    _bidang_pola(pola, lingkup)
     tahun = tanggal.year
+    kode_counter = _teks(kode) if lingkup == LINGKUP_TAHUN_KODE else None
+    sebutan = f"tahun {tahun}" + (f" kode {kode_counter}" if kode_counter else "")
     hari_terakhir = max(
-        (h for b in register if (h := _hari(b.get("tanggal"))) is not None and h.year == tahun), default=None
+        (h for b in register if (h := _hari(b.get("tanggal"))) is not None and _lingkup_baris(b, tahun, kode_counter,
+                                                                                              pola)), default=None
     )
     if hari_terakhir is not None and tanggal.date() < hari_terakhir:
         pesan = (
-            f"Tanggal surat {tanggal.date():%d-%m-%Y} lebih awal dari surat terakhir tahun {tahun} "
+            f"Tanggal surat {tanggal.date():%d-%m-%Y} lebih awal dari surat terakhir {sebutan} "
             f"({hari_terakhir:%d-%m-%Y}); nomor urut harus mengikuti urutan tanggal."
         )
         raise InputDitolak(pesan, [pesan])
 
-    urut = nomor_berikutnya(register, tahun)
-    nomor = format_nomor(pola, _teks(kode), urut, _teks(unit), tahun)
+    urut = nomor_berikutnya(register, tahun, kode_counter, pola)
+    nomor = format_nomor(pola, _teks(kode), urut, _teks(unit), tahun, tanggal.month, lingkup)
     if any(_teks(b.get("nomor_surat")) == nomor for b in register):
         pesan = f"Nomor surat {nomor} sudah ada di register; periksa pola dan register sebelum memberi nomor."
         raise InputDitolak(pesan, [pesan])
@@ -185,6 +250,7 @@ def alokasi(
         "pembuat": _teks(pembuat),
         "status": STATUS_AKTIF,
         "keterangan": "",
+        "kode_klasifikasi": _teks(kode),
     }
 
 
@@ -246,11 +312,15 @@ def _rentang(angka: Sequence[int]) -> str:
     return ", ".join(hasil)
 
 
-def periksa_register(register: Sequence[Mapping], pola: str = FORMAT_BAKU) -> list[str]:
-    """Every way the register breaks the numbering rule, in Indonesian; entries are counted from 1 in order."""
+def periksa_register(register: Sequence[Mapping], pola: str = FORMAT_BAKU, lingkup: str = LINGKUP_TAHUN) -> list[str]:
+    """Every way the register breaks the numbering rule, in Indonesian; entries are counted from 1 in order.
+
+    Gaps, repeats and order are checked per counter: per year (LINGKUP_TAHUN) or per year and kode klasifikasi
+    (LINGKUP_TAHUN_KODE). Each number must fit the pattern and carry its row's urut, year, month and kode.
+    """
     masalah: list[str] = []
     pola_re = _regex_pola(pola)
-    per_tahun: dict[int, list[tuple[int, int, date]]] = defaultdict(list)
+    per_counter: dict[tuple[int, str], list[tuple[int, int, date]]] = defaultdict(list)
     nomor_ke: dict[str, list[int]] = defaultdict(list)
 
     for ke, baris in enumerate(register, start=1):
@@ -270,22 +340,11 @@ def periksa_register(register: Sequence[Mapping], pola: str = FORMAT_BAKU) -> li
             nomor_ke[nomor].append(ke)
         if urut is None or hari is None:
             continue
-        per_tahun[hari.year].append((ke, urut, hari))
+        kode = kode_baris(baris, pola) if lingkup == LINGKUP_TAHUN_KODE else ""
+        per_counter[(hari.year, kode)].append((ke, urut, hari))
         if nomor:
-            m = pola_re.fullmatch(nomor)
-            if m is None:
-                masalah.append(f"Entri ke-{ke}: nomor surat {nomor} tidak sesuai pola {pola}.")
-            else:
-                if int(m.group("urut")) != urut:
-                    masalah.append(
-                        f"Entri ke-{ke}: nomor surat {nomor} memuat urut {int(m.group('urut'))}, "
-                        f"tidak sama dengan no urut {urut}."
-                    )
-                if int(m.group("tahun")) != hari.year:
-                    masalah.append(
-                        f"Entri ke-{ke}: nomor surat {nomor} memuat tahun {int(m.group('tahun'))}, "
-                        f"tidak sama dengan tahun tanggal surat {hari.year}."
-                    )
+            masalah += _periksa_nomor(ke, nomor, pola, pola_re.fullmatch(nomor), urut, hari,
+                                      _teks(baris.get("kode_klasifikasi")))
 
     for nomor, daftar in nomor_ke.items():
         if len(daftar) > 1:
@@ -293,26 +352,56 @@ def periksa_register(register: Sequence[Mapping], pola: str = FORMAT_BAKU) -> li
                 f"Nomor surat {nomor} tercatat {len(daftar)} kali (entri ke-{', ke-'.join(map(str, daftar))})."
             )
 
-    for tahun in sorted(per_tahun):
-        entri = per_tahun[tahun]
+    for (tahun, kode) in sorted(per_counter):
+        entri = per_counter[(tahun, kode)]
+        sebutan = f"Tahun {tahun}" + (f" kode {kode}" if kode else "")
         hitung = Counter(u for _, u, _ in entri)
         for urut in sorted(u for u, n in hitung.items() if n > 1):
             letak = [str(ke) for ke, u, _ in entri if u == urut]
             masalah.append(
-                f"Tahun {tahun}: no urut {urut} dipakai {hitung[urut]} kali (entri ke-{', ke-'.join(letak)})."
+                f"{sebutan}: no urut {urut} dipakai {hitung[urut]} kali (entri ke-{', ke-'.join(letak)})."
             )
         hilang = sorted(set(range(1, max(hitung) + 1)) - set(hitung))
         if hilang:
-            masalah.append(f"Tahun {tahun}: no urut {_rentang(hilang)} tidak ada di register (nomor terlewat).")
+            masalah.append(f"{sebutan}: no urut {_rentang(hilang)} tidak ada di register (nomor terlewat).")
         for (ke_a, urut_a, hari_a), (ke_b, urut_b, hari_b) in pairwise(entri):
             if urut_b <= urut_a:
                 masalah.append(
-                    f"Tahun {tahun}: entri ke-{ke_b} (no urut {urut_b}) tidak lebih besar dari "
+                    f"{sebutan}: entri ke-{ke_b} (no urut {urut_b}) tidak lebih besar dari "
                     f"entri ke-{ke_a} sebelumnya (no urut {urut_a})."
                 )
             elif hari_b < hari_a:
                 masalah.append(
-                    f"Tahun {tahun}: entri ke-{ke_b} (no urut {urut_b}) bertanggal {hari_b:%d-%m-%Y}, lebih awal "
+                    f"{sebutan}: entri ke-{ke_b} (no urut {urut_b}) bertanggal {hari_b:%d-%m-%Y}, lebih awal "
                     f"dari entri ke-{ke_a} (no urut {urut_a}, {hari_a:%d-%m-%Y})."
                 )
+    return masalah
+
+
+def _periksa_nomor(ke: int, nomor: str, pola: str, m: re.Match[str] | None, urut: int, hari: date,
+                   kode: str) -> list[str]:
+    """One number read back through the pattern: every part must agree with its row."""
+    if m is None:
+        return [f"Entri ke-{ke}: nomor surat {nomor} tidak sesuai pola {pola}."]
+    bagian = m.groupdict()
+    masalah: list[str] = []
+    if int(bagian["urut"]) != urut:
+        masalah.append(f"Entri ke-{ke}: nomor surat {nomor} memuat urut {int(bagian['urut'])}, "
+                       f"tidak sama dengan no urut {urut}.")
+    if int(bagian["tahun"]) != hari.year:
+        masalah.append(f"Entri ke-{ke}: nomor surat {nomor} memuat tahun {int(bagian['tahun'])}, "
+                       f"tidak sama dengan tahun tanggal surat {hari.year}.")
+    bulan = []
+    if bagian.get("bulan") is not None:
+        bulan.append((bagian["bulan"].strip(), str(hari.month), int(bagian["bulan"]) == hari.month))
+    if bagian.get("bulan_romawi") is not None:
+        romawi = ROMAWI_BULAN[hari.month - 1]
+        bulan.append((bagian["bulan_romawi"], romawi, bagian["bulan_romawi"].upper() == romawi))
+    for tertulis, harapan, cocok in bulan:
+        if not cocok:
+            masalah.append(f"Entri ke-{ke}: nomor surat {nomor} memuat bulan {tertulis}, tidak sama dengan "
+                           f"bulan tanggal surat ({harapan}).")
+    if kode and bagian.get("kode") is not None and _teks(bagian["kode"]) != kode:
+        masalah.append(f"Entri ke-{ke}: nomor surat {nomor} memuat kode {bagian['kode']}, tidak sama dengan kode "
+                       f"klasifikasi {kode}.")
     return masalah

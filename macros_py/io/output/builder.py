@@ -27,13 +27,14 @@ def nama_sheet_bidang(skema: Skema) -> list[str]:
     return [b["sheet"] for b in skema.organisasi["bidang"]]
 
 
-def _isi_pengaturan(skema: Skema, tahun: int, periode: str) -> dict[str, Any]:
-    """Each Pengaturan key's first value: the period's own, else organisasi.yaml's, else the schema's `baku`."""
-    org = skema.organisasi
-    sendiri = {"tahun": tahun, "periode": periode, "versi_skema": skema.versi_skema,
-               "versi_template": skema.versi_template, "log_jumlah": 0}
-    return {p["kunci"]: sendiri.get(p["kunci"], org.get(p["kunci"], p.get("baku", "")))
-            for p in skema.sheet("konfigurasi").ekstra["pengaturan"]}
+def _isi_pengaturan(skema: Skema, spec: SpecSheet, tahun: int, periode: str) -> dict[str, Any]:
+    """Every Pengaturan value of a new master: the period, the schema's versions, the counters, and for the rest
+    organisasi.yaml's value or else the `baku` of the key in sheets.yaml."""
+    nilai = {b["kunci"]: skema.organisasi.get(b["kunci"], b.get("baku", "")) for b in spec.ekstra["pengaturan"]}
+    nilai.update({"tahun": tahun, "periode": periode, "versi_skema": skema.versi_skema,
+                  "versi_template": skema.versi_template, "format_dibuat": "", "periode_ditutup": "",
+                  "log_jumlah": 0, "log_hash_terakhir": ""})
+    return nilai
 
 
 class _Gaya:
@@ -77,7 +78,8 @@ def _panduan(ws: Worksheet, skema: Skema, tahun: int, periode: str, gaya: _Gaya)
     from macros_py.schema import _yaml
 
     teks = _yaml(skema.folder / "panduan.yaml")
-    isian = {"unit": skema.organisasi["unit"], "tahun": tahun, "periode": periode}
+    isian = {"unit": skema.organisasi["unit"], "tahun": tahun, "periode": periode,
+             "kriteria_predikat": skema.kriteria_baku.teks()}
     baris: list[tuple[str, Font | None]] = [(teks["judul"].format(**isian), gaya.judul)]
     for bagian in teks["bagian"]:
         baris += [("", None), (bagian["judul"], Font(bold=True, size=12))]
@@ -108,13 +110,14 @@ def _panduan(ws: Worksheet, skema: Skema, tahun: int, periode: str, gaya: _Gaya)
 
 def _konfigurasi(ws: Worksheet, spec: SpecSheet, skema: Skema, tahun: int, periode: str, gaya: _Gaya) -> None:
     _judul(ws, spec.judul, gaya)
-    nilai = _isi_pengaturan(skema, tahun, periode)
+    nilai = _isi_pengaturan(skema, spec, tahun, periode)
     isi = {
         "pengaturan": [{"kunci": p["kunci"], "nilai": nilai[p["kunci"]], "keterangan": p["keterangan"]}
                        for p in spec.ekstra["pengaturan"]],
         "pejabat": list(skema.organisasi["pejabat"]),
         "bidang": list(skema.organisasi["bidang"]),
         "hari_libur": [],
+        "kriteria": list(skema.organisasi.get("kriteria_predikat", [])),
     }
     for tabel in spec.tabel:
         _header(ws, tabel, gaya)
@@ -129,6 +132,20 @@ def _konfigurasi(ws: Worksheet, spec: SpecSheet, skema: Skema, tahun: int, perio
                         error="Pilih salah satu peran yang tersedia.", errorTitle="Peran tidak dikenal")
     dv.add(f"{kolom_peran}{pejabat.baris_data}:{kolom_peran}{pejabat.baris_data + 99}")
     ws.add_data_validation(dv)
+    pengaturan = spec.tabel_("pengaturan")
+    kolom_nilai = get_column_letter(pengaturan.kolom_awal + pengaturan.indeks("nilai"))
+    for i, p in enumerate(spec.ekstra["pengaturan"]):
+        if p.get("pilihan"):
+            dv = DataValidation(type="list", formula1='"' + ",".join(p["pilihan"]) + '"', allow_blank=True,
+                                error=f"Pilih: {', '.join(p['pilihan'])}.", errorTitle=p["kunci"])
+            dv.add(f"{kolom_nilai}{pengaturan.baris_data + i}")
+            ws.add_data_validation(dv)
+    kriteria = spec.tabel_("kriteria")
+    for r in range(kriteria.baris_data, kriteria.baris_data + 10):
+        for j in range(len(kriteria.kolom)):
+            cell = ws.cell(row=r, column=kriteria.kolom_awal + j)
+            cell.fill = gaya.input_fill
+            cell.border = gaya.garis
     ws.freeze_panes = "A4"
 
 
@@ -227,30 +244,68 @@ def _tabel_biasa(ws: Worksheet, spec: SpecSheet, gaya: _Gaya) -> None:
     ws.freeze_panes = ws.cell(row=spec.tabel[0].baris_data, column=1)
 
 
-def _grafik(ws: Worksheet, spec: SpecSheet, n_bidang: int) -> None:
-    """Charts over the Analisis summary: rows are the bidang, then the unit total."""
+def _grafik(ws: Worksheet, spec: SpecSheet, skema: Skema, n_bidang: int) -> int:
+    """Charts over the Analisis summary (rows: the bidang, then the unit total), side by side below the table so
+    they print on the page with it. Returns the last row they cover."""
     from openpyxl.chart import BarChart, Reference
 
     tabel = spec.tabel[0]
     r0 = tabel.baris_data
-    for g in spec.ekstra.get("grafik", []):
+    baris_grafik = r0 + n_bidang + 2
+    lebar_tabel = sum(k.lebar for k in tabel.kolom)
+    kolom_awal = [tabel.kolom_awal, tabel.kolom_awal]
+    separuh = 0.0
+    for j, k in enumerate(tabel.kolom):  # the second chart starts at the column nearest the middle
+        if separuh >= lebar_tabel / 2:
+            kolom_awal[1] = tabel.kolom_awal + j
+            break
+        separuh += k.lebar
+    for i, g in enumerate(spec.ekstra.get("grafik", [])):
         chart = BarChart()
         chart.title = g["judul"]
-        chart.height, chart.width = 8, 18
-        kolom = [tabel.kolom_awal + tabel.indeks(k) for k in g["kolom"]]
+        chart.height = 7.5
+        chart.width = min(15.0, lebar_tabel / 2 * 0.19)  # cm; about 0.19 cm per width unit, inside its half
+        keys = [k for key in g["kolom"] for k in (skema.kriteria_baku.kunci if key == "per_predikat" else [key])]
+        kolom = [tabel.kolom_awal + tabel.indeks(k) for k in keys]
         if g["jenis"] == "batang_total":  # one bar per predikat, for the unit-total row
             r_total = r0 + n_bidang
             data = Reference(ws, min_col=kolom[0], max_col=kolom[-1], min_row=r_total, max_row=r_total)
             kategori = Reference(ws, min_col=kolom[0], max_col=kolom[-1], min_row=tabel.header_row)
             chart.add_data(data, from_rows=True, titles_from_data=False)
             chart.legend = None
-        else:
+        else:  # horizontal bars: the bidang names read across, inside the chart
+            chart.type = "bar"
+            chart.height = 9.0
+            chart.legend.position = "b"
             for k in kolom:
                 chart.add_data(Reference(ws, min_col=k, min_row=tabel.header_row, max_row=r0 + n_bidang - 1),
                                titles_from_data=True)
             kategori = Reference(ws, min_col=tabel.kolom_awal, min_row=r0, max_row=r0 + n_bidang - 1)
         chart.set_categories(kategori)
-        ws.add_chart(chart, g["sel"])
+        ws.add_chart(chart, f"{get_column_letter(kolom_awal[i % 2])}{baris_grafik}")
+    return baris_grafik + 19  # 9 cm of 15-point rows
+
+
+def _atur_cetak(ws: Worksheet, spec: SpecSheet, skema: Skema, akhir: int | None = None) -> None:
+    """Every sheet prints sensibly: paper from Konfigurasi's default, landscape, one page wide, table header
+    repeated, print area where the table's extent is known (SOP, Analisis with its charts)."""
+    from macros_py.io.output.print_common import KERTAS, atur_kertas
+
+    baku = next((b.get("baku") for b in skema.sheet("konfigurasi").ekstra["pengaturan"]
+                 if b["kunci"] == "ukuran_kertas"), "F4")
+    atur_kertas(ws, KERTAS[str(skema.organisasi.get("ukuran_kertas", baku))], spec.jenis != "panduan")
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.left.text = f"{ws.title}".replace("&", "&&")
+    ws.oddFooter.right.text = "Halaman &P dari &N"
+    if not spec.tabel or spec.jenis == "konfigurasi":
+        return
+    tabel = spec.tabel[0]
+    ws.print_title_rows = f"{tabel.header_row}:{tabel.header_row}"
+    if akhir:  # tables that grow print their used range (openpyxl cannot write a whole-column print area)
+        ws.print_area = f"A1:{get_column_letter(tabel.kolom_awal + len(tabel.kolom) - 1)}{akhir}"
 
 
 def build_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
@@ -261,8 +316,9 @@ def build_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
     for spec in skema.sheets:
         if spec.jenis == "bidang":
             for bidang in skema.organisasi["bidang"]:
-                _bidang(wb.create_sheet(bidang["sheet"]), spec, skema, bidang, tahun, periode, gaya,
-                        skema.versi_template)
+                ws = wb.create_sheet(bidang["sheet"])
+                _bidang(ws, spec, skema, bidang, tahun, periode, gaya, skema.versi_template)
+                _atur_cetak(ws, spec, skema)
             continue
         ws = wb.create_sheet(spec.nama)
         if spec.jenis == "panduan":
@@ -279,8 +335,12 @@ def build_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
             ws.protection.sheet = True
         if spec.jenis == "indikator":
             _area_input(ws, spec.tabel[0], gaya, 200)
+        akhir = None
         if spec.jenis == "analisis":
-            _grafik(ws, spec, len(skema.organisasi["bidang"]))
+            akhir = _grafik(ws, spec, skema, len(skema.organisasi["bidang"]))
+        elif spec.jenis == "sop":
+            akhir = spec.tabel[0].baris_data + len(skema.langkah) - 1
+        _atur_cetak(ws, spec, skema, akhir)
     wb.properties.creator = "evkin"
     wb.properties.title = f"Evaluasi Kinerja {skema.organisasi['unit']} {periode} {tahun}"
     return wb
@@ -293,6 +353,7 @@ def build_format_bidang(skema: Skema, tahun: int, periode: str, versi: int, bida
     ws = wb.active
     ws.title = bidang["sheet"]
     _bidang(ws, skema.sheet("bidang"), skema, bidang, tahun, periode, _Gaya(skema), versi)
+    _atur_cetak(ws, skema.sheet("bidang"), skema)
     tabel = skema.tabel_bidang(ws.title)
     for i, nilai in enumerate(baris):
         for j, v in enumerate(nilai):

@@ -126,7 +126,7 @@ def _tambah(sub: Any, entri: Any, umum: argparse.ArgumentParser) -> argparse.Arg
     for o in entri.opsi:
         p.add_argument(*o.nama, help=o.bantuan, **o.kwargs)
     p.set_defaults(entri=entri)
-    return p  # type: ignore[no-any-return]
+    return p
 
 
 def buat_parser() -> argparse.ArgumentParser:

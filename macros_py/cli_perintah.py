@@ -201,10 +201,10 @@ def cmd_verifikasi(args: argparse.Namespace) -> int:
     if muat_skema().sheet("log").nama not in book.sheet_names():
         raise InputDitolak(f"{path.name} bukan workbook induk evaluasi kinerja (sheet Log tidak ada); tidak ada yang "
                            "dapat diverifikasi. Tunjuk workbook induk, atau folder arsip.")
-    masalah = verifikasi_log(book, muat_skema())
-    if masalah:
-        for m in masalah:
-            print(f"TIDAK UTUH: {m.pesan}")
+    masalah_log = verifikasi_log(book, muat_skema())
+    if masalah_log:
+        for galat in masalah_log:
+            print(f"TIDAK UTUH: {galat.pesan}")
         return InputDitolak.exit_code
     print(f"Log {path.name} utuh: rantai hash cocok dari baris pertama sampai terakhir.")
     return 0

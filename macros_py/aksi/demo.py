@@ -72,10 +72,10 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     contoh = data_contoh()
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / "Evaluasi_Kinerja.xlsx"
-    for lama in (FOLDER_BUKTI, FOLDER_DOKUMEN, FOLDER_KIRIMAN, FOLDER_FORMAT, "arsip", "kiriman"):
-        remove_tree(master.parent / lama)  # the demo owns its folder: a previous run's sealed record goes too
-    for lama in (master, master.with_name(master.name + ".bak")):
-        remove_tree(lama)
+    for sub in (FOLDER_BUKTI, FOLDER_DOKUMEN, FOLDER_KIRIMAN, FOLDER_FORMAT, "arsip", "kiriman"):
+        remove_tree(master.parent / sub)  # the demo owns its folder: a previous run's sealed record goes too
+    for berkas in (master, master.with_name(master.name + ".bak")):
+        remove_tree(berkas)
     buat_master(master, 2026, "TW3", sebagai="kasubag", waktu=AWAL_DEMO - timedelta(minutes=30), info=info)
     info(f"[init] workbook dibuat: {master}")
 

@@ -24,7 +24,7 @@ def _pejabat(konteks: Konteks, peran: str) -> Pelaku:
     raise PenggunaanSalah(f"Tidak ada pejabat berperan {konteks.skema.nama_peran.get(peran, peran)} di Konfigurasi.")
 
 
-def data_dokumen(book: Book, konteks: Konteks, versi: int):  # type: ignore[no-untyped-def]
+def data_dokumen(book: Book, konteks: Konteks, versi: int):
     """Everything printed on the document (Formulir E.81), read from Rekap and Analisis (values, not formulas)."""
     from macros_py.aksi.dokumen_e81 import data_e81
 
@@ -65,9 +65,9 @@ def _terbitkan(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
         sementara = to_pdf(xlsx, berkas.parent, tujuan=uow.stage(berkas))
     else:
         konteks.info("Perhatian: LibreOffice tidak ditemukan; PDF belum dibuat (jalankan bash scripts/setup.sh).")
-    baris = {"versi": versi, "waktu": konteks.waktu, "oleh": konteks.pelaku.label(),
-             "catatan": catatan or "konsep awal", "berkas": konteks.relatif(berkas), "sha256": sha256_file(sementara),
-             "status": dokumen_versi.STATUS_KONSEP}
+    baris: dict[str, Any] = {"versi": versi, "waktu": konteks.waktu, "oleh": konteks.pelaku.label(),
+                             "catatan": catatan or "konsep awal", "berkas": konteks.relatif(berkas),
+                             "sha256": sha256_file(sementara), "status": dokumen_versi.STATUS_KONSEP}
     write_table(book, tabel, [baris], mulai=len(read_table_rows(book, tabel)))
     konteks.catat(konteks.no("konsep"), "konsep" if versi == 1 else "koreksi",
                   f"versi {versi}: {berkas.name} (sha256 {baris['sha256'][:12]})" + (f"; {catatan}" if catatan else ""))

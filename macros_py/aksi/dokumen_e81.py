@@ -30,7 +30,7 @@ def _daftar(rekap: list[dict[str, Any]], key: str) -> list[str]:
     return hasil
 
 
-def kolom_e81(konteks: Konteks, kelompok_urusan: bool):  # type: ignore[no-untyped-def]
+def kolom_e81(konteks: Konteks, kelompok_urusan: bool):
     """The column groups of the schema, the Kode column only with the Urusan grouping, {tahun} filled in."""
     from macros_py.io.output.print_layout import KolomE81
 
@@ -69,7 +69,7 @@ def _subtotal(kolom: list[Any], isi: list[dict[str, Any]]) -> dict[str, Any]:
     return nilai
 
 
-def _kelompokkan(kolom: list[Any], baris: list[dict[str, Any]]):  # type: ignore[no-untyped-def]
+def _kelompokkan(kolom: list[Any], baris: list[dict[str, Any]]):
     """Rows grouped by Urusan / Bidang Urusan (first-seen order), each group headed and subtotalled."""
     from macros_py.io.output.print_layout import KELOMPOK, SUBTOTAL, BarisTabel
 
@@ -84,7 +84,7 @@ def _kelompokkan(kolom: list[Any], baris: list[dict[str, Any]]):  # type: ignore
     return hasil
 
 
-def data_e81(book: Book, konteks: Konteks, versi: int, folder_master: Path):  # type: ignore[no-untyped-def]
+def data_e81(book: Book, konteks: Konteks, versi: int, folder_master: Path):
     """Everything printed on the document, read from Rekap and Analisis (values, not formulas)."""
     from macros_py.domain.periode import NAMA_PERIODE, tanggal_id
     from macros_py.io.output.print_layout import BarisTabel, DataDokumen, Penanda, nomor_kolom

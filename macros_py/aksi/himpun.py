@@ -347,9 +347,7 @@ def _simpan_bukti(k: Kiriman, folder_kiriman: Path | None, simpanan: _Simpanan,
 def status_bidang(book: Book, skema: Skema, batas: date | None, sekarang: datetime) -> list[dict[str, Any]]:
     """Per bidang: last accepted submission, rows, and whether it is missing or late against step 5."""
 
-    terakhir: dict[str, dict[str, Any]] = {}
-    for r in read_table(book, skema.tabel("penerimaan")):
-        terakhir[r["bidang"]] = r
+    terakhir: dict[str, dict[str, Any]] = {b["bidang"]: b for b in read_table(book, skema.tabel("penerimaan"))}
     hasil = []
     for b in baca_konfigurasi(book, skema).bidang:
         r = terakhir.get(b["nama"])

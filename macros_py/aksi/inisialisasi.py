@@ -43,7 +43,7 @@ def buat_master(
         _periksa_boleh_ditimpa(path, skema)
     book = OpenpyxlBook(build_workbook(skema, tahun, periode))
 
-    def catat_init(_book: object, konteks) -> None:  # type: ignore[no-untyped-def]
+    def catat_init(_book: object, konteks) -> None:
         konteks.catat(0, "init", f"Workbook dibuat untuk {skema.organisasi['unit']} periode {periode} {tahun} "
                                  f"(skema v{skema.versi_skema})")
         if lanjut is not None:
@@ -76,7 +76,7 @@ def _periksa_boleh_ditimpa(path: Path, skema: Skema) -> None:
                              "--workbook workbook/Evaluasi_Kinerja_TW4.xlsx init ... --lanjut " + str(path))
 
 
-def bawa_dari_periode_lalu(book, konteks, lama: Path, tahun: int) -> None:  # type: ignore[no-untyped-def]
+def bawa_dari_periode_lalu(book, konteks, lama: Path, tahun: int) -> None:
     """Carry over the indicator list and, within the same year, the letter register (the counter continues)."""
     from openpyxl import load_workbook
 

@@ -197,7 +197,7 @@ def tulis_log(book: Book, konteks: Konteks) -> None:
     terakhir = BarisLog(int(float(ada[-1][0])), *(_teks(v) for v in ada[-1][1:10])) if ada else None
     waktu = konteks.waktu.isoformat(sep=" ")
     baru: list[BarisLog] = []
-    for langkah, aksi, rincian in konteks.log:
+    for langkah, aksi, rincian in konteks.log:  # at least one row: `terakhir` is set below
         if konteks.waktu_dicatat and abs((konteks.waktu_dicatat - konteks.waktu).total_seconds()) > 60:
             rincian = f"{rincian} (dicatat pada {konteks.waktu_dicatat.isoformat(sep=' ')})"
         baris = sambung(terakhir, BarisLog(0, waktu, konteks.pelaku.label(),
@@ -208,7 +208,7 @@ def tulis_log(book: Book, konteks: Konteks) -> None:
     book.write(tabel.sheet, tabel.baris_data + len(ada), tabel.kolom_awal,
                [[b.no, b.waktu, b.pengguna, b.peran, b.langkah, b.aksi, b.rincian, b.hash_sebelumnya, b.hash,
                  b.perangkat] for b in baru])
-    tulis_pengaturan(book, skema, {"log_jumlah": terakhir.no, "log_hash_terakhir": terakhir.hash})
+    tulis_pengaturan(book, skema, {"log_jumlah": baru[-1].no, "log_hash_terakhir": baru[-1].hash})
     konteks.log.clear()
 
 

@@ -66,7 +66,7 @@ def nomor_surat_pengantar(book: Book, konteks: Konteks) -> str:
     return _teks(register[-1]["nomor_surat"])
 
 
-def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alamat_tujuan: str):  # type: ignore[no-untyped-def]
+def data_surat(book: Book, konteks: Konteks, nomor_surat: str, tujuan: str, alamat_tujuan: str):
     from macros_py.aksi.konfigurasi import pengaturan_cetak
     from macros_py.io.output.print_layout import DataSurat
 

@@ -35,9 +35,10 @@ def catat_disposisi(book: Book, konteks: Konteks, nomor: str, tanggal: str | dat
     dari = (dari or "").strip() or konteks.skema.organisasi["pemberi_disposisi"]
     if not isi.strip():
         raise PenggunaanSalah("Isi instruksi disposisi wajib diisi (--isi).")
-    baris = {"nomor": nomor.strip(), "tanggal": datetime.combine(tanggal_isian(tanggal, konteks), datetime.min.time()),
-             "dari": dari.strip(), "isi": isi.strip(), "dicatat_oleh": konteks.pelaku.label(),
-             "waktu": konteks.waktu}
+    hari = datetime.combine(tanggal_isian(tanggal, konteks), datetime.min.time())
+    baris: dict[str, Any] = {"nomor": nomor.strip(), "tanggal": hari,
+                             "dari": dari.strip(), "isi": isi.strip(), "dicatat_oleh": konteks.pelaku.label(),
+                             "waktu": konteks.waktu}
     with langkah(book, konteks, "disposisi") as no:
         append_rows(book, konteks.skema.tabel("disposisi"), [baris])
         konteks.catat(no, "disposisi", f"nomor {baris['nomor'] or '-'} dari {baris['dari']}: {baris['isi'][:200]}")

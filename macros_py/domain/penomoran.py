@@ -55,7 +55,7 @@ def baca_lingkup(teks: object) -> str:
                           "atau tahun_kode (nomor urut per tahun dan kode klasifikasi).")
 
 
-def _bidang_pola(pola: str, lingkup: str = LINGKUP_TAHUN) -> list[tuple[str, str | None, str, str | None]]:
+def _bidang_pola(pola: str, lingkup: str = LINGKUP_TAHUN) -> list[tuple[str, str | None, str | None, str | None]]:
     """Parse and check a numbering pattern once, so every caller gets the same Indonesian complaint."""
     if not isinstance(pola, str) or not pola.strip():
         raise PenggunaanSalah("Pola nomor surat kosong; contoh pola baku: " + FORMAT_BAKU)

@@ -9,6 +9,7 @@ cells); the rules that need them are documented in ``validasi_isian``.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -42,13 +43,22 @@ KOLOM_TEKS_RINGKAS = ("sasaran", "program", "kegiatan", "sub_kegiatan", "indikat
 
 
 class KolomSkema(Protocol):
-    key: str
-    judul: str
-    tipe: str
-    wajib: bool
-    min: float | None
-    pilihan: tuple[str, ...]
-    input: bool
+    """A schema column as the validator reads it (schema.Kolom, frozen)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def judul(self) -> str: ...
+    @property
+    def tipe(self) -> str: ...
+    @property
+    def wajib(self) -> bool: ...
+    @property
+    def min(self) -> float | None: ...
+    @property
+    def pilihan(self) -> tuple[str, ...]: ...
+    @property
+    def input(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -317,7 +327,7 @@ def validasi_lembar(
                 elif nilai is None:
                     data[k.key] = None
                 else:
-                    data[k.key] = _nilai_angka(p, k, nilai, lambda a=a, r=r: a.sel(r))
+                    data[k.key] = _nilai_angka(p, k, nilai, functools.partial(a.sel, r))
             else:
                 teks = (nilai if type(nilai) is str else teks_sel(nilai)).strip()
                 if teks and teks[0] == "'":

@@ -175,7 +175,7 @@ def _rencana_sop(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, baris: int | 
     papan = Papan(xb, skema, konf, status, no, baris, lambda: konf.cari_pelaku(_pengguna(xb, konf)))
     rencana = _muat(untuk_langkah(lk.aksi).excel)(papan)
     if rencana is not None:
-        return rencana  # type: ignore[no-any-return]
+        return rencana
     if s.status == BELUM:
         return Rencana(f"Mulai langkah {no}?\n{lk.uraian}", lambda b, k: mulai_langkah(b, k, no),
                        laporan.langkah_dimulai)

@@ -41,9 +41,16 @@ class SesudahSimpanGagal(EvkinError):
 
 
 class UnitOfWork(Protocol):
-    book: Book
-    folder: Path | None  # the workbook's folder: referenced files are resolved against it (None: not known)
-    committed: bool
+    @property
+    def book(self) -> Book: ...
+
+    @property
+    def folder(self) -> Path | None:
+        """The workbook's folder: referenced files are resolved against it (None: not known)."""
+        ...
+
+    @property
+    def committed(self) -> bool: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 import python_calamine
 
@@ -50,7 +51,7 @@ def read_values(package: Package, batas: Batas) -> list[KirimanSheet]:
         except Exception as exc:
             raise Reject(f"lembar {ref.name!r} tidak dapat dibaca; buka di Excel lalu simpan ulang") from exc
         # Only rows holding an empty cell ("") need rebuilding; `in` runs in C.
-        rows: list[list[object]] = [
+        rows: list[list[Any]] = [
             [None if v == "" else v for v in row] if "" in row else row for row in raw
         ]
         scan = package.scans.get(ref.key) or SheetScan()

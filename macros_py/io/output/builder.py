@@ -277,8 +277,8 @@ def _grafik(ws: Worksheet, spec: SpecSheet, skema: Skema, n_bidang: int) -> int:
             chart.type = "bar"
             chart.height = 9.0
             chart.legend.position = "b"
-            for k in kolom:
-                chart.add_data(Reference(ws, min_col=k, min_row=tabel.header_row, max_row=r0 + n_bidang - 1),
+            for kol in kolom:
+                chart.add_data(Reference(ws, min_col=kol, min_row=tabel.header_row, max_row=r0 + n_bidang - 1),
                                titles_from_data=True)
             kategori = Reference(ws, min_col=tabel.kolom_awal, min_row=r0, max_row=r0 + n_bidang - 1)
         chart.set_categories(kategori)

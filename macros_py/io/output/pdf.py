@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from macros_py.domain.errors import PenggunaanSalah
 
@@ -87,7 +88,7 @@ def to_pdf(sumber: Path, folder_keluar: Path, timeout: float = 180, tujuan: Path
             "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
             "--convert-to", "pdf", "--outdir", str(keluar), str(sumber.resolve()),
         ]
-        opsi: dict[str, object] = {}
+        opsi: dict[str, Any] = {}
         if os.name == "posix":
             opsi["start_new_session"] = True  # own process group, so a timeout can kill soffice.bin too
         elif sys.platform == "win32":

@@ -165,7 +165,7 @@ def kata_terpanjang(teks: str | None, ukuran: float, tebal: bool = False, batas:
                 for k in str(teks or "").split()), default=0.0)
 
 
-def workbook_cetak():  # type: ignore[no-untyped-def]
+def workbook_cetak():
     """A new workbook for a printed output: its Normal font is the text font (Arial 10), so column widths, which
     spreadsheets measure in digits of the Normal font, grow and shrink with the font the printing machine has."""
     from openpyxl import Workbook

@@ -16,6 +16,7 @@ never split. Revision notes stay in the Revisi sheet: nothing of them is printed
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -172,8 +173,8 @@ def _header(ws: Worksheet, r: int, fisik: Sequence[KolomFisik], data: DataDokume
         isi(ws, r, k, g.judul_untuk(kelompok), tebal, tengah)
         if lebar_g == 2:
             gabung(ws, r, k, k + 1)
-            for j, kol in enumerate(fisik[k - 1 : k + 1]):
-                isi(ws, r + 1, k + j, kol.sub, tebal, tengah)
+            for j, bagian in enumerate(fisik[k - 1 : k + 1]):
+                isi(ws, r + 1, k + j, bagian.sub, tebal, tengah)
         else:
             gabung(ws, r, k, k, r + 1)
         isi(ws, r + 2, k, nomor[g.id], Font(name=HURUF, size=u, italic=True), tengah)
@@ -195,7 +196,7 @@ def _isi_tabel(ws: Worksheet, r: int, fisik: Sequence[KolomFisik], data: DataDok
     for b in data.baris:
         if b.jenis == KELOMPOK:
             awal = next(i for i, k in enumerate(fisik, 1) if k.teks and k.key != "sasaran")
-            teks = [(awal, b.teks)]
+            teks: list[tuple[int, str | None]] = [(awal, b.teks)]
         else:
             teks = [(i, format_nilai(b.nilai.get(k.key), k, data.rp_dalam)) for i, k in enumerate(fisik, 1)]
         if b.jenis == SUBTOTAL:
@@ -229,8 +230,8 @@ def _isi_tabel(ws: Worksheet, r: int, fisik: Sequence[KolomFisik], data: DataDok
             gabung(ws, r, 1, akhir_label)
         garis_rentang(ws, r, 1, n, GARIS)
         if b.jenis != INDIKATOR:
-            for kol in range(1, n + 1):
-                ws.cell(r, kol).fill = FILL_KELOMPOK
+            for nomor_kolom in range(1, n + 1):
+                ws.cell(r, nomor_kolom).fill = FILL_KELOMPOK
         hal.tambah(_h(ws, r, tinggi))
         r += 1
     return r
@@ -244,9 +245,9 @@ def _kaki_tabel(ws: Worksheet, r: int, fisik: Sequence[KolomFisik], data: DataDo
         return r
     akhir_label = kunci[0] - 1
     tebal = Font(name=HURUF, size=u, bold=True)
-    baris = [("Rata-rata capaian kinerja (%)", {k: format_nilai(v, fisik[i - 1], data.rp_dalam)
-                                                for i in kunci for k, v in data.rata_rata.items()
-                                                if k == fisik[i - 1].key}),
+    rata = {k: format_nilai(v, fisik[i - 1], data.rp_dalam) for i in kunci for k, v in data.rata_rata.items()
+            if k == fisik[i - 1].key}
+    baris: list[tuple[str, dict[str, Any]]] = [("Rata-rata capaian kinerja (%)", rata),
              ("Predikat kinerja", dict(data.predikat))]
     tinggi = [tinggi_teks(max([len(bungkus(v or "", lebar[i - 1] - PAD, u, True)) for i in kunci
                                for k, v in isian.items() if k == fisik[i - 1].key] + [1]), u) for _, isian in baris]

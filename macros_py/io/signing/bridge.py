@@ -66,7 +66,7 @@ def pyhanko_signer(signer: Signer) -> SimpleSigner:
     from pyhanko.sign.signers import SimpleSigner
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    key_der = signer.key.private_bytes(  # type: ignore[union-attr]
+    key_der = signer.key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     store = SimpleCertificateStore()

@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import pkcs12 as asn1_pkcs12
 from cryptography import x509
@@ -149,7 +150,8 @@ def _pkcs12_bytes(friendly_name: str, signer: Signer, passphrase: bytes) -> byte
         .build(passphrase)
     )
     return pkcs12.serialize_key_and_certificates(
-        friendly_name.encode("utf-8"), signer.key, signer.certificate, list(signer.chain) or None, encryption
+        friendly_name.encode("utf-8"), signer.key,  # type: ignore[arg-type]  # keys made or loaded here are RSA/EC
+        signer.certificate, list(signer.chain) or None, encryption,
     )
 
 
@@ -272,7 +274,7 @@ def issue_certificate(
     return signer
 
 
-def _extension(cert: x509.Certificate, kind: type) -> object | None:
+def _extension(cert: x509.Certificate, kind: type) -> Any:
     try:
         return cert.extensions.get_extension_for_class(kind).value
     except x509.ExtensionNotFound:

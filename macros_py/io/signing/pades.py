@@ -135,7 +135,7 @@ def sign_pdf(
             field_name=field_name, md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES,
             reason=reason, location=location, name=_printable(pejabat.nama) or None,
         )
-        spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=(left, bottom, right, top))
+        spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=(left, bottom, right, top))  # type: ignore[arg-type]
         style = TextStampStyle(stamp_text=SIGNATURE_TEXT, timestamp_format=TIME_FORMAT, border_width=1)
         pdf_signer = signers.PdfSigner(meta, pyhanko_signer(signer), stamp_style=style, new_field_spec=spec)
         with quiet():

@@ -53,7 +53,7 @@ class _TidakDisimpan(Exception):
 
 def _angka_tersimpan(v: float) -> int | float:
     """A number as it reads back from the cell XML (`lembar_xml` writes 16 significant digits)."""
-    return as_openpyxl_reads(float(f"{v:.16g}"))  # type: ignore[no-any-return]
+    return as_openpyxl_reads(float(f"{v:.16g}"))
 
 
 _JENIS = frozenset({str, int, float, bool, type(None)})

@@ -268,8 +268,8 @@ def _ekor_kolom(s: int, nilai: Iterable[Any], gaya: XmlStyles) -> list[str | Non
         pola = ("><v>" if s == 0 or gaya.bertanggal(s) else f' s="{s}"><v>') + "%.16g</v></c>"
         with contextlib.suppress(OverflowError):
             hasil = [teks[None] if v is None else pola % v for v in nilai]
-            if "n" not in "".join(hasil):  # no nan or inf among them (refused by ekor_sel below)
-                return hasil  # type: ignore[return-value]
+            if "n" not in "".join(hasil):  # type: ignore[arg-type]  # no nan or inf among them (refused by ekor_sel below)
+                return hasil
     return [ekor_teks(v) if type(v) is str else teks[None] if v is None
             else None if isinstance(v, (date, time, timedelta)) else ekor_sel(_gaya_sel_baru(s, v, gaya), v, gaya)
             for v in nilai]
@@ -579,7 +579,7 @@ def write_sheet(sumber: Iterable[str], perubahan: Mapping[int, Sequence[Segmen]]
                 buf = buf[k:]
                 if sampai is not None and terakhir is not None and terakhir >= sampai:
                     break  # every later row belongs to the next pieces
-            teks = next(potongan, None)
+            teks = next(potongan, None)  # type: ignore[assignment]  # None: the part ended
             if teks is None:
                 raise UnsupportedXml("</sheetData> tidak ditemukan")
             buf += teks

@@ -136,7 +136,7 @@ class XmlBook:
             lembar = self._baca(sheet)
             for r, segmen in self.perubahan.get(sheet, {}).items():
                 for kiri, nilai in segmen:
-                    _tempel(lembar, r, kiri, nilai)
+                    _tempel(lembar, r, kiri, nilai)  # type: ignore[arg-type]  # writes keep lists
             self._nilai[sheet] = lembar
         return self._nilai[sheet]
 
@@ -272,9 +272,11 @@ class XmlBook:
             return cache.prepare(self._nilai[t.sheet]) if isinstance(t, _Ingat) else tulis(t)
 
         bobot = [t[4] + BIAYA_TUGAS for t in tugas] + [ukuran[t.sheet] * 2 // 5 for t in diingat]
-        hasil = parallel_map(kerjakan, [*tugas, *diingat], bobot=bobot, cukup=SEL_PARALEL)
+        kerja: list[Potongan | _Ingat] = [*tugas, *diingat]
+        hasil = parallel_map(kerjakan, kerja, bobot=bobot, cukup=SEL_PARALEL)
         ditulis: list[tuple[ZipPart, bool]] = hasil[: len(tugas)]  # type: ignore[assignment]
-        sementara: dict[str, Path | None] = {t.sheet: h for t, h in zip(diingat, hasil[len(tugas) :], strict=True)}
+        sementara: dict[str, Path | None] = {t.sheet: h for t, h in zip(diingat, hasil[len(tugas) :], strict=True)  # type: ignore[misc]
+                                             }
         try:
             ganti, bersama = {}, _gaya(teks_gaya)
             for nama, ubah in bagian:
@@ -307,7 +309,7 @@ class XmlBook:
             except UnicodeDecodeError:
                 raise UnsupportedXml(f"{bagian} bukan UTF-8") from None
 
-    def to_openpyxl(self):  # type: ignore[no-untyped-def]
+    def to_openpyxl(self):
         """The same changes applied to the master loaded with openpyxl: the fallback for unusual files."""
         from openpyxl import load_workbook
 

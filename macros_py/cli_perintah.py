@@ -25,10 +25,10 @@ def baca_master(path: Path) -> Any:
     """Open the master for reading only (no lock: saves replace the file atomically). The fast engine reads
     just the sheets asked for, which keeps `status` quick on a large master and never imports openpyxl."""
     from macros_py.io.engines import open_book
+    from macros_py.io.files import workbook_tidak_ada
 
     if not path.exists():
-        raise PenggunaanSalah(f"Workbook {path} tidak ditemukan. Buat dulu dengan: evkin init --tahun 2026 "
-                              "--periode TW3 (atau tunjuk workbook yang ada dengan --workbook).")
+        raise workbook_tidak_ada(path)
     return open_book(path)
 
 
@@ -165,10 +165,11 @@ def cmd_rollup(args: argparse.Namespace) -> int:
 
 def cmd_periksa(args: argparse.Namespace) -> int:
     from macros_py.aksi.periksa import periksa
+    from macros_py.io.files import workbook_tidak_ada
 
     path = Path(args.target) if args.target else workbook(args)
     if not path.exists():
-        raise PenggunaanSalah(f"Workbook {path} tidak ditemukan.")
+        raise workbook_tidak_ada(path)
     masalah = periksa(path)
     for m in masalah:
         print(f"MASALAH: {m}")

@@ -67,10 +67,10 @@ def siapkan_excel(workbook: Path, tulis: bool = True) -> PersiapanExcel:
     import importlib.util
 
     from macros_py.domain.errors import PenggunaanSalah
+    from macros_py.io.files import workbook_tidak_ada
 
     if not workbook.exists():
-        raise PenggunaanSalah(f"Workbook {workbook} tidak ditemukan. Buat dulu dengan: evkin init --tahun 2026 "
-                              "--periode TW3")
+        raise workbook_tidak_ada(workbook)
     if not workbook.stem.isidentifier():
         raise PenggunaanSalah(f"Nama workbook '{workbook.name}' tidak dapat dipakai tombol Run main (modul Python "
                               "bernama sama). Ganti nama berkas hanya dengan huruf, angka dan garis bawah, mis. "

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import numbers
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -26,8 +25,8 @@ from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 
 from macros_py.domain.angka import format_angka_id
-from macros_py.domain.errors import PenggunaanSalah
 from macros_py.domain.teks import tanpa_karakter_ilegal
+from macros_py.io.files import replace_file
 from macros_py.io.output.print_layout import DataSurat
 
 HURUF = "Arial"
@@ -184,11 +183,7 @@ def write_surat_docx(data: DataSurat, tujuan: Path) -> Path:
         sementara = tujuan.with_name(f".evkin-tmp-{tujuan.name}")
         try:
             tpl.save(str(sementara))
-            os.replace(sementara, tujuan)
-        except PermissionError as e:
-            raise PenggunaanSalah(
-                f"Surat tidak dapat disimpan ke {tujuan}: berkas mungkin sedang dibuka di Word. Tutup lalu ulangi."
-            ) from e
+            replace_file(sementara, tujuan, "Surat tidak diperbarui.")
         finally:
             with contextlib.suppress(FileNotFoundError):
                 sementara.unlink()

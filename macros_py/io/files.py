@@ -149,15 +149,20 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def mode_normal() -> int:
+    """The mode a plain new file gets in this process (0666 less the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def izin_normal(tmp: Path, path: Path) -> None:
     """A temporary file (mkstemp: mode 0600) gets the permissions colleagues expect: the replaced file's, or the
     folder's usual ones (umask), so a master or document on a shared folder stays readable by the office."""
     if path.exists():
         shutil.copymode(path, tmp)
     else:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, mode_normal())
 
 
 def save_atomic(path: Path, tulis: Callable[[Path], None], cadangan: bool = True,
@@ -194,7 +199,7 @@ def lock_master(path: Path, tunggu: float, info: Callable[[str], None]) -> Itera
     """Serialize writers of one master across processes; say so when waiting, give up after `tunggu` s."""
     from filelock import FileLock, Timeout
 
-    kunci = FileLock(str(lock_file(path)))
+    kunci = FileLock(str(lock_file(path)), mode=mode_normal())  # colleagues on a shared folder lock it too
     try:
         kunci.acquire(timeout=0)
     except Timeout:

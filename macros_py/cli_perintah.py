@@ -190,12 +190,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_excel_siapkan(args: argparse.Namespace) -> int:
     from macros_py.excel.persiapan import siapkan_excel
 
+    from macros_py.excel.periksa import cetak, periksa_excel
+
     hasil = siapkan_excel(workbook(args), tulis=not args.cetak)
     print(f"Pengaturan xlwings{f' ditulis ke {hasil.berkas_conf}' if hasil.berkas_conf else ''}:")
     for kunci, nilai in hasil.pengaturan.items():
         print(f'  "{kunci}","{nilai}"')
-    print(f"Modul tombol Run main: {hasil.modul}" + (" (dibuat)" if hasil.modul_dibuat else ""))
+    print(f"Modul tombol Run main: {hasil.modul}" + (" (ditulis)" if hasil.modul_dibuat else ""))
     print("Langkah yang masih dilakukan sendiri:")
     for i, langkah in enumerate(hasil.langkah_manual, 1):
         print(f"  {i}. {langkah}")
-    return 0
+    print()
+    path = workbook(args).absolute()
+    return cetak(path, periksa_excel(path))  # what is still missing on this PC, with the fix for each

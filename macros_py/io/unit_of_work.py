@@ -76,6 +76,7 @@ class _Steps:
     """Bookkeeping shared by every unit of work: after-save steps and staged files."""
 
     folder: Path | None = None
+    sudah = "Workbook sudah disimpan"  # what a failure after the save tells the user (never "tidak berubah")
 
     def __init__(self) -> None:
         self._after: list[Callable[[], None]] = []
@@ -108,11 +109,10 @@ class _Steps:
             for step in self._after:
                 step()
         except EvkinError as e:
-            raise SesudahSimpanGagal(f"Workbook sudah disimpan, tetapi langkah sesudahnya gagal: {e.pesan}",
-                                     e.exit_code) from e
+            raise SesudahSimpanGagal(f"{self.sudah}, tetapi langkah sesudahnya gagal: {e.pesan}", e.exit_code) from e
         except OSError as e:
             raise SesudahSimpanGagal(
-                f"Workbook sudah disimpan, tetapi berkas pendampingnya tidak dapat dipindahkan ({e}). Tutup "
+                f"{self.sudah}, tetapi berkas pendampingnya tidak dapat dipindahkan ({e}). Tutup "
                 "berkas/folder yang sedang dibuka di aplikasi lain, lalu jalankan perintah itu lagi.") from e
         finally:
             self._after.clear()
@@ -254,6 +254,8 @@ class ExcelUnitOfWork(_Steps):
     """The live workbook in Excel (the Run main button): writes are buffered by the xlwings book and reach Excel
     only on `commit()`; the user saves the workbook with Ctrl+S afterwards. `folder` is the saved workbook's folder,
     where the action's files go (None when the action makes none)."""
+
+    sudah = "Perubahan sudah ditulis ke workbook di Excel (simpan dengan Ctrl+S)"
 
     def __init__(self, book: Any, folder: Path | None = None) -> None:
         super().__init__()

@@ -188,9 +188,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_excel_siapkan(args: argparse.Namespace) -> int:
-    from macros_py.excel.persiapan import siapkan_excel
-
     from macros_py.excel.periksa import cetak, periksa_excel
+    from macros_py.excel.persiapan import siapkan_excel
 
     hasil = siapkan_excel(workbook(args), tulis=not args.cetak)
     print(f"Pengaturan xlwings{f' ditulis ke {hasil.berkas_conf}' if hasil.berkas_conf else ''}:")

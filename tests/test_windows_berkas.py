@@ -373,3 +373,35 @@ def test_workbook_from_the_environment_variable_from_any_folder(tmp_path: Path, 
     assert proses.returncode == 2
     assert f"{tmp_path / 'salah.xlsx'} (dari variabel lingkungan {files.ENV_WORKBOOK})" in proses.stderr
 
+
+
+def test_excel_button_after_writing_never_says_unchanged(master: Path, evkin: Callable[..., Hasil], tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, jeda: list[float]) -> None:
+    """The Run main route: the cells are in Excel when a format file cannot be put in place."""
+    from macros_py.aksi.demo import data_contoh
+    from macros_py.io.book import write_table
+    from macros_py.io.unit_of_work import FileUnitOfWork
+    from macros_py.schema import muat_skema
+    from tests.test_excel_xlwings import payload, sel_ditulis
+
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    import xlwings as xw
+    from xlwings.pro import _xlremote
+
+    from macros_py.excel import jalankan
+
+    if "remote" not in [e.name for e in xw.engines]:
+        xw.engines.add(xw.Engine(impl=_xlremote.engine))
+    monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")
+    with FileUnitOfWork(master) as uow:  # the Kasubag types the indicator list, then steps 1 and 2
+        write_table(uow.book, muat_skema().tabel("indikator"), data_contoh()["indikator"])
+        uow.commit()
+    assert evkin("--workbook", master, "--sebagai", "kasubag", "disposisi", "--isi", "Susun evaluasi").kode == 0
+    assert evkin("--workbook", master, "--sebagai", "kasubag", "format").kode == 0
+    monkeypatch.setattr(xw.Book, "fullname", property(lambda self: str(master)))
+    replace_yang_menolak(monkeypatch, 10**6, lambda p: p.parent.name == "format_bidang")
+    book = xw.Book(json=payload(master, "SOP", "B7"))  # row 7 = step 3, distribusi
+    hasil = jalankan(book)
+    assert not hasil.berhasil and sel_ditulis(book)[("SOP", "J7")] == "Selesai"
+    assert "Perubahan sudah ditulis ke workbook di Excel" in hasil.pesan and "format_bidang" in hasil.pesan
+    assert "tidak diubah" not in hasil.pesan and "tidak berubah" not in hasil.pesan

@@ -9,6 +9,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -405,3 +406,99 @@ def test_excel_button_after_writing_never_says_unchanged(master: Path, evkin: Ca
     assert not hasil.berhasil and sel_ditulis(book)[("SOP", "J7")] == "Selesai"
     assert "Perubahan sudah ditulis ke workbook di Excel" in hasil.pesan and "format_bidang" in hasil.pesan
     assert "tidak diubah" not in hasil.pesan and "tidak berubah" not in hasil.pesan
+
+
+# ---- 5. LibreOffice on Windows ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tanpa_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No soffice on PATH, no registry entry, Program Files folders of our own."""
+    from macros_py.io.output import pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda _nama: None)
+    monkeypatch.setattr(pdf, "registered_soffice", lambda: [])
+    monkeypatch.setattr(pdf, "LOKASI_UMUM", ())
+    for nama in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)"):
+        monkeypatch.setenv(nama, str(tmp_path / nama))
+    return tmp_path
+
+
+def _program(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"MZ")
+    return path
+
+
+def test_soffice_found_where_windows_registers_it(tanpa_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from macros_py.io.output import pdf
+
+    assert pdf.find_soffice() is None
+    terdaftar = _program(tanpa_path / "D" / "Aplikasi" / "LibreOffice" / "program" / "soffice.exe")
+    monkeypatch.setattr(pdf, "registered_soffice", lambda: [tanpa_path / "hilang.exe", terdaftar])
+    assert pdf.find_soffice() == terdaftar
+
+
+@pytest.mark.parametrize("folder", ["ProgramFiles", "ProgramFiles(x86)"])
+def test_soffice_found_in_both_program_files_folders(tanpa_path: Path, folder: str) -> None:
+    from macros_py.io.output import pdf
+
+    program = _program(tanpa_path / folder / "LibreOffice" / "program" / "soffice.exe")
+    assert pdf.find_soffice() == program
+
+
+def test_not_found_message_speaks_to_the_system(monkeypatch: pytest.MonkeyPatch) -> None:
+    from macros_py.io.output import pdf
+
+    monkeypatch.setattr(pdf, "windows", lambda: True)
+    pesan = pdf.pesan_tidak_ada()
+    assert "libreoffice.org" in pesan and "Windows" in pesan and "bash" not in pesan and "setup.sh" not in pesan
+    monkeypatch.setattr(pdf, "windows", lambda: False)
+    assert "bash scripts/setup.sh" in pdf.pesan_tidak_ada()
+
+
+def test_timeout_on_windows_ends_the_whole_process_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from macros_py.io.output import pdf
+
+    perintah: list[list[str]] = []
+    monkeypatch.setattr(pdf, "windows", lambda: True)
+    monkeypatch.setattr(pdf.subprocess, "run", lambda args, **_kw: perintah.append(list(args)))
+    monkeypatch.setattr(pdf.os, "killpg", lambda *_a: pytest.fail("POSIX process group on Windows"))
+    proses = type("Proses", (), {"pid": 4242, "kill": lambda self: None,
+                                 "communicate": lambda self, timeout: (b"", b"")})()
+    pdf._hentikan(proses)  # type: ignore[arg-type]
+    assert perintah == [["taskkill", "/T", "/F", "/PID", "4242"]]
+
+
+def test_timeout_on_posix_ends_the_child_soffice_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import Workbook
+
+    from macros_py.domain.errors import PenggunaanSalah
+    from macros_py.io.output import pdf
+
+    if os.name != "posix":
+        pytest.skip("a fake soffice written as a #! script")
+    catatan = tmp_path / "anak.pid"
+    palsu = tmp_path / "soffice"
+    palsu.write_text(f"#!{sys.executable}\nimport subprocess, sys, time\n"
+                     f"anak = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+                     f"open({str(catatan)!r}, 'w').write(str(anak.pid))\ntime.sleep(60)\n")
+    palsu.chmod(0o755)
+    sumber = tmp_path / "a.xlsx"
+    Workbook().save(sumber)
+    monkeypatch.setattr(pdf, "find_soffice", lambda: palsu)
+    with pytest.raises(PenggunaanSalah, match="dihentikan"):
+        pdf.to_pdf(sumber, tmp_path / "keluar", timeout=5)
+    status = Path(f"/proc/{int(catatan.read_text())}/stat")
+
+    def hidup() -> bool:
+        try:
+            return status.read_text().split()[2] != "Z"
+        except OSError:
+            return False
+
+    for _ in range(200):  # SIGKILL is delivered asynchronously: look a bounded number of times
+        if not hidup():
+            break
+        time.sleep(0.05)
+    assert not hidup(), "the child soffice started still runs"

@@ -45,7 +45,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     path = buat_master(workbook(args), args.tahun, args.periode, sebagai=args.sebagai, timpa=args.timpa,
                        waktu=args.waktu, info=info, tunggu=args.tunggu,
                        lanjut=Path(args.lanjut) if args.lanjut else None)
-    print(f"Workbook dibuat: {path}")
+    print(f"Workbook dibuat: {path.absolute()}")
     return 0
 
 

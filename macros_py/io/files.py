@@ -68,10 +68,10 @@ def retry(op: Callable[[], T], path: Path, action: str, akibat: str = "") -> T:
                 raise
             if jeda is None:
                 berkas = Path(e.filename) if e.filename and Path(e.filename) != path else None
-                di_dalam = f" (berkas {berkas} di dalamnya)" if berkas else ""
+                di_dalam = f" (berkas {berkas.absolute()} di dalamnya)" if berkas else ""
                 raise WorkbookSibuk(
-                    f"{action} {path}{di_dalam} ditolak sistem setelah {i} kali mencoba: berkas sedang dipegang "
-                    f"program lain — mis. {HOLDERS} — atau Anda tidak berhak mengubah folder itu. "
+                    f"{action} {path.absolute()}{di_dalam} ditolak sistem setelah {i} kali mencoba: berkas sedang "
+                    f"dipegang program lain — mis. {HOLDERS} — atau Anda tidak berhak mengubah folder itu. "
                     + (f"{akibat} " if akibat else "")
                     + "Tutup berkas itu di program lain (juga panel pratinjau Explorer), tunggu sinkronisasi "
                     "OneDrive selesai, lalu ulangi perintah.") from e
@@ -82,7 +82,7 @@ def retry(op: Callable[[], T], path: Path, action: str, akibat: str = "") -> T:
 def replace_file(sumber: Path, tujuan: Path, akibat: str = "") -> None:
     """`os.replace` (a file or a folder), retried while Windows refuses for a moment."""
     tujuan = Path(tujuan)
-    action = "Mengganti" if tujuan.exists() else f"Memindahkan {Path(sumber).name} ke"
+    action = "Mengganti" if tujuan.exists() else "Menyimpan"
     retry(lambda: os.replace(sumber, tujuan), tujuan, action, akibat)
 
 
@@ -302,8 +302,8 @@ def refuse_if_open_in_excel(path: Path) -> None:
     if owner is None:
         return
     pemilik = excel_owner(path)
-    hapus = (f"hapus berkas tersembunyi {owner} (di Explorer: Tampilan > Tampilkan > Item tersembunyi), lalu "
-             "ulangi")
+    hapus = (f"hapus berkas tersembunyi {owner.absolute()} (di Explorer: Tampilan > Tampilkan > Item "
+             "tersembunyi), lalu ulangi")
     dipegang = owner_file_held(owner)
     if dipegang is False:
         raise WorkbookSibuk(

@@ -185,6 +185,7 @@ def save_atomic(path: Path, tulis: Callable[[Path], None], cadangan: bool = True
             os.fsync(f.fileno())
         if cadangan and path.exists():
             retry(lambda: shutil.copyfile(path, bak_tmp), path, "Membaca", tidak_berubah)
+            izin_normal(bak_tmp, path)  # the backup is as readable as the master
             replace_file(bak_tmp, backup_file(path), tidak_berubah)
         replace_file(tmp, path, tidak_berubah)
         _fsync_folder(path.parent)

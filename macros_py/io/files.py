@@ -290,8 +290,8 @@ def owner_file_held(owner: Path) -> bool | None:
                                      wintypes.DWORD, wintypes.DWORD, wintypes.HANDLE]
     delete, share_all, open_existing = 0x00010000, 0x7, 3
     handle = kernel32.CreateFileW(str(owner), delete, share_all, None, open_existing, 0, None)
-    if handle in (None, wintypes.HANDLE(-1).value):
-        return True if ctypes.get_last_error() in WINERROR_BUSY else None  # type: ignore[attr-defined]
+    if handle in (None, wintypes.HANDLE(-1).value):  # a sharing violation means held; anything else: unknown
+        return True if ctypes.get_last_error() in (32, 33) else None  # type: ignore[attr-defined]
     kernel32.CloseHandle(handle)
     return False
 

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from macros_py.domain.errors import EvkinError, InputDitolak
+from macros_py.io.files import ENV_WORKBOOK
 
 WORKBOOK_BAKU = Path("workbook/Evaluasi_Kinerja.xlsx")
-ENV_WORKBOOK = "EVKIN_WORKBOOK"
 
 # argparse's messages (Python 3.11–3.13) in Indonesian; formats keep argparse's own placeholders.
 TERJEMAHAN = {
@@ -202,7 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  - {m}", file=sys.stderr)
         return e.exit_code
     except EvkinError as e:
-        print(f"GAGAL: {e.pesan}", file=sys.stderr)
+        tersimpan_dulu = len(unit_of_work.TERSIMPAN) > tersimpan and not isinstance(e, unit_of_work.SesudahSimpanGagal)
+        print(f"GAGAL: {e.pesan}" + (" (Perubahan sebelumnya dalam perintah ini sudah disimpan; periksa dengan: evkin "
+                                     "status.)" if tersimpan_dulu else ""), file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         keadaan = ("workbook sudah disimpan sebelum dibatalkan" if len(unit_of_work.TERSIMPAN) > tersimpan

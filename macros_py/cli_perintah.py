@@ -25,10 +25,10 @@ def baca_master(path: Path) -> Any:
     """Open the master for reading only (no lock: saves replace the file atomically). The fast engine reads
     just the sheets asked for, which keeps `status` quick on a large master and never imports openpyxl."""
     from macros_py.io.engines import open_book
+    from macros_py.io.files import workbook_tidak_ada
 
     if not path.exists():
-        raise PenggunaanSalah(f"Workbook {path} tidak ditemukan. Buat dulu dengan: evkin init --tahun 2026 "
-                              "--periode TW3 (atau tunjuk workbook yang ada dengan --workbook).")
+        raise workbook_tidak_ada(path)
     return open_book(path)
 
 
@@ -45,7 +45,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     path = buat_master(workbook(args), args.tahun, args.periode, sebagai=args.sebagai, timpa=args.timpa,
                        waktu=args.waktu, info=info, tunggu=args.tunggu,
                        lanjut=Path(args.lanjut) if args.lanjut else None)
-    print(f"Workbook dibuat: {path}")
+    print(f"Workbook dibuat: {path.absolute()}")
     return 0
 
 
@@ -224,10 +224,11 @@ def cmd_rollup(args: argparse.Namespace) -> int:
 
 def cmd_periksa(args: argparse.Namespace) -> int:
     from macros_py.aksi.periksa import periksa
+    from macros_py.io.files import workbook_tidak_ada
 
     path = Path(args.target) if args.target else workbook(args)
     if not path.exists():
-        raise PenggunaanSalah(f"Workbook {path} tidak ditemukan.")
+        raise workbook_tidak_ada(path)
     masalah = periksa(path)
     for m in masalah:
         print(f"MASALAH: {m}")
@@ -247,14 +248,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_excel_siapkan(args: argparse.Namespace) -> int:
+    from macros_py.excel.periksa import cetak, periksa_excel
     from macros_py.excel.persiapan import siapkan_excel
 
     hasil = siapkan_excel(workbook(args), tulis=not args.cetak)
     print(f"Pengaturan xlwings{f' ditulis ke {hasil.berkas_conf}' if hasil.berkas_conf else ''}:")
     for kunci, nilai in hasil.pengaturan.items():
         print(f'  "{kunci}","{nilai}"')
-    print(f"Modul tombol Run main: {hasil.modul}" + (" (dibuat)" if hasil.modul_dibuat else ""))
+    print(f"Modul tombol Run main: {hasil.modul}" + (" (ditulis)" if hasil.modul_dibuat else ""))
     print("Langkah yang masih dilakukan sendiri:")
     for i, langkah in enumerate(hasil.langkah_manual, 1):
         print(f"  {i}. {langkah}")
-    return 0
+    print()
+    path = workbook(args).absolute()
+    return cetak(path, periksa_excel(path))  # what is still missing on this PC, with the fix for each

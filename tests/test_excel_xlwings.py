@@ -612,8 +612,9 @@ def test_a_later_block_covering_an_earlier_one_is_written_once(xw: Any) -> None:
 
 # ---- setup command and the module beside the workbook ----------------------------------------------------
 
-def test_excel_siapkan_writes_config_and_run_main_module(master: Path, tmp_path: Path,
-                                                         evkin: Callable[..., Hasil]) -> None:
+def test_excel_siapkan_writes_config_and_run_main_module(master: Path, tmp_path: Path, evkin: Callable[..., Hasil],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVKIN_PENGGUNA", "kasubag")  # the checklist at the end looks this user up in Konfigurasi
     lain = tmp_path / "tw3" / "Evkin_TW3.xlsx"
     lain.parent.mkdir()
     shutil.copyfile(master, lain)

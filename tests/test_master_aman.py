@@ -85,4 +85,4 @@ def test_waits_for_the_lock_then_gives_up_with_exit_5(master: Path, evkin) -> No
 
 def test_missing_workbook_is_a_usage_error(tmp_path: Path, evkin) -> None:
     hasil = evkin("--workbook", tmp_path / "tidak-ada.xlsx", "status")
-    assert hasil.kode == 2 and "evkin init" in hasil.galat
+    assert hasil.kode == 2 and str(tmp_path / "tidak-ada.xlsx") in hasil.galat and "init --tahun" in hasil.galat

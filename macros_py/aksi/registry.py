@@ -277,6 +277,9 @@ DAFTAR: tuple[Aksi, ...] = (
          "evkin --workbook C:\\Data\\Evaluasi_Kinerja.xlsx excel-siapkan",
          opsi=(Opsi(("--cetak",), "hanya tampilkan pengaturan, jangan tulis berkas", {"action": "store_true"}),),
          perintah="macros_py.cli_perintah:cmd_excel_siapkan"),
+    Aksi("excel-periksa", "periksa semua yang dibutuhkan tombol Run main di komputer ini, dengan perbaikannya",
+         "petugas TI / pemakai tombol", "evkin --workbook C:\\Data\\Evaluasi_Kinerja.xlsx excel-periksa",
+         perintah="macros_py.excel.periksa:cmd_excel_periksa"),
 )
 
 AKSI: dict[str, Aksi] = {a.nama: a for a in DAFTAR}

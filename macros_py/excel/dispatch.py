@@ -29,7 +29,7 @@ from macros_py.domain.errors import EvkinError, InputDitolak, LangkahDitolak
 from macros_py.domain.sop import BELUM, BERJALAN, SELESAI
 from macros_py.excel.isian import Papan, Rencana
 from macros_py.io.engines.xlwings_book import XlwingsBook
-from macros_py.io.unit_of_work import ExcelUnitOfWork
+from macros_py.io.unit_of_work import ExcelUnitOfWork, SesudahSimpanGagal
 from macros_py.schema import Skema, muat_skema
 
 JUDUL = "Evaluasi Kinerja"
@@ -64,6 +64,8 @@ def jalankan(book: Any, konfirmasi: bool = True, waktu: datetime | None = None) 
     except InputDitolak as e:
         xb.discard()
         pesan = _pesan_ditolak(e)
+    except SesudahSimpanGagal as e:  # the cells are in Excel already: never "Workbook tidak diubah"
+        pesan = e.pesan
     except EvkinError as e:
         pesan = _pesan_gagal(xb, e.pesan)
     except Exception as e:  # never a traceback for the user
@@ -105,7 +107,11 @@ def _tekan(xb: XlwingsBook, konfirmasi: bool, waktu: datetime | None) -> tuple[s
     with ExcelUnitOfWork(xb, rencana.folder) as uow:
         hasil = eksekusi(uow, rencana.fungsi, sebagai=sebagai, waktu=waktu, info=catatan.append, skema=skema)
         uow.commit()
-    return "\n".join([rencana.lapor(hasil), *catatan]), True, uow.ditulis
+    try:
+        lapor = rencana.lapor(hasil)
+    except Exception as e:  # the action is done and written: say so rather than "tidak diubah"
+        lapor = f"{uow.sudah}; laporannya tidak dapat disusun ({type(e).__name__}: {e})."
+    return "\n".join([lapor, *catatan]), True, uow.ditulis
 
 
 def _pengguna(xb: XlwingsBook, konf: Konfigurasi) -> str:

@@ -14,7 +14,6 @@ master are moved into place only after the master was saved, so a refused save l
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,7 +28,9 @@ from macros_py.io.files import (
     refuse_if_open_in_excel,
     remove_leftovers,
     remove_tree,
+    replace_file,
     save_atomic,
+    workbook_tidak_ada,
 )
 
 TERSIMPAN: list[Path] = []
@@ -37,7 +38,12 @@ TERSIMPAN: list[Path] = []
 
 
 class SesudahSimpanGagal(EvkinError):
-    """The master was saved, but a file beside it could not be put in place: say so, never "tidak berubah"."""
+    """The master was saved, but a file beside it could not be put in place: say so, never "tidak berubah".
+    The exit code is the cause's (5 when another program holds the file)."""
+
+    def __init__(self, pesan: str, exit_code: int = EvkinError.exit_code) -> None:
+        super().__init__(pesan)
+        self.exit_code = exit_code
 
 
 class UnitOfWork(Protocol):
@@ -77,6 +83,7 @@ class _Steps:
     """Bookkeeping shared by every unit of work: after-save steps and staged files."""
 
     folder: Path | None = None
+    sudah = "Workbook sudah disimpan"  # what a failure after the save tells the user (never "tidak berubah")
 
     def __init__(self) -> None:
         self._after: list[Callable[[], None]] = []
@@ -94,10 +101,10 @@ class _Steps:
 
         def pindah() -> None:
             if target.is_dir() and not any(target.iterdir()):
-                target.rmdir()
+                remove_tree(target)
             elif target.exists() and tmp.is_dir():
                 raise PenggunaanSalah(f"Folder {target} sudah ada; tidak ditimpa.")
-            os.replace(tmp, target)
+            replace_file(tmp, target)
             self._staged.remove(tmp)
 
         self.after_save(pindah)
@@ -109,21 +116,25 @@ class _Steps:
             for step in self._after:
                 step()
         except EvkinError as e:
-            raise SesudahSimpanGagal(f"Workbook sudah disimpan, tetapi langkah sesudahnya gagal: {e.pesan}") from e
+            raise SesudahSimpanGagal(f"{self.sudah}, tetapi langkah sesudahnya gagal: {e.pesan}", e.exit_code) from e
         except OSError as e:
             raise SesudahSimpanGagal(
-                f"Workbook sudah disimpan, tetapi berkas pendampingnya tidak dapat dipindahkan ({e}). Tutup "
+                f"{self.sudah}, tetapi berkas pendampingnya tidak dapat dipindahkan ({e}). Tutup "
                 "berkas/folder yang sedang dibuka di aplikasi lain, lalu jalankan perintah itu lagi.") from e
         finally:
             self._after.clear()
-            for tmp in self._staged:
-                remove_tree(tmp)
-            self._staged.clear()
+            self._remove_staged()
 
     def abandon(self) -> None:
         self._after.clear()
+        self._remove_staged()
+
+    def _remove_staged(self) -> None:
+        """Best effort, never hiding the error being reported: a file still held is removed by the next command
+        (`remove_leftovers`)."""
         for tmp in self._staged:
-            remove_tree(tmp)
+            with contextlib.suppress(OSError, EvkinError):
+                remove_tree(tmp)
         self._staged.clear()
 
 
@@ -147,9 +158,7 @@ class FileUnitOfWork(_Steps):
 
     def __enter__(self) -> FileUnitOfWork:
         if not self.path.exists():
-            raise PenggunaanSalah(
-                f"Workbook {self.path} tidak ditemukan. Buat dulu dengan: evkin init --tahun 2026 --periode TW3"
-            )
+            raise workbook_tidak_ada(self.path)
         refuse_if_open_in_excel(self.path)
         stack = contextlib.ExitStack()
         stack.enter_context(lock_master(self.path, self.tunggu, self.info))
@@ -252,6 +261,8 @@ class ExcelUnitOfWork(_Steps):
     """The live workbook in Excel (the Run main button): writes are buffered by the xlwings book and reach Excel
     only on `commit()`; the user saves the workbook with Ctrl+S afterwards. `folder` is the saved workbook's folder,
     where the action's files go (None when the action makes none)."""
+
+    sudah = "Perubahan sudah ditulis ke workbook di Excel (simpan dengan Ctrl+S)"
 
     def __init__(self, book: Any, folder: Path | None = None) -> None:
         super().__init__()

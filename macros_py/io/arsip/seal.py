@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from macros_py.domain.errors import PenggunaanSalah
+from macros_py.io.files import izin_normal, replace_file
 
 MANIFEST_NAME = "MANIFEST.json"
 MANIFEST_HASH_NAME = "MANIFEST.sha256"
@@ -73,8 +74,8 @@ def freeze_workbook(sumber: Path, tujuan: Path) -> None:
     os.close(fd)
     try:
         wb.save(sementara)
-        os.chmod(sementara, 0o444)
-        os.replace(sementara, tujuan)
+        os.chmod(sementara, 0o444)  # read-only for everyone: an archive is not edited in place
+        replace_file(Path(sementara), tujuan)
     except BaseException:
         Path(sementara).unlink(missing_ok=True)
         raise
@@ -119,7 +120,8 @@ def _tulis_atomik(path: Path, isi: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(isi)
-        os.replace(sementara, path)
+        izin_normal(Path(sementara), path)
+        replace_file(Path(sementara), path)
     except BaseException:
         Path(sementara).unlink(missing_ok=True)
         raise

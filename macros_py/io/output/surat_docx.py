@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import numbers
-import os
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +29,9 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from macros_py.domain.angka import format_angka_id
-from macros_py.domain.errors import InputDitolak, PenggunaanSalah
+from macros_py.domain.errors import InputDitolak
 from macros_py.domain.teks import tanpa_karakter_ilegal
+from macros_py.io.files import replace_file
 from macros_py.io.output.print_common import KERTAS
 from macros_py.io.output.print_surat import DataSurat
 
@@ -98,11 +98,7 @@ def write_surat_docx(data: DataSurat, tujuan: Path, template: Path | None = None
     sementara = tujuan.with_name(f".evkin-tmp-{tujuan.name}")
     try:
         tpl.save(str(sementara))
-        os.replace(sementara, tujuan)
-    except PermissionError as e:
-        raise PenggunaanSalah(
-            f"Surat tidak dapat disimpan ke {tujuan}: berkas mungkin sedang dibuka di Word. Tutup lalu ulangi."
-        ) from e
+        replace_file(sementara, tujuan, "Surat tidak diperbarui.")
     finally:
         with contextlib.suppress(FileNotFoundError):
             sementara.unlink()

@@ -24,6 +24,7 @@ from pathlib import Path
 from cryptography import x509
 
 from macros_py.domain.errors import InputDitolak, PenggunaanSalah
+from macros_py.io.files import izin_normal, replace_file
 from macros_py.io.signing.bridge import (
     SIGNING_KEY_USAGE,
     asn1_certificate,
@@ -84,7 +85,8 @@ def _write_new(target: Path, data: bytes) -> None:
             os.fsync(f.fileno())
         if target.exists():
             raise PenggunaanSalah(f"{target} sudah ada; PDF bertanda tangan tidak ditimpa.")
-        os.replace(tmp, target)
+        izin_normal(Path(tmp), target)  # readable by colleagues like any document, not mkstemp's 0600
+        replace_file(Path(tmp), target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -477,7 +477,7 @@ def test_a_kept_apostrophe_before_a_formula_sign_is_removed(siap, master: Path, 
     _ubah(siap["PEM"], ketik)
     assert _himpun(evkin, master, siap["PEM"]).kode == 0
     baris = {r["Indikator Kinerja"]: r for r in _rekap(master)}[PEM_INDIKATOR]
-    assert baris["Tindak Lanjut"] == "=> Pemadanan data dengan Dukcapil"
+    assert baris["Tindak Lanjut Triwulan Berikutnya"] == "=> Pemadanan data dengan Dukcapil"
 
 
 def test_a_date_serial_in_a_count_is_a_warning(siap, master: Path, evkin) -> None:

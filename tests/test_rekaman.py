@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from macros_py.aksi.demo import KATA_SANDI_DEMO, folder_kunci, jalankan_demo, sertifikat_ca
 from macros_py.io.arsip.seal import MANIFEST_HASH_NAME, MANIFEST_NAME, MANIFEST_SIGNATURE_NAME, write_manifest
-from tests.conftest import sha256
+from tests.conftest import sha256, tanpa_contoh
 
 pytestmark = pytest.mark.libreoffice
 
@@ -39,6 +39,7 @@ def lain_folder(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     dasar = tmp_path_factory.mktemp("rekaman")
     folder = dasar / "kantor"
     master = jalankan_demo(folder, info=_diam, sampai=4)
+    tanpa_contoh(master)  # a real office's Konfigurasi: official outputs refuse "(contoh)" names
     return {"folder": folder, "master": master, "cwd": dasar / "bukan-folder-workbook"}
 
 
@@ -232,6 +233,7 @@ def test_os_files_are_named_not_failed_and_verifikasi_writes_nothing(arsip_lain_
 def test_missing_document_refuses_signing_instead_of_skipping(tmp_path: Path, evkin) -> None:
     folder = tmp_path / "k"
     master = jalankan_demo(folder, info=_diam, sampai=8)
+    tanpa_contoh(master)
     for pdf in (folder / "dokumen").glob("*_v2.pdf"):
         pdf.unlink()
     hasil = evkin("--workbook", master, "--sebagai", "camat", "tandatangani", "--kunci",

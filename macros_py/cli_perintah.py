@@ -93,23 +93,6 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def minta_kata_sandi(pesan: str, ulang: bool = False) -> str:
-    """A passphrase asked interactively (getpass: not echoed, never an argument, never logged); read from standard
-    input when it is not a terminal (scripts, tests). `ulang`: a new passphrase is typed twice."""
-    import getpass
-
-    def baca(teks: str) -> str:
-        if sys.stdin is not None and sys.stdin.isatty():
-            return getpass.getpass(teks)
-        print(teks, file=sys.stderr, end="", flush=True)
-        return sys.stdin.readline().rstrip("\r\n") if sys.stdin is not None else ""
-
-    sandi = baca(pesan)
-    if ulang and baca("Ulangi kata sandi: ") != sandi:
-        raise PenggunaanSalah("Kedua kata sandi tidak sama; ulangi perintahnya.")
-    return sandi
-
-
 def _langkah(args: argparse.Namespace, fungsi: Any) -> Any:
     from macros_py.aksi.langkah import eksekusi
     from macros_py.io.unit_of_work import FileUnitOfWork

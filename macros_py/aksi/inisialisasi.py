@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from macros_py.aksi.langkah import _teks, eksekusi
+from macros_py.aksi.langkah import SEBELUM_SOP, _teks, eksekusi
 from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
 from macros_py.io.files import refuse_if_open_in_excel
 from macros_py.io.unit_of_work import NewFileUnitOfWork
@@ -44,8 +44,8 @@ def buat_master(
     book = OpenpyxlBook(build_workbook(skema, tahun, periode))
 
     def catat_init(_book: object, konteks) -> None:
-        konteks.catat(0, "init", f"Workbook dibuat untuk {skema.organisasi['unit']} periode {periode} {tahun} "
-                                 f"(skema v{skema.versi_skema})")
+        konteks.catat(SEBELUM_SOP, "init", f"Workbook dibuat untuk {skema.organisasi['unit']} periode {periode} "
+                                           f"{tahun} (skema v{skema.versi_skema})")
         if lanjut is not None:
             bawa_dari_periode_lalu(book, konteks, lanjut, tahun)
 
@@ -92,4 +92,5 @@ def bawa_dari_periode_lalu(book, konteks, lama: Path, tahun: int) -> None:
     register = [r for r in read_table(sumber, skema.tabel("penomoran"))
                 if isinstance(r["tanggal"], datetime) and r["tanggal"].year == tahun]
     write_table(book, skema.tabel("penomoran"), register)
-    konteks.catat(0, "lanjut", f"dari {lama.name}: {len(indikator)} indikator, {len(register)} nomor surat {tahun}")
+    konteks.catat(SEBELUM_SOP, "lanjut",
+                  f"dari {lama.name}: {len(indikator)} indikator, {len(register)} nomor surat {tahun}")

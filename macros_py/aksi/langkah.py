@@ -27,6 +27,7 @@ from macros_py.io.book import Book, read_table, read_table_rows
 from macros_py.io.unit_of_work import UnitOfWork
 from macros_py.schema import Skema, muat_skema
 
+SEBELUM_SOP = 0  # the Log's step of work before step 1 (a new master, carrying over the previous period)
 ZONA_WAKTU = ZoneInfo("Asia/Makassar")  # WITA: Luwu Timur, Sulawesi Selatan
 T = TypeVar("T")
 

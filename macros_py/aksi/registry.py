@@ -78,14 +78,14 @@ def _penanda(path: str | None, untuk: str) -> Any:
     (never an argument, never logged); None without --kunci (the action says whether one is required)."""
     if not path:
         return None
-    from macros_py.cli_perintah import minta_kata_sandi
+    from macros_py.io.console import minta_kata_sandi
     from macros_py.io.signing.keys import load_pkcs12
 
     return load_pkcs12(Path(path), minta_kata_sandi(f"Kata sandi kunci {untuk} ({Path(path).name}): "))
 
 
 def _sandi(pesan: str, baru: bool = False) -> str:
-    from macros_py.cli_perintah import minta_kata_sandi
+    from macros_py.io.console import minta_kata_sandi
 
     return minta_kata_sandi(pesan, ulang=baru)
 

@@ -2,7 +2,8 @@
 
 Why a separate pure module: the same numbers appear in the Rekap sheet, the Analisis sheet and the
 written report, and offices argue about them. Keeping every rule here, documented and property-tested,
-means one place to read and one place to change.
+means one place to read and one place to change. Long because the rules are written out in full below, next to
+the code that applies them.
 
 Rules (see docs/domain.md, "Capaian and predikat" and "Evaluation table", Permendagri 86/2017):
 

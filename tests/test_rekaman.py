@@ -18,7 +18,7 @@ from macros_py.aksi.demo import KATA_SANDI_DEMO, folder_kunci, jalankan_demo, se
 from macros_py.io.arsip.seal import MANIFEST_HASH_NAME, MANIFEST_NAME, MANIFEST_SIGNATURE_NAME, write_manifest
 from tests.conftest import sha256, tanpa_contoh
 
-pytestmark = pytest.mark.libreoffice
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
 
 def _diam(_: str) -> None:

@@ -78,4 +78,5 @@ def test_wheel_installed_in_a_fresh_virtualenv_runs_the_demo(wheel: Path, tmp_pa
     hasil = _jalankan([evkin, "demo", keluar], tmp_path, env)
     assert "Demo selesai" in hasil.stdout + hasil.stderr
     assert (keluar / "Evaluasi_Kinerja.xlsx").is_file()
-    _jalankan([evkin, "verifikasi", keluar / "arsip" / "2026-TW3"], tmp_path, env)
+    _jalankan([evkin, "verifikasi", keluar / "arsip" / "2026-TW3", "--percaya", keluar / "CA_Kecamatan_Mangkutana.pem"],
+              tmp_path, env)

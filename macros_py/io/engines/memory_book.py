@@ -17,8 +17,9 @@ from macros_py.domain.teks import tanpa_karakter_ilegal
 def _as_read(v: Any) -> Any:
     if isinstance(v, str):
         return tanpa_karakter_ilegal(v) or None
-    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
-        return int(v)
+    if isinstance(v, float):  # a cell holds 16 significant digits (what the file engines write)
+        v = float(f"{v:.16g}")
+        return int(v) if v.is_integer() and abs(v) < 2**53 else v
     return v
 
 

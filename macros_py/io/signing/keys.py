@@ -205,7 +205,8 @@ def create_ca(
     ca = Signer(key=key, certificate=cert)
     _write_new_file(p12_path, _pkcs12_bytes(f"Otoritas Sertifikat {unit}", ca, secret), "berkas kunci", 0o600)
     try:
-        _write_new_file(ca_pem_path, certificate_pem(cert), "sertifikat CA", 0o644)
+        # public: the folder's usual permissions (umask), unlike the keys
+        _write_new_file(ca_pem_path, certificate_pem(cert), "sertifikat CA", 0o666)
     except BaseException:
         p12_path.unlink()  # an authority key without its published certificate is of no use
         raise

@@ -170,8 +170,11 @@ def test_signing_freezes_data_until_reopened_which_voids_the_signature(ditandata
 
 def test_only_the_kepala_signs_and_returns(ditandatangani: Path, evkin) -> None:
     m = ditandatangani
+    kunci = folder_kunci(demo_ttd_folder(m))
+    paraf = ("--kunci", kunci / "sekcam.p12")  # the Sekretaris' certificate is registered: the paraf is signed
     assert _cli(evkin, m, "camat", "buka-ulang", "8", "--alasan", "perlu lampiran").kode == 0
-    assert _cli(evkin, m, "sekcam", "ajukan").kode == 0
+    assert _cli(evkin, m, "sekcam", "ajukan").kode == 2  # without the key
+    assert _cli(evkin, m, "sekcam", "ajukan", *paraf, masukan=KATA_SANDI_DEMO).kode == 0
     assert _cli(evkin, m, "sekcam", "tandatangani").kode == 4
     sebelum = sha256(m)
     contoh = _cli(evkin, m, "camat", "tandatangani")  # the demo's sample names may not be signed outside the demo
@@ -182,8 +185,7 @@ def test_only_the_kepala_signs_and_returns(ditandatangani: Path, evkin) -> None:
     assert _tabel(m, "Revisi")[-1]["Status"] == "dikembalikan"
     assert _cli(evkin, m, "sekcam", "koreksi", "--catatan", "analisis anggaran ditambahkan").kode == 0
     assert [r["Versi"] for r in _tabel(m, "Revisi")] == [1, 2, 3]
-    assert _cli(evkin, m, "sekcam", "ajukan").kode == 0
-    kunci = folder_kunci(demo_ttd_folder(m))
+    assert _cli(evkin, m, "sekcam", "ajukan", *paraf, masukan=KATA_SANDI_DEMO).kode == 0
     tanpa_kunci = _cli(evkin, m, "camat", "tandatangani")
     assert tanpa_kunci.kode == 2 and "--kunci" in tanpa_kunci.galat  # the Kepala's certificate is registered
     milik_lain = _cli(evkin, m, "camat", "tandatangani", "--kunci", kunci / "kasubag.p12", masukan=KATA_SANDI_DEMO)

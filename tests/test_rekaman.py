@@ -68,7 +68,7 @@ def arsip_lain_folder(lain_folder: dict[str, Path]) -> dict[str, Path]:
         evkin("kasubag", "2026-10-06T12:00", "langkah", "selesai", "5")
         evkin("kasubag", "2026-10-06T15:00", "analisa")
         evkin("kasubag", "2026-10-07T08:00", "konsep")
-        evkin("sekcam", "2026-10-07T10:00", "ajukan")
+        evkin("sekcam", "2026-10-07T10:00", "ajukan", "--kunci", kunci / "sekcam.p12", masukan=KATA_SANDI_DEMO)
         evkin("kasubag", "2026-10-07T10:30", "nomor", "--perihal", "Undangan rapat lain", "--tujuan", "Lurah")
         evkin("camat", "2026-10-07T11:00", "tandatangani", "--kunci", kunci / "camat.p12", masukan=KATA_SANDI_DEMO)
         evkin("kasubag", "2026-10-07T11:30", "surat")
@@ -114,7 +114,8 @@ def test_document_signature_valid_in_pdfsig_and_signer_is_the_kepala(arsip_lain_
     subprocess.run(["certutil", "-A", "-d", f"sql:{nss}", "-n", "ca", "-t", "CT,C,C", "-i",
                     str(sertifikat_ca(arsip_lain_folder["folder"]))], check=True, capture_output=True)
     keluar = subprocess.run(["pdfsig", "-nssdir", f"sql:{nss}", str(pdf)], capture_output=True, text=True).stdout
-    assert "Signature is Valid" in keluar and "Certificate is Trusted" in keluar, keluar
+    assert keluar.count("Signature is Valid") == 2 and keluar.count("Certificate is Trusted") == 2, keluar
+    assert "ParafSekretaris" in keluar and "TandaTanganKepala" in keluar  # the paraf, then the Kepala's signature
     assert "ZULKIFLI ADI SAPUTRA" in keluar and "Total document signed" in keluar
 
 
@@ -234,7 +235,7 @@ def test_missing_document_refuses_signing_instead_of_skipping(tmp_path: Path, ev
     folder = tmp_path / "k"
     master = jalankan_demo(folder, info=_diam, sampai=8)
     tanpa_contoh(master)
-    for pdf in (folder / "dokumen").glob("*_v2.pdf"):
+    for pdf in (folder / "dokumen").glob("*_v2*.pdf"):  # the version and its paraf
         pdf.unlink()
     hasil = evkin("--workbook", master, "--sebagai", "camat", "tandatangani", "--kunci",
                   folder_kunci(folder) / "camat.p12", masukan=KATA_SANDI_DEMO)

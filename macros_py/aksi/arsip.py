@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from macros_py.aksi.dokumen import FOLDER_DOKUMEN, periksa_berkas_versi
+from macros_py.aksi.dokumen import FOLDER_DOKUMEN, periksa_berkas, periksa_berkas_versi
 from macros_py.aksi.langkah import Konteks, _teks, langkah, tulis_log, tulis_pengaturan
 from macros_py.aksi.penutupan import nomor_surat_pengantar, versi_ditandatangani
 from macros_py.domain.errors import InputDitolak, PenggunaanSalah
@@ -17,26 +17,12 @@ from macros_py.io.files import sha256_file
 
 FOLDER_ARSIP_BUKTI = "bukti_dukung"
 FOLDER_ARSIP_KIRIMAN = "kiriman"
+NAMA_CA = "CA.pem"
 
 
 def _salin(asal: Path, tujuan: Path) -> None:
     tujuan.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(asal, tujuan)
-
-
-def _berkas_tercatat(konteks: Konteks, tercatat: object, sha: object, apa: str) -> Path:
-    """A file the workbook recorded (with its SHA-256), found beside the workbook — else the record is refused."""
-    path = konteks.lokasi(tercatat)
-    if not path.is_file():
-        raise InputDitolak(f"{apa} {_teks(tercatat)} tidak ditemukan di folder workbook ({konteks.folder}); arsip "
-                           "tidak dibuat agar rekaman tidak kurang. Kembalikan berkas itu ke tempatnya, lalu ulangi.")
-    if _teks(sha) and sha256_file(path) != _teks(sha):
-        raise InputDitolak(f"{apa} {path.name} berubah sejak dicatat (SHA-256 tidak cocok); arsip tidak dibuat. "
-                           "Kembalikan berkas aslinya, lalu ulangi.")
-    return path
-
-
-NAMA_CA = "CA.pem"
 
 
 def _dokumen_sah(book: Book, konteks: Konteks, versi: dict[str, Any]) -> Path:
@@ -45,7 +31,7 @@ def _dokumen_sah(book: Book, konteks: Konteks, versi: dict[str, Any]) -> Path:
     ttd = [r for r in read_table(book, konteks.skema.tabel("pengesahan"))
            if r["aksi"] == "ditandatangani" and _teks(r["status"]) == "sah" and r["versi"] == versi["versi"]]
     if ttd and _teks(ttd[-1].get("berkas")):
-        return _berkas_tercatat(konteks, ttd[-1]["berkas"], ttd[-1]["sha256_berkas"], "Dokumen bertanda tangan")
+        return periksa_berkas(konteks, ttd[-1]["berkas"], ttd[-1]["sha256_berkas"], "Dokumen bertanda tangan")
     return periksa_berkas_versi(konteks, versi)
 
 
@@ -103,15 +89,15 @@ def arsip(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None,
             _salin(asal, panggung / asal.name)
         for r in read_table(book, konteks.skema.tabel("penerimaan")):
             if not _teks(r["berkas"]).startswith("sheet "):
-                asal = _berkas_tercatat(konteks, r["berkas"], r["sha256"], "Berkas kiriman")
+                asal = periksa_berkas(konteks, r["berkas"], r["sha256"], "Berkas kiriman")
                 _salin(asal, panggung / FOLDER_ARSIP_KIRIMAN / asal.parent.name / asal.name)
         for b in read_table(book, konteks.skema.tabel("bukti")):
             if b["status"] == "disimpan":
-                asal = _berkas_tercatat(konteks, b["lokasi"], b["sha256"], "Bukti dukung")
+                asal = periksa_berkas(konteks, b["lokasi"], b["sha256"], "Bukti dukung")
                 _salin(asal, panggung / FOLDER_ARSIP_BUKTI / asal.parent.name / asal.name)
         ca = None
         if _teks(p.get("ca_sertifikat")):
-            ca = _berkas_tercatat(konteks, p["ca_sertifikat"], "", "Sertifikat CA")
+            ca = periksa_berkas(konteks, p["ca_sertifikat"], "", "Sertifikat CA")
             _salin(ca, panggung / NAMA_CA)
         elif penanda is not None:
             raise PenggunaanSalah("Sertifikat CA kecamatan belum tercatat di Konfigurasi (ca_sertifikat); arsip yang "

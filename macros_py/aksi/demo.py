@@ -94,10 +94,10 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     ca = kunci / "ca.p12"
     t0 = AWAL_DEMO - timedelta(minutes=20)
     aksi("kasubag", t0, "kunci.buat-ca", p12=ca, pem=sertifikat_ca(folder), kata_sandi=KATA_SANDI_DEMO)
-    for pengguna in ("camat", "kasubag"):
+    for pengguna in ("camat", "sekcam", "kasubag"):
         aksi("kasubag", t0, "kunci.terbitkan", ca_p12=ca, ca_sandi=KATA_SANDI_DEMO, pengguna=pengguna,
              p12=kunci / f"{pengguna}.p12", kata_sandi=KATA_SANDI_DEMO)
-    info(f"[kunci] CA kecamatan dan kunci contoh Camat dan Kasubag di {kunci}")
+    info(f"[kunci] CA kecamatan dan kunci contoh Camat, Sekretaris dan Kasubag di {kunci}")
 
     # The Kasubag types the indicator list into the Daftar Indikator sheet (as in Excel: no action, no log).
     with FileUnitOfWork(master, info=info) as uow:
@@ -172,8 +172,8 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
               catatan="Perbaiki uraian faktor penghambat Seksi Trantibum")
     info(f"[langkah 7] koreksi Sekretaris -> v{v2['versi']}: {v2['berkas']}")
     waktu += timedelta(hours=4)
-    aksi("sekcam", waktu, "ajukan")
-    info("[langkah 8] dokumen diajukan ke Camat")
+    aksi("sekcam", waktu, "ajukan", penanda=penanda(folder, "sekcam"))
+    info("[langkah 8] dokumen diparaf Sekretaris secara elektronik dan diajukan ke Camat")
     if sampai <= 8:
         return master
     waktu += timedelta(minutes=20)

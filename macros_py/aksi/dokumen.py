@@ -118,31 +118,55 @@ def _versi_terakhir(book: Book, konteks: Konteks) -> dict[str, Any]:
     return dokumen_versi.versi_terakhir(read_table(book, konteks.skema.tabel("revisi")))
 
 
-def periksa_berkas_versi(konteks: Konteks, versi: dict[str, Any]) -> Path:
-    """The version's file, found beside the workbook and byte-identical to what was recorded — else refused."""
-    path = konteks.lokasi(versi["berkas"])
+def _berkas_diajukan(book: Book, konteks: Konteks, versi: dict[str, Any]) -> Path:
+    """The file the Kepala signs: the Sekretaris' paraf'd PDF of this version where there is one, else the version."""
+    diajukan = [r for r in read_table(book, konteks.skema.tabel("pengesahan"))
+                if r["aksi"] == "diajukan" and r["versi"] == versi["versi"]]
+    if diajukan and _teks(diajukan[-1].get("berkas")):
+        return periksa_berkas(konteks, diajukan[-1]["berkas"], diajukan[-1]["sha256_berkas"],
+                              f"Dokumen versi {versi['versi']} yang diparaf")
+    return periksa_berkas_versi(konteks, versi)
+
+
+def periksa_berkas(konteks: Konteks, tercatat: Any, sha: Any, apa: str) -> Path:
+    """A file the workbook recorded, found beside the workbook and byte-identical to what was recorded — else
+    refused, never skipped."""
+    path = konteks.lokasi(tercatat)
     if not path.is_file():
-        raise InputDitolak(f"Berkas dokumen versi {versi['versi']} ({versi['berkas']}) tidak ditemukan di folder "
-                           f"workbook ({konteks.folder}). Kembalikan berkas itu ke tempatnya, atau terbitkan versi "
-                           "baru (evkin koreksi).")
-    if sha256_file(path) != versi["sha256"]:
-        raise InputDitolak(f"Berkas versi {versi['versi']} ({path.name}) berubah sejak diterbitkan (SHA-256 tidak "
-                           "cocok dengan sheet Revisi); tidak dapat diproses. Kembalikan dan terbitkan versi baru.")
+        raise InputDitolak(f"{apa} ({_teks(tercatat)}) tidak ditemukan di folder workbook ({konteks.folder}). "
+                           "Kembalikan berkas itu ke tempatnya, atau terbitkan versi baru (evkin koreksi).")
+    if _teks(sha) and sha256_file(path) != _teks(sha):
+        raise InputDitolak(f"{apa} ({path.name}) berubah sejak dicatat (SHA-256 tidak cocok); tidak dapat diproses. "
+                           "Kembalikan berkas aslinya, atau terbitkan versi baru.")
     return path
 
 
-def ajukan(book: Book, konteks: Konteks) -> dict[str, Any]:
-    """Step 8: the current version goes to the Kepala; konsep/koreksi (step 7) ends here."""
+def periksa_berkas_versi(konteks: Konteks, versi: dict[str, Any]) -> Path:
+    """The version's file, found beside the workbook and byte-identical to what was recorded — else refused."""
+    return periksa_berkas(konteks, versi["berkas"], versi["sha256"], f"Berkas dokumen versi {versi['versi']}")
+
+
+def ajukan(book: Book, konteks: Konteks, penanda: Any = None) -> dict[str, Any]:
+    """Step 8: the current version goes to the Kepala; konsep/koreksi (step 7) ends here. Where the Sekretaris has a
+    registered certificate, their paraf is a real PDF signature the Kepala's signature then follows."""
+    from macros_py.aksi.kunci import penanda_sah
+
     versi = _versi_terakhir(book, konteks)
-    periksa_berkas_versi(konteks, versi)
+    pdf = periksa_berkas_versi(konteks, versi)
     no_konsep = konteks.no("konsep")
     if status_langkah(book, konteks.skema, no_konsep).status == BERJALAN:
         selesaikan_langkah(book, konteks, no_konsep)
     with langkah(book, konteks, "ajukan") as no:
+        paraf = {}
+        if konteks.pelaku.sertifikat or penanda is not None:
+            penanda = penanda_sah(konteks, penanda, f"Paraf dokumen (langkah {no})", "ajukan", wajib_bila_tidak=False)
+            paraf = _tanda_tangan_pdf(konteks, pdf, penanda, paraf=True)
         _ubah_status_versi(book, konteks, STATUS_DIAJUKAN)
-        _catat_pengesahan(book, konteks, "diajukan", versi, f"menunggu persetujuan Kepala (versi {versi['versi']})")
-        konteks.catat(no, "ajukan", f"versi {versi['versi']} diajukan ke Kepala (sha256 {versi['sha256'][:12]})")
-    return versi
+        _catat_pengesahan(book, konteks, "diajukan", versi, f"menunggu persetujuan Kepala (versi {versi['versi']})",
+                          **paraf)
+        konteks.catat(no, "ajukan", f"versi {versi['versi']} diajukan ke Kepala (sha256 {versi['sha256'][:12]})"
+                      + (f"; paraf elektronik {paraf['berkas']} (sertifikat {paraf['sertifikat']})" if paraf else ""))
+    return {**versi, **paraf}
 
 
 def kembalikan(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
@@ -161,24 +185,27 @@ def kembalikan(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
     return versi
 
 
-def _tanda_tangan_pdf(konteks: Konteks, pdf: Path, penanda: Any) -> dict[str, str]:
-    """The version's PDF signed with the Kepala's key (PAdES, a visible box in the signature block), as a new file
-    beside it, put in place once the master is saved."""
+def _tanda_tangan_pdf(konteks: Konteks, pdf: Path, penanda: Any, paraf: bool = False) -> dict[str, str]:
+    """The PDF signed with the acting pejabat's key (PAdES, a visible box: the Kepala's in the signature block,
+    the Sekretaris' paraf small beside the page number), as a new file beside it, put in place once the master
+    is saved. A signed source keeps its signature (the new one is an incremental update)."""
     from macros_py.io.signing.keys import Pejabat
     from macros_py.io.signing.pades import sign_pdf
-    from macros_py.io.signing.placement import kotak_tanda_tangan
+    from macros_py.io.signing.placement import kotak_paraf, kotak_tanda_tangan
 
     if pdf.suffix.lower() != ".pdf":
         raise PenggunaanSalah(f"Versi ini tidak memiliki PDF ({pdf.name}); tanda tangan elektronik memerlukan PDF. "
                               "Pasang LibreOffice, lalu terbitkan versi baru (evkin koreksi).")
     p, uow = konteks.pelaku, konteks.uow
     assert uow is not None
-    tujuan = pdf.with_name(f"{pdf.stem}_ditandatangani.pdf")
+    dasar = pdf.stem.removesuffix("_paraf")
+    tujuan = pdf.with_name(f"{dasar}_paraf.pdf" if paraf else f"{dasar}_ditandatangani.pdf")
     sementara = uow.stage(tujuan)
-    halaman, kotak = kotak_tanda_tangan(pdf, p.nama)
+    halaman, kotak = kotak_paraf(pdf) if paraf else kotak_tanda_tangan(pdf, p.nama)
     unit = _teks(konteks.konfigurasi.pengaturan.get("unit"))
-    sign_pdf(pdf, sementara, penanda, field_name="TandaTanganKepala", page=halaman, box=kotak,
-             pejabat=Pejabat(p.nama, p.nip, p.jabatan, unit), reason="Pengesahan Dokumen Evaluasi Kinerja",
+    sign_pdf(pdf, sementara, penanda, field_name="ParafSekretaris" if paraf else "TandaTanganKepala", page=halaman,
+             box=kotak, pejabat=Pejabat(p.nama, p.nip, p.jabatan, unit),
+             reason="Paraf Dokumen Evaluasi Kinerja" if paraf else "Pengesahan Dokumen Evaluasi Kinerja",
              location=_teks(konteks.konfigurasi.pengaturan.get("tempat")))
     return {"berkas": konteks.relatif(tujuan), "sha256_berkas": sha256_file(sementara),
             "sertifikat": penanda.fingerprint}
@@ -192,7 +219,7 @@ def tandatangani(book: Book, konteks: Konteks, penanda: Any = None) -> dict[str,
     versi = _versi_terakhir(book, konteks)
     with langkah(book, konteks, "tandatangani") as no:
         tolak_contoh(book, konteks, "Tanda tangan")
-        pdf = periksa_berkas_versi(konteks, versi)
+        pdf = _berkas_diajukan(book, konteks, versi)
         penanda = penanda_sah(konteks, penanda, f"Tanda tangan dokumen (langkah {no})", "tandatangani")
         ttd = _tanda_tangan_pdf(konteks, pdf, penanda) if penanda is not None else {}
         _ubah_status_versi(book, konteks, STATUS_DITANDATANGANI)

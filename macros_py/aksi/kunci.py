@@ -31,12 +31,13 @@ def wajib(konteks: Konteks) -> bool:
     return _teks(konteks.konfigurasi.pengaturan.get("tanda_tangan_elektronik")).casefold() != TIDAK_WAJIB
 
 
-def penanda_sah(konteks: Konteks, penanda: Any, untuk: str, perintah: str) -> Any:
+def penanda_sah(konteks: Konteks, penanda: Any, untuk: str, perintah: str, wajib_bila_tidak: bool = True) -> Any:
     """The signer an action may use for the person acting: their key, matching the fingerprint registered for
-    them; None only where electronic signatures are switched off and they have none registered."""
+    them; None only where electronic signatures are switched off (or, `wajib_bila_tidak` False: not required of
+    someone without a certificate, as the Sekretaris' paraf) and they have none registered."""
     p = konteks.pelaku
     if penanda is None:
-        if p.sertifikat or wajib(konteks):
+        if p.sertifikat or (wajib_bila_tidak and wajib(konteks)):
             sebab = ("sertifikatnya terdaftar di Konfigurasi" if p.sertifikat
                      else "Konfigurasi mewajibkan tanda tangan elektronik (tanda_tangan_elektronik: wajib)")
             raise PenggunaanSalah(f"{untuk} oleh {p.label()} memakai tanda tangan elektronik karena {sebab}. "

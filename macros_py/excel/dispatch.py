@@ -27,7 +27,7 @@ from macros_py.aksi import laporan
 from macros_py.aksi.langkah import Konfigurasi, baca_konfigurasi, baca_status, eksekusi, pengguna_os
 from macros_py.domain.errors import EvkinError, InputDitolak, LangkahDitolak
 from macros_py.domain.sop import BELUM, BERJALAN, SELESAI
-from macros_py.excel.isian import Papan, Rencana
+from macros_py.excel.rencana import Papan, Rencana
 from macros_py.io.engines.xlwings_book import XlwingsBook
 from macros_py.io.unit_of_work import ExcelUnitOfWork, SesudahSimpanGagal
 from macros_py.schema import Skema, muat_skema

@@ -39,6 +39,13 @@ def _baris_halaman(pdf: Path) -> list[tuple[int, tuple[float, float, float, floa
     return halaman
 
 
+def kotak_paraf(pdf: Path) -> tuple[int, tuple[float, float, float, float]]:
+    """The paraf's small box on the last page, bottom right above the page footer ("Halaman x dari y")."""
+    halaman = _baris_halaman(pdf)
+    no, (_x_kiri, y_bawah, x_kanan, _y_atas), _ = halaman[-1]
+    return no, (x_kanan - 200, y_bawah + 32, x_kanan - 36, y_bawah + 72)
+
+
 def kotak_tanda_tangan(pdf: Path, nama: str) -> tuple[int, tuple[float, float, float, float]]:
     """(page index, box as left, bottom, right, top in points) for the signature of the person named `nama`:
     above their printed name (the last place it appears), below the line above it (their jabatan)."""

@@ -62,19 +62,22 @@ def cmd_status(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     tabel = Table(title=f"SOP Pengumpulan Data Kinerja — {data['unit']} {data['periode']} {data['tahun']}")
-    for judul in ("No", "Uraian", "Mutu baku", "Status", "Mulai", "Selesai", "Durasi", "Sesuai", "Oleh"):
+    for judul in ("No", "Uraian", "Mutu baku", "Status", "Mulai", "Batas", "Selesai", "Durasi", "Sesuai", "Oleh"):
         tabel.add_column(judul)
     for lk in data["langkah"]:
         gaya = "red" if lk["terlambat"] else ("green" if lk["status"] == "Selesai" else None)
         tabel.add_row(str(lk["no"]), lk["uraian"][:48], lk["mutu_baku_waktu"], lk["status"], lk["mulai"] or "",
-                      lk["selesai"] or "", lk["durasi"], lk["sesuai_mutu_baku"], lk["oleh"], style=gaya)
+                      lk["batas"] or "", lk["selesai"] or "", lk["durasi"], lk["sesuai_mutu_baku"], lk["oleh"],
+                      style=gaya)
     konsol = Console()
     konsol.print(tabel)
     for t in data["terlambat"]:
         konsol.print(f"[red]Terlambat[/red]: langkah {t['no']} {t['keterangan']}")
     for b in data.get("bidang", []):
         warna = "red" if "terlambat" in b["keadaan"] else ("yellow" if b["keadaan"] == "belum mengirim" else "green")
-        konsol.print(f"[{warna}]{b['bidang']}[/{warna}]: {b['keadaan']}"
+        batas = (f" (batas {data['batas_himpun_waktu']})" if "belum" in b["keadaan"] and data["batas_himpun_waktu"]
+                 else "")
+        konsol.print(f"[{warna}]{b['bidang']}[/{warna}]: {b['keadaan']}{batas}"
                      + (f" — {b['baris']} baris, terakhir {b['terakhir']}" if b["terakhir"] else ""))
     beda = data["beda_login"]
     if beda:

@@ -199,7 +199,7 @@ def muat_skema(folder: Path | None = None) -> Skema:
         Langkah(
             no=int(lk["nomor"]), aksi=lk["aksi"], uraian=lk["uraian"], pelaksana=tuple(lk["pelaksana"]),
             kelengkapan=lk["kelengkapan"], waktu=MutuBakuWaktu(int(lk["waktu"]["nilai"]), lk["waktu"]["satuan"]),
-            output=lk["output"],
+            output=lk["output"], mulai_dari=lk.get("mulai_dari", ""),
         )
         for lk in sop["langkah"]
     )

@@ -294,7 +294,8 @@ def test_step_3_needs_the_saved_workbooks_folder(xw: Any, sampai: dict[int, Path
     monkeypatch.setattr(xw.Book, "fullname", property(lambda self: str(master)))  # desktop Excel: the saved file
     book = xw.Book(json=payload(master, "SOP", "B7"))
     hasil = jalankan(book)
-    assert hasil.berhasil and hasil.pesan.endswith("Format didistribusikan; langkah 3 selesai."), hasil.pesan
+    # (step 3's time runs from the end of step 2, long before this test: a lateness note may follow)
+    assert hasil.berhasil and "Format didistribusikan; langkah 3 selesai." in hasil.pesan, hasil.pesan
     berkas = sorted(p.name for p in (master.parent / "format_bidang").iterdir())
     assert len(berkas) == 6 and berkas[0].startswith("Format_EvKin_2026_TW3_")
     tulis = sel_ditulis(book)
@@ -484,7 +485,7 @@ def test_step_out_of_order_gives_an_alert_and_no_write(xw: Any, master: Path,
 def test_unexpected_error_after_writes_discards_them(xw: Any, master: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from macros_py.aksi import langkah as sop
 
-    def rusak(book: Any, konteks: Any, no: int) -> Any:
+    def rusak(book: Any, konteks: Any, no: int, waktu: Any = None) -> Any:
         sop.tulis_status(book, konteks.skema, [])  # a write reaches the adapter's buffer ...
         raise RuntimeError("disk penuh")  # ... then the action fails
 

@@ -164,14 +164,15 @@ def test_bidang_sheet_filled_inside_the_master(siap, master: Path, evkin) -> Non
 
 def test_status_lists_missing_and_late_bidang(siap, master: Path, evkin) -> None:
     _isi_pem(siap["PEM"])
-    assert _himpun(evkin, master, siap["PEM"], waktu="2026-10-06T09:00").kode == 0  # step 5 starts Tue 6 Oct
+    assert _himpun(evkin, master, siap["PEM"], waktu="2026-10-06T09:00").kode == 0
     status = json.loads(evkin("--workbook", master, "--waktu", "2026-10-09T09:00", "status", "--json").keluar)
-    assert status["batas_himpun"] == "2026-10-08"
+    # the bidang's two hari kerja run from the distribution (Mon 5 Oct), not from the first submission
+    assert status["batas_himpun"] == "2026-10-07" and status["batas_himpun_waktu"] == "07-10-2026 23:59"
     keadaan = {b["kode"]: b["keadaan"] for b in status["bidang"]}
     assert keadaan["PEM"] == "Diterima" and keadaan["KESOS"] == "terlambat, belum mengirim"
     isi_format(siap["KESOS"], data_contoh()["isian"]["KESOS"], muat_skema())
     telat = _himpun(evkin, master, siap["KESOS"], waktu="2026-10-09T10:00")
-    assert telat.kode == 0 and "setelah batas 08-10-2026" in telat.galat
+    assert telat.kode == 0 and "setelah batas 07-10-2026" in telat.galat
     status = json.loads(evkin("--workbook", master, "--waktu", "2026-10-09T11:00", "status", "--json").keluar)
     assert {b["kode"]: b["keadaan"] for b in status["bidang"]}["KESOS"] == "Diterima (terlambat)"
 

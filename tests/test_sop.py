@@ -128,3 +128,27 @@ def test_batas_waktu_is_the_nth_working_day(mulai: date, n: int) -> None:
     assert kalender.jumlah_hari_kerja(mulai, batas) == n
     assert kalender.jumlah_hari_kerja(mulai, batas + timedelta(days=1)) <= n + 1
     assert kalender.jumlah_hari_kerja(mulai, batas - timedelta(days=1)) == n - 1
+
+
+def test_a_steps_time_runs_from_the_end_of_the_step_before_it(master: Path, evkin) -> None:
+    """Each command starts and finishes its step at once; the SOP's time of a step is from the end of the step
+    it follows to its command (step 5's from the distribution), so the mutu baku comparison means something."""
+    import json
+
+    def cli(waktu: str, *args: str) -> None:
+        hasil = evkin("--workbook", master, "--sebagai", "kasubag", "--waktu", waktu, *args)
+        assert hasil.kode == 0, hasil.galat
+
+    cli("2026-10-05T08:00", "disposisi", "--isi", "Susun evaluasi")
+    wb = load_workbook(master)
+    ws = wb["Daftar Indikator"]
+    ws["A5"], ws["G5"], ws["H5"], ws["I5"], ws["J5"], ws["O5"] = "PEM", "Desa tertib", "desa", "Naik", "Akumulasi", 5
+    wb.save(master)
+    cli("2026-10-05T10:00", "format")  # 120 minutes after step 1 ended: over its 60 minutes
+    assert _baris_sop(master, 2)["Durasi"] == "120 menit" and _baris_sop(master, 2)["Sesuai Mutu Baku"] == "Tidak"
+    cli("2026-10-05T10:10", "distribusi")
+    assert _baris_sop(master, 3)["Durasi"] == "10 menit" and _baris_sop(master, 3)["Sesuai Mutu Baku"] == "Ya"
+    status = json.loads(evkin("--workbook", master, "--waktu", "2026-10-05T11:00", "status", "--json").keluar)
+    langkah = {lk["no"]: lk for lk in status["langkah"]}
+    assert langkah[4]["batas"] == "05-10-2026 13:10"  # 180 minutes from the distribution's end
+    assert status["batas_himpun_waktu"] == "07-10-2026 23:59"  # two hari kerja from the distribution

@@ -6,13 +6,14 @@ import hashlib
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from macros_py.aksi.langkah import Konteks, baca_konfigurasi, langkah, status_langkah
+from macros_py.aksi.langkah import Konteks, baca_konfigurasi, baca_status, langkah
 from macros_py.domain.errors import InputDitolak, PenggunaanSalah
 from macros_py.domain.nama_berkas import kode_nama_berkas, periksa_nama_berkas
+from macros_py.domain.sop import MesinSop, StatusLangkah
 from macros_py.domain.validasi import Harapan, Kiriman, Masalah, cari_identitas, validasi_lembar
 from macros_py.io.book import Book, append_rows, is_blank_row, read_table, read_table_rows, write_table
 from macros_py.io.files import sha256_file
@@ -163,12 +164,14 @@ def _sidik_lembar(nilai: list[list[Any]]) -> str:
     return hashlib.sha256(repr(baris).encode()).hexdigest()
 
 
-def _batas_himpun(book: Book, konteks: Konteks) -> date | None:
-    no = konteks.no("himpun")
-    mulai = status_langkah(book, konteks.skema, no).mulai
-    if mulai is None:
+def batas_himpun(status: list[StatusLangkah], mesin: MesinSop, sekarang: datetime) -> datetime | None:
+    """The bidang's deadline: the mutu baku of the himpun step from the end of the step it runs from (distribusi);
+    None before that step finished."""
+    no = next(lk.no for lk in mesin.langkah.values() if lk.aksi == "himpun")
+    acuan = mesin.acuan_mulai(no)
+    if acuan is None or {s.no: s for s in status}[acuan].selesai is None:
         return None
-    return konteks.mesin.kalender.batas_waktu(mulai.date(), konteks.mesin.langkah[no].waktu.nilai)
+    return mesin.batas(no, mesin.waktu_mulai(status, no, sekarang))
 
 
 def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_sheet: str | None = None) -> HasilHimpun:
@@ -222,8 +225,8 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_shee
         raise galat
 
     with langkah(book, konteks, "himpun", selesai=False) as no:
-        batas = _batas_himpun(book, konteks)
-        terlambat = batas is not None and konteks.waktu.date() > batas
+        batas = batas_himpun(baca_status(book, konteks.skema), konteks.mesin, konteks.waktu)
+        terlambat = batas is not None and konteks.waktu > batas
         penerimaan, bukti_baru = [], []
         rekap_baru: dict[str, list[dict[str, Any]]] = {}
         bidang = {x["kode"]: x for x in _bidang(konteks)}
@@ -259,7 +262,8 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_shee
         append_rows(book, skema.tabel("penerimaan"), penerimaan)
         _ganti_bukti(book, skema, bukti_baru)
         if terlambat:
-            info(f"Perhatian: kiriman diterima setelah batas {batas:%d-%m-%Y} (2 hari kerja langkah {no}).")
+            baku = konteks.mesin.langkah[no].waktu.teks()
+            info(f"Perhatian: kiriman diterima setelah batas {batas:%d-%m-%Y %H:%M} ({baku} langkah {no}).")
         sudah = {r["bidang"] for r in read_table(book, skema.tabel("penerimaan"))}
         hasil.belum_mengirim = [n for n in nama_bidang.values() if n not in sudah]
     return hasil
@@ -344,7 +348,7 @@ def _simpan_bukti(k: Kiriman, folder_kiriman: Path | None, simpanan: _Simpanan,
     return hasil
 
 
-def status_bidang(book: Book, skema: Skema, batas: date | None, sekarang: datetime) -> list[dict[str, Any]]:
+def status_bidang(book: Book, skema: Skema, batas: datetime | None, sekarang: datetime) -> list[dict[str, Any]]:
     """Per bidang: last accepted submission, rows, and whether it is missing or late against step 5."""
 
     terakhir: dict[str, dict[str, Any]] = {b["bidang"]: b for b in read_table(book, skema.tabel("penerimaan"))}
@@ -352,7 +356,7 @@ def status_bidang(book: Book, skema: Skema, batas: date | None, sekarang: dateti
     for b in baca_konfigurasi(book, skema).bidang:
         r = terakhir.get(b["nama"])
         if r is None:
-            keadaan = "terlambat, belum mengirim" if batas and sekarang.date() > batas else "belum mengirim"
+            keadaan = "terlambat, belum mengirim" if batas and sekarang > batas else "belum mengirim"
         else:
             keadaan = str(r["status"])
         hasil.append({"bidang": b["nama"], "kode": b["kode"], "keadaan": keadaan,

@@ -295,8 +295,8 @@ def tulis_status(book: Book, skema: Skema, berubah: list[StatusLangkah]) -> None
     book.write(tabel.sheet, tabel.baris_data, tabel.kolom_awal + kiri, blok)
 
 
-def mulai_langkah(book: Book, konteks: Konteks, no: int) -> StatusLangkah:
-    s = konteks.mesin.mulai(baca_status(book, konteks.skema), no, konteks.pelaku, konteks.waktu)
+def mulai_langkah(book: Book, konteks: Konteks, no: int, waktu: datetime | None = None) -> StatusLangkah:
+    s = konteks.mesin.mulai(baca_status(book, konteks.skema), no, konteks.pelaku, waktu or konteks.waktu)
     tulis_status(book, konteks.skema, [s])
     konteks.catat(no, "mulai", f"{konteks.mesin.judul(no)} dimulai")
     return s
@@ -329,8 +329,9 @@ def langkah(book: Book, konteks: Konteks, aksi: str, selesai: bool = True) -> It
     """The SOP step of `aksi`, around the action's own work: started if needed (order and role checked first),
     finished after the work when `selesai` — all inside the action's unit of work. Yields the step number."""
     no = konteks.no(aksi)
-    if periksa_boleh(book, konteks, no).status == BELUM:
-        mulai_langkah(book, konteks, no)
+    if periksa_boleh(book, konteks, no).status == BELUM:  # it started when the step it follows finished
+        mulai_langkah(book, konteks, no, konteks.mesin.waktu_mulai(baca_status(book, konteks.skema), no,
+                                                                     konteks.waktu))
     yield no
     if selesai:
         selesaikan_langkah(book, konteks, no)

@@ -7,7 +7,7 @@ the action layer writes them back and logs them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from macros_py.domain.errors import LangkahDitolak
 from macros_py.domain.hari_kerja import KalenderKerja
@@ -44,6 +44,7 @@ class Langkah:
     kelengkapan: str
     waktu: MutuBakuWaktu
     output: str
+    mulai_dari: str = ""  # the `aksi` of the step whose end starts this one's time (default: the step before it)
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,28 @@ class MesinSop:
             if s.no > no and s.status != BELUM:
                 berubah.append(StatusLangkah(no=s.no, catatan=f"{CATATAN_DIULANG}{no} dibuka ulang"))
         return berubah
+
+    def acuan_mulai(self, no: int) -> int | None:
+        """The step whose end starts step `no`'s time against the mutu baku (None for the first step)."""
+        dari = self._langkah(no).mulai_dari
+        if dari:
+            return next(lk.no for lk in self.langkah.values() if lk.aksi == dari)
+        return no - 1 if no > 1 else None
+
+    def waktu_mulai(self, status: list[StatusLangkah], no: int, sekarang: datetime) -> datetime:
+        """When step `no` started for the SOP: when the step it follows finished, since the office was working on it
+        from then (its action runs later, at one command) — never later than now."""
+        acuan = self.acuan_mulai(no)
+        selesai = {s.no: s for s in status}[acuan].selesai if acuan is not None else None
+        return min(selesai, sekarang) if selesai is not None else sekarang
+
+    def batas(self, no: int, mulai: datetime) -> datetime:
+        """The deadline of a step started at `mulai`: N minutes later, or the end of the N-th working day after."""
+        baku = self._langkah(no).waktu
+        if baku.satuan == "hari":
+            hari = self.kalender.batas_waktu(mulai.date(), baku.nilai)
+            return datetime.combine(hari, datetime.max.time()).replace(microsecond=0)
+        return mulai + timedelta(minutes=baku.nilai)
 
     def terlambat(self, status: list[StatusLangkah], sekarang: datetime) -> list[tuple[int, str]]:
         """Steps over their mutu baku: finished late, or still running past the limit."""

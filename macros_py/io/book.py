@@ -92,3 +92,15 @@ def write_table(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]], mulai
 def append_rows(book: Book, tabel: Tabel, baris: Sequence[dict[str, Any]]) -> None:
     """Rows (dicts) written after the table's last row."""
     write_table(book, tabel, baris, mulai=len(read_table_rows(book, tabel)))
+
+
+def lay_block(isi: list[list[Any]], top: int, left: int, blok: Sequence[Sequence[Any]]) -> None:
+    """Lay a written block over a sheet's values (1-based top/left), growing them as needed."""
+    for i, baris in enumerate(blok):
+        r = top - 1 + i
+        while len(isi) <= r:
+            isi.append([])
+        sel = isi[r]
+        if len(sel) < left - 1 + len(baris):
+            sel.extend([None] * (left - 1 + len(baris) - len(sel)))
+        sel[left - 1 : left - 1 + len(baris)] = list(baris)

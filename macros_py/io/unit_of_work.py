@@ -80,9 +80,22 @@ class UnitOfWork(Protocol):
 
 
 class _Steps:
-    """Bookkeeping shared by every unit of work: after-save steps and staged files."""
+    """Bookkeeping shared by every unit of work: after-save steps, staged files, and leaving without a commit
+    (abandon, then release the master's lock where one was taken)."""
 
     folder: Path | None = None
+    _lock: contextlib.ExitStack | None = None
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if not self.committed:
+                self.abandon()
+        finally:
+            if self._lock is not None:
+                self._lock.close()
     sudah = "Workbook sudah disimpan"  # what a failure after the save tells the user (never "tidak berubah")
 
     def __init__(self) -> None:
@@ -153,7 +166,7 @@ class FileUnitOfWork(_Steps):
         self.tunggu = tunggu
         self.info = info
         self.engine = engine
-        self._lock: contextlib.ExitStack | None = None
+        self._lock = None
         self.book: FileBook = None  # type: ignore[assignment]  # set on entry
 
     def __enter__(self) -> FileUnitOfWork:
@@ -193,14 +206,6 @@ class FileUnitOfWork(_Steps):
                 "Excel. Workbook tidak diubah. Hapus atau pindahkan isi itu, atau jalankan aksi ini dari tombol "
                 "di Excel.", hilang)
 
-    def __exit__(self, *exc: object) -> None:
-        try:
-            if not self.committed:
-                self.abandon()
-        finally:
-            if self._lock is not None:
-                self._lock.close()
-
 
 class NewFileUnitOfWork(_Steps):
     """A master built in memory (`evkin init`): saved under the lock, the previous file (if any) kept as .bak."""
@@ -213,7 +218,7 @@ class NewFileUnitOfWork(_Steps):
         self.book = book
         self.tunggu = tunggu
         self.info = info
-        self._lock: contextlib.ExitStack | None = None
+        self._lock = None
 
     def __enter__(self) -> NewFileUnitOfWork:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,14 +232,6 @@ class NewFileUnitOfWork(_Steps):
         TERSIMPAN.append(self.path)
         self._run_after_save()
 
-    def __exit__(self, *exc: object) -> None:
-        try:
-            if not self.committed:
-                self.abandon()
-        finally:
-            if self._lock is not None:
-                self._lock.close()
-
 
 class MemoryUnitOfWork(_Steps):
     """The in-memory book for rule tests: commit keeps the changes (the book is the state)."""
@@ -245,16 +242,10 @@ class MemoryUnitOfWork(_Steps):
         self.folder = folder
         self.commits = 0
 
-    def __enter__(self) -> MemoryUnitOfWork:
-        return self
 
     def commit(self) -> None:
         self.commits += 1
         self._run_after_save()
-
-    def __exit__(self, *exc: object) -> None:
-        if not self.committed:
-            self.abandon()
 
 
 class ExcelUnitOfWork(_Steps):
@@ -270,8 +261,6 @@ class ExcelUnitOfWork(_Steps):
         self.folder = folder
         self.ditulis = 0
 
-    def __enter__(self) -> ExcelUnitOfWork:
-        return self
 
     def commit(self) -> None:
         self.ditulis = self.book.flush()
@@ -280,7 +269,3 @@ class ExcelUnitOfWork(_Steps):
     def abandon(self) -> None:
         self.book.discard()
         super().abandon()
-
-    def __exit__(self, *exc: object) -> None:
-        if not self.committed:
-            self.abandon()

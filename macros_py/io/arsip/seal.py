@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from macros_py.domain.errors import PenggunaanSalah
-from macros_py.io.files import izin_normal, replace_file
+from macros_py.io.files import izin_normal, replace_file, sha256_file
 
 MANIFEST_NAME = "MANIFEST.json"
 MANIFEST_HASH_NAME = "MANIFEST.sha256"
@@ -24,15 +24,6 @@ MANIFEST_SIGNATURE_NAME = "MANIFEST.json.p7s"  # detached CMS signature of MANIF
 _BERKAS_SEGEL = (MANIFEST_NAME, MANIFEST_HASH_NAME, MANIFEST_SIGNATURE_NAME)
 # Files an operating system puts into any folder it shows (thumbnails, folder settings): named, never a failure.
 BERKAS_SISTEM = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"})
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file, read in blocks (records and submissions can be large)."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for blok in iter(lambda: f.read(1 << 20), b""):
-            h.update(blok)
-    return h.hexdigest()
 
 
 def freeze_workbook(sumber: Path, tujuan: Path) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from macros_py.domain.teks import tanpa_karakter_ilegal
+from macros_py.io.book import lay_block
 
 
 def _as_read(v: Any) -> Any:
@@ -56,16 +57,8 @@ class MemoryBook:
         return hasil
 
     def write(self, sheet: str, top: int, left: int, values: Sequence[Sequence[Any]]) -> None:
-        isi = self._sheet(sheet)
         self.writes += 1
-        for i, baris in enumerate(values):
-            r = top - 1 + i
-            while len(isi) <= r:
-                isi.append([])
-            sel = isi[r]
-            if len(sel) < left - 1 + len(baris):
-                sel.extend([None] * (left - 1 + len(baris) - len(sel)))
-            sel[left - 1 : left - 1 + len(baris)] = [_as_read(v) for v in baris]
+        lay_block(self._sheet(sheet), top, left, [[_as_read(v) for v in baris] for baris in values])
 
     def read_values(self, sheet: str) -> list[list[Any]]:
         isi = self._sheet(sheet)

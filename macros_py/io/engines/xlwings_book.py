@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from macros_py.domain.errors import PenggunaanSalah
+from macros_py.io.book import lay_block
 
 TANDA_TEKS = "'"  # Excel's text marker: a leading apostrophe is not part of the value
 _KATA_LOGIKA = {"TRUE", "FALSE", "BENAR", "SALAH"}
@@ -50,18 +51,6 @@ def dari_excel(nilai: Any) -> Any:
     if isinstance(nilai, datetime) and nilai.microsecond:
         return (nilai + timedelta(microseconds=500_000)).replace(microsecond=0)
     return nilai
-
-
-def _tempel(isi: list[list[Any]], top: int, left: int, blok: Sequence[Sequence[Any]]) -> None:
-    """Lay a written block over a sheet's copy (1-based top/left), growing it as needed."""
-    for i, baris in enumerate(blok):
-        r = top - 1 + i
-        while len(isi) <= r:
-            isi.append([])
-        sel = isi[r]
-        if len(sel) < left - 1 + len(baris):
-            sel.extend([None] * (left - 1 + len(baris) - len(sel)))
-        sel[left - 1 : left - 1 + len(baris)] = list(baris)
 
 
 def _menutup(luar: tuple[int, int, list[list[Any]]], dalam: tuple[int, int, list[list[Any]]]) -> bool:
@@ -115,7 +104,7 @@ class XlwingsBook:
         isi = [[dari_excel(v) for v in baris] for baris in nilai]
         for nama, top, left, blok in self._tertunda:
             if nama == sheet:
-                _tempel(isi, top, left, blok)
+                lay_block(isi, top, left, blok)
         self._isi[sheet] = isi
         return isi
 
@@ -141,7 +130,7 @@ class XlwingsBook:
             return
         self._tertunda.append((sheet, top, left, blok))
         if sheet in self._isi:
-            _tempel(self._isi[sheet], top, left, blok)
+            lay_block(self._isi[sheet], top, left, blok)
 
     def read_values(self, sheet: str) -> list[list[Any]]:
         """Excel hands over values (formula results), so this is the whole used range, rectangular."""

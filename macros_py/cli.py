@@ -183,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = buat_parser()
     with _bahasa_indonesia():
         args = parser.parse_args(argv)
+    from macros_py.io import console
+
+    # progress only for someone watching a terminal; never in --json output, a pipe, a file or a test
+    console.KEMAJUAN_AKTIF = sys.stderr.isatty() and not getattr(args, "json", False)
     gc_aktif = gc.isenabled()
     # A command is a short batch that builds hundreds of thousands of acyclic lists at kabupaten scale: the
     # cyclic collector would rescan them again and again (a third of himpun's time) and free nothing.

@@ -281,30 +281,36 @@ def rollup(rekaman: Sequence[Path], keluar: Path, percaya: list[Any] | None = No
     unit: list[str] = []
     segel: set[bytes] = set()
     kriteria = None
-    for folder in rekaman:
-        periksa = verifikasi_rekaman(folder, percaya)
-        if not periksa.utuh:
-            raise InputDitolak(f"Arsip {folder} tidak utuh atau tidak terverifikasi; rollup dibatalkan.",
-                               periksa.masalah + periksa.belum_terbukti)
-        cap = (folder / MANIFEST_HASH_NAME).read_bytes()
-        if cap in segel:
-            raise InputDitolak(f"Arsip {folder} diberikan dua kali; datanya tidak boleh terhitung ganda.")
-        segel.add(cap)
-        wb_path = next(folder.glob("*_ARSIP.xlsx"))
-        book = OpenpyxlBook(load_workbook(wb_path, read_only=False))
-        pengaturan = {_teks(r["kunci"]): r["nilai"] for r in read_table(book, skema.sheet("konfigurasi")
-                                                                          .tabel_("pengaturan"))}
-        milik = baca_konfigurasi(book, skema).kriteria
-        if kriteria is not None and milik != kriteria:
-            raise InputDitolak(f"Arsip {folder} memakai kriteria predikat lain ({milik.teks()}) daripada arsip "
-                               f"sebelumnya ({kriteria.teks()}); predikatnya tidak dapat digabung.")
-        kriteria = milik
-        nama = f"{_teks(pengaturan.get('unit'))} ({_teks(pengaturan.get('periode'))} {_teks(pengaturan.get('tahun'))})"
-        if nama in unit:  # the same unit twice (e.g. two demo records) stays apart
-            nama = f"{nama} #{sum(u.startswith(nama) for u in unit) + 1}"
-        unit.append(nama)
-        semua += [dict(r, unit=nama) for r in read_table(book, skema.tabel("rekap"))]
-        periode = _teks(pengaturan.get("periode"))
+    from macros_py.io.console import Kemajuan
+
+    with Kemajuan("evkin rollup", len(rekaman)) as kemajuan:
+        for folder in rekaman:
+            kemajuan.maju(f"memeriksa {folder.name}", 0)
+            periksa = verifikasi_rekaman(folder, percaya)
+            if not periksa.utuh:
+                raise InputDitolak(f"Arsip {folder} tidak utuh atau tidak terverifikasi; rollup dibatalkan.",
+                                   periksa.masalah + periksa.belum_terbukti)
+            cap = (folder / MANIFEST_HASH_NAME).read_bytes()
+            if cap in segel:
+                raise InputDitolak(f"Arsip {folder} diberikan dua kali; datanya tidak boleh terhitung ganda.")
+            segel.add(cap)
+            wb_path = next(folder.glob("*_ARSIP.xlsx"))
+            book = OpenpyxlBook(load_workbook(wb_path, read_only=False))
+            pengaturan = {_teks(r["kunci"]): r["nilai"] for r in read_table(book, skema.sheet("konfigurasi")
+                                                                              .tabel_("pengaturan"))}
+            milik = baca_konfigurasi(book, skema).kriteria
+            if kriteria is not None and milik != kriteria:
+                raise InputDitolak(f"Arsip {folder} memakai kriteria predikat lain ({milik.teks()}) daripada arsip "
+                                   f"sebelumnya ({kriteria.teks()}); predikatnya tidak dapat digabung.")
+            kriteria = milik
+            nama = (f"{_teks(pengaturan.get('unit'))} ({_teks(pengaturan.get('periode'))} "
+                    f"{_teks(pengaturan.get('tahun'))})")
+            if nama in unit:  # the same unit twice (e.g. two demo records) stays apart
+                nama = f"{nama} #{sum(u.startswith(nama) for u in unit) + 1}"
+            unit.append(nama)
+            semua += [dict(r, unit=nama) for r in read_table(book, skema.tabel("rekap"))]
+            periode = _teks(pengaturan.get("periode"))
+            kemajuan.maju()
     # the same analysis, with each unit in the place of a bidang
     kriteria = kriteria or skema.kriteria_baku
     baris, ringkas = hitung([dict(r, bidang_asal=r["bidang"], bidang=r["unit"]) for r in semua], periode, unit,

@@ -300,14 +300,19 @@ def jalankan(entri: Aksi, workbook: Path, argumen: dict[str, Any], sebagai: str 
              info: Callable[[str], None] = print, izinkan_contoh: bool = False) -> Any:
     """Run one registered action on the master file in a unit of work: everything or nothing is saved."""
     from macros_py.aksi.langkah import eksekusi
+    from macros_py.io.console import Kemajuan
     from macros_py.io.engines import engine_for
     from macros_py.io.files import WAIT_DEFAULT
     from macros_py.io.unit_of_work import FileUnitOfWork
 
     fungsi = entri.muat()
-    with FileUnitOfWork(workbook, tunggu=WAIT_DEFAULT if tunggu is None else tunggu, info=info,
-                        engine=engine_for(entri.kemampuan)) as uow:
+    with Kemajuan(f"evkin {entri.nama}", 3) as kemajuan, \
+            FileUnitOfWork(workbook, tunggu=WAIT_DEFAULT if tunggu is None else tunggu, info=info,
+                           engine=engine_for(entri.kemampuan)) as uow:
+        kemajuan.maju("mengerjakan")
         hasil = eksekusi(uow, lambda b, k: fungsi(b, k, **argumen), sebagai=sebagai, waktu=waktu, info=info,
                          izinkan_contoh=izinkan_contoh)
+        kemajuan.maju("menyimpan workbook")
         uow.commit()
+        kemajuan.maju("selesai")
     return hasil

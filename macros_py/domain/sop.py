@@ -105,7 +105,7 @@ class MesinSop:
             peran = self.nama_peran.get(pelaku.peran, pelaku.peran or "tanpa peran")
             raise LangkahDitolak(
                 f"{self.judul(no)} dilaksanakan oleh {nama}; {pelaku.label()} berperan {peran} "
-                "sehingga tidak berwenang."
+                f"sehingga tidak berwenang. Minta {nama} menjalankannya: evkin {langkah.aksi}"
             )
 
     def petunjuk(self, no: int) -> str:

@@ -115,3 +115,20 @@ def test_the_progress_bar_appears_after_about_a_second_and_is_gone_after(monkeyp
     with console.Kemajuan("evkin status", 1) as cepat:  # work done well within the second: nothing is shown
         cepat.maju("selesai")
     assert cepat._bar is None and "evkin status" not in layar.getvalue()
+
+
+def test_a_kepala_bidang_sends_only_his_own_sheet_of_the_master(tmp_path: Path, evkin) -> None:  # type: ignore[no-untyped-def]
+    """What the Excel button does on a bidang sheet, from the command line: `himpun --sheet`."""
+    from openpyxl import load_workbook
+
+    from macros_py.aksi.demo import jalankan_demo
+
+    master = jalankan_demo(tmp_path / "d", info=lambda _: None, sampai=4)
+    wb = load_workbook(master)
+    wb["Seksi Pemerintahan"]["P9"] = 7  # TW I realisasi typed into his sheet of the master
+    wb.save(master)
+    lain = evkin("--workbook", master, "--sebagai", "kasi_pem", "himpun", "--sheet", "Seksi Kesos")
+    assert lain.kode == 3 and "hanya boleh mengirim data bidangnya sendiri" in lain.galat
+    sendiri = evkin("--workbook", master, "--sebagai", "kasi_pem", "himpun", "--sheet", "Seksi Pemerintahan")
+    assert sendiri.kode == 0, sendiri.galat
+    assert "Seksi Pemerintahan" in sendiri.keluar and "Belum mengirim" in sendiri.keluar

@@ -12,6 +12,7 @@ from macros_py.aksi.dokumen import FOLDER_DOKUMEN
 from macros_py.aksi.himpun import FOLDER_BUKTI, FOLDER_KIRIMAN
 from macros_py.aksi.inisialisasi import buat_master
 from macros_py.aksi.langkah import eksekusi, selesaikan_langkah
+from macros_py.aksi.laporan import persen
 from macros_py.aksi.persiapan import FOLDER_FORMAT
 from macros_py.aksi.registry import AKSI, jalankan
 from macros_py.aksi.status import ringkasan_status
@@ -161,8 +162,8 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
 
     ringkas = aksi("kasubag", waktu + timedelta(hours=5), "analisa")
     total = ringkas[-1]
-    info(f"[langkah 6] analisa: rata-rata capaian kinerja unit {total['rata_capaian_kinerja']}% "
-         f"({total['predikat']}); anggaran {total['rata_capaian_anggaran']}% ({total['predikat_anggaran']})")
+    info(f"[langkah 6] analisa: rata-rata capaian kinerja unit {persen(total['rata_capaian_kinerja'])} "
+         f"({total['predikat']}); anggaran {persen(total['rata_capaian_anggaran'])} ({total['predikat_anggaran']})")
     if sampai <= 6:
         return master
     waktu += timedelta(days=1)

@@ -32,6 +32,7 @@ TEMP_PREFIX = ".evkin-tmp-"
 STAGING_PREFIX = ".evkin-staging-"  # files an action prepares beside the master, moved into place after the save
 WAIT_DEFAULT = 30.0
 ENV_WORKBOOK = "EVKIN_WORKBOOK"
+ENV_TEMBOLOK = "EVKIN_TEMBOLOK"
 
 RETRY_DELAYS: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4, 0.8, 1.5)  # seconds between tries: ~3 s in all
 WINERROR_BUSY = {5, 32, 33}  # access denied, sharing violation, lock violation: a handle open elsewhere
@@ -238,6 +239,16 @@ def workbook_tidak_ada(path: Path) -> PenggunaanSalah:
         f'--workbook, mis. evkin --workbook "{contoh}" status, atau atur sekali untuk seterusnya: {tetap}. Bila '
         f'belum ada, buat yang baru di folder yang dipilih: evkin --workbook "{contoh}" init --tahun 2026 --periode '
         "TW3.")
+
+
+def folder_tembolok() -> Path:
+    """The program's per-user cache folder: EVKIN_TEMBOLOK, else %LOCALAPPDATA%\\evkin on Windows and
+    $XDG_CACHE_HOME/evkin (~/.cache/evkin) elsewhere. What is kept there may go at any time, costing only time."""
+    if os.environ.get(ENV_TEMBOLOK):
+        return Path(os.environ[ENV_TEMBOLOK])
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "evkin"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "evkin"
 
 
 def sha256_file(path: Path) -> str:

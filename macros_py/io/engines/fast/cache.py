@@ -17,7 +17,6 @@ import hashlib
 import itertools
 import marshal
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from macros_py.io.engines.fast.sheet_xml import INT_LIMIT, as_openpyxl_reads
+from macros_py.io.files import folder_tembolok
 
 VERSI = 2
 SEL_MIN = 50_000  # cells of a written sheet from which its values are kept
@@ -35,12 +35,8 @@ _SEMENTARA = ".tmp-"
 
 
 def folder() -> Path:
-    """EVKIN_TEMBOLOK, else the platform's per-user cache folder."""
-    if os.environ.get("EVKIN_TEMBOLOK"):
-        return Path(os.environ["EVKIN_TEMBOLOK"])
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "evkin" / "cache"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "evkin" / "cache"
+    """The sheet values' folder inside the program's cache folder."""
+    return folder_tembolok() / "cache"
 
 
 def key(data_terkompresi: bytes) -> str:

@@ -1,8 +1,13 @@
 """PDF output through LibreOffice headless: the office prints what the workbook shows, without Excel.
 
-Each conversion runs with its own throwaway profile (``-env:UserInstallation``) so two runs, or a LibreOffice
-the user has open, never clash over the shared profile lock. The PDF is written into a temporary folder first
-and moved into place only when it exists, so a failed run never leaves a half-written or stale PDF behind.
+Starting LibreOffice is most of a conversion's time, and making a new profile part of that: a conversion starts
+LibreOffice (the one-shot way) with the program's own profile in the user's cache folder (`folder_libreoffice`),
+made once and reused. That profile is held under a lock for one conversion: another evkin run converting at the
+same moment waits PROFILE_WAIT seconds, then uses a throwaway profile, never failing because the profile is busy; a
+LibreOffice the user has open uses the user's own profile and never meets ours. A conversion that fails with the
+shared profile removes it and is tried once more with a throwaway profile. The PDF is written into a temporary
+folder first and moved into place only when it exists, so a failed run never leaves a half-written or stale PDF
+behind.
 """
 
 from __future__ import annotations
@@ -14,11 +19,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from macros_py.domain.errors import PenggunaanSalah
-from macros_py.io.files import replace_file
+from macros_py.io.files import folder_tembolok, remove_tree, replace_file
 
 NAMA_PROGRAM = ("soffice", "libreoffice", "soffice.exe")
 FOLDER_WINDOWS = Path("LibreOffice") / "program" / "soffice.exe"  # under each Program Files folder
@@ -27,6 +33,7 @@ LOKASI_UMUM = (
     Path(r"C:\Program Files (x86)") / FOLDER_WINDOWS,
     Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
 )
+PROFILE_WAIT = 2.0  # s: a one-shot conversion takes ~1 s; past this a throwaway profile is sooner than waiting
 APP_PATHS = r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\soffice.exe"
 PESAN_TIDAK_ADA_WINDOWS = (
     "LibreOffice tidak ditemukan, jadi PDF tidak dapat dibuat. Pasang LibreOffice untuk Windows dari "
@@ -114,6 +121,83 @@ def _ringkas(keluaran: bytes) -> str:
     return teks[-400:] if teks else ""
 
 
+def folder_libreoffice() -> Path:
+    """LibreOffice's folder in the program's cache: the one-shot profile and the resident converter's state."""
+    return folder_tembolok() / "libreoffice"
+
+
+@contextlib.contextmanager
+def _profil_bersama() -> Iterator[Path | None]:
+    """The program's own LibreOffice profile, held under its lock for one conversion; None when another run holds
+    it longer than PROFILE_WAIT or the cache folder cannot be written (the caller then uses a throwaway one)."""
+    from filelock import FileLock, Timeout
+
+    folder = folder_libreoffice()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        kunci = FileLock(str(folder / "profile.lock"), timeout=PROFILE_WAIT)
+        kunci.acquire()
+    except (OSError, Timeout):
+        yield None
+        return
+    try:
+        yield folder / "profile"
+    finally:
+        kunci.release()
+
+
+def _soffice(program: Path, profil: Path, sumber: Path, keluar: Path, timeout: float) -> tuple[int, bytes, bytes]:
+    """One LibreOffice run converting `sumber` into folder `keluar` with profile `profil`: exit code and output."""
+    perintah = [
+        str(program),
+        f"-env:UserInstallation={profil.resolve().as_uri()}",
+        "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
+        "--convert-to", "pdf", "--outdir", str(keluar), str(sumber.resolve()),
+    ]
+    opsi: dict[str, Any] = {}
+    if os.name == "posix":
+        opsi["start_new_session"] = True  # own process group, so a timeout can kill soffice.bin too
+    elif sys.platform == "win32":
+        opsi["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW
+    try:
+        proses = subprocess.Popen(
+            perintah, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **opsi
+        )
+    except OSError as e:
+        raise PenggunaanSalah(f"LibreOffice ({program}) tidak dapat dijalankan: {e}. {pesan_tidak_ada()}") from e
+    try:
+        out, err = proses.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _hentikan(proses)
+        raise PenggunaanSalah(
+            f"LibreOffice tidak selesai membuat PDF dari {sumber.name} dalam {timeout:g} detik dan dihentikan. "
+            "Tutup jendela LibreOffice yang mungkin menunggu, lalu ulangi."
+        ) from None
+    return proses.returncode, out, err
+
+
+def _sekali(program: Path, sumber: Path, keluar: Path, timeout: float) -> tuple[int, bytes, bytes]:
+    """The one-shot way: LibreOffice started for this conversion alone, with the shared profile when it can be had.
+    A conversion that fails with the shared profile (one a killed run left half-written, say) removes it, so the
+    next run makes it anew, and is tried once more with a throwaway profile."""
+    with _profil_bersama() as profil:
+        if profil is not None:
+            try:
+                hasil = _soffice(program, profil, sumber, keluar, timeout)
+            except PenggunaanSalah:
+                remove_tree(profil, ulang=False)
+                raise
+            if _ada(keluar / f"{sumber.stem}.pdf"):
+                return hasil
+            remove_tree(profil, ulang=False)
+    with tempfile.TemporaryDirectory(prefix="evkin-lo-", ignore_cleanup_errors=True) as sementara:
+        return _soffice(program, Path(sementara) / "profil", sumber, keluar, timeout)
+
+
+def _ada(pdf: Path) -> bool:
+    return pdf.is_file() and pdf.stat().st_size > 0
+
+
 def to_pdf(sumber: Path, folder_keluar: Path, timeout: float = 180, tujuan: Path | None = None) -> Path:
     """Convert an .xlsx (every sheet, as printed) or .docx to ``folder_keluar/<nama>.pdf`` (or to `tujuan`);
     return its path."""
@@ -128,37 +212,10 @@ def to_pdf(sumber: Path, folder_keluar: Path, timeout: float = 180, tujuan: Path
     hasil = tujuan if tujuan is not None else folder_keluar / f"{sumber.stem}.pdf"
 
     with tempfile.TemporaryDirectory(prefix="evkin-lo-", ignore_cleanup_errors=True) as sementara:
-        profil = Path(sementara) / "profil"
-        keluar = Path(sementara) / "keluar"
-        keluar.mkdir()
-        perintah = [
-            str(program),
-            f"-env:UserInstallation={profil.resolve().as_uri()}",
-            "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
-            "--convert-to", "pdf", "--outdir", str(keluar), str(sumber.resolve()),
-        ]
-        opsi: dict[str, Any] = {}
-        if os.name == "posix":
-            opsi["start_new_session"] = True  # own process group, so a timeout can kill soffice.bin too
-        elif sys.platform == "win32":
-            opsi["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW
-        try:
-            proses = subprocess.Popen(
-                perintah, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **opsi
-            )
-        except OSError as e:
-            raise PenggunaanSalah(f"LibreOffice ({program}) tidak dapat dijalankan: {e}. {pesan_tidak_ada()}") from e
-        try:
-            out, err = proses.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _hentikan(proses)
-            raise PenggunaanSalah(
-                f"LibreOffice tidak selesai membuat PDF dari {sumber.name} dalam {timeout:g} detik dan dihentikan. "
-                "Tutup jendela LibreOffice yang mungkin menunggu, lalu ulangi."
-            ) from None
-
+        keluar = Path(sementara)
         pdf = keluar / f"{sumber.stem}.pdf"
-        if not pdf.is_file() or pdf.stat().st_size == 0:
+        kode, out, err = _sekali(program, sumber, keluar, timeout)
+        if not _ada(pdf):
             rincian = _ringkas(err) or _ringkas(out)
             saran = (
                 " Untuk berkas Word (.docx) LibreOffice Writer harus terpasang (paket libreoffice-writer)."
@@ -166,7 +223,7 @@ def to_pdf(sumber: Path, folder_keluar: Path, timeout: float = 180, tujuan: Path
                 else ""
             )
             raise PenggunaanSalah(
-                f"LibreOffice tidak menghasilkan PDF dari {sumber.name} (kode keluar {proses.returncode})."
+                f"LibreOffice tidak menghasilkan PDF dari {sumber.name} (kode keluar {kode})."
                 + (f" Pesan LibreOffice: {rincian}." if rincian else "")
                 + saran
             )

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 from macros_py.cli import main
+from macros_py.io.files import ENV_TEMBOLOK
+from macros_py.io.output.pdf import stop_resident
 from tests.libreoffice_calc import Calc, start_calc, unavailable
 
 WAKTU_INIT = datetime(2026, 10, 5, 7, 30)
@@ -28,10 +30,27 @@ class Hasil:
     galat: str
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Fixtures wider than one test keep the program's cache (sheet values, LibreOffice profiles, the resident
+    converter) in the session's folder, never in the user's; the converter they started is stopped at the end."""
+    lama = os.environ.get(ENV_TEMBOLOK)
+    os.environ[ENV_TEMBOLOK] = str(tmp_path_factory.mktemp("cache-session"))
+    yield
+    stop_resident()
+    if lama is None:
+        del os.environ[ENV_TEMBOLOK]
+    else:
+        os.environ[ENV_TEMBOLOK] = lama
+
+
 @pytest.fixture(autouse=True)
-def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test keeps sheet values (`io.cache`) in its own folder, never in the user's cache."""
-    monkeypatch.setenv("EVKIN_TEMBOLOK", str(tmp_path_factory.mktemp("cache")))
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test keeps the program's cache (`io.cache`, LibreOffice) in its own folder; the resident converter it
+    started, if any, is stopped when it ends."""
+    monkeypatch.setenv(ENV_TEMBOLOK, str(tmp_path_factory.mktemp("cache")))
+    yield
+    stop_resident()
 
 
 @pytest.fixture(scope="session")

@@ -34,10 +34,11 @@ def data_dokumen(book: Book, konteks: Konteks, versi: int):
 def _terbitkan(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
     """Version N: the Dokumen sheet in the master (engines that lay out), a one-sheet .xlsx and its PDF beside the
     master — staged, and put in place only once the master is saved."""
-    from macros_py.io.output.pdf import available, to_pdf
+    from macros_py.io.output.pdf import available, to_pdf, warm_up
     from macros_py.io.output.print_common import workbook_cetak
     from macros_py.io.output.print_layout import write_dokumen_sheet
 
+    warm_up()  # LibreOffice starts while the document is laid out
     skema = konteks.skema
     tabel = skema.tabel("revisi")
     riwayat = read_table(book, tabel)

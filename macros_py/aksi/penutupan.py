@@ -93,7 +93,7 @@ def surat(book: Book, konteks: Konteks, tujuan: str | None = None, alamat_tujuan
     workbook (put in place once the master is saved)."""
     from macros_py.aksi.konfigurasi import berkas_konfigurasi, tolak_contoh
     from macros_py.io.book import LAYOUT
-    from macros_py.io.output.pdf import available, to_pdf
+    from macros_py.io.output.pdf import available, to_pdf, warm_up
     from macros_py.io.output.print_common import workbook_cetak
     from macros_py.io.output.print_layout import write_surat_sheet
     from macros_py.io.output.surat_docx import write_surat_docx
@@ -107,6 +107,7 @@ def surat(book: Book, konteks: Konteks, tujuan: str | None = None, alamat_tujuan
     assert uow is not None
     with langkah(book, konteks, "surat") as no:
         tolak_contoh(book, konteks, "Surat pengantar")
+        warm_up()  # LibreOffice starts while the letter is written
         template = berkas_konfigurasi(book, konteks, "template_surat", konteks.folder)
         konf = konteks.konfigurasi
         baris = nomor(book, konteks, perihal_surat(konteks), tujuan)

@@ -46,6 +46,7 @@ class Aksi:
     perintah: str = ""  # "module:function" for a command that is not one unit of work: (args) -> exit code
     excel: str = ""  # "module:function" that plans the Excel button for this step (see macros_py/excel)
     anak: tuple[Aksi, ...] = ()  # sub-commands (`evkin langkah mulai`, `evkin kunci buat-ca`)
+    pdf: bool = False  # makes a PDF: LibreOffice starts in the background as the command begins
 
     def muat(self) -> Callable[..., Any]:
         return _muat(self.fungsi)
@@ -154,11 +155,11 @@ DAFTAR: tuple[Aksi, ...] = (
          lapor=lambda h, no, a: laporan.analisa(h, no), excel="macros_py.excel.rencana:analisa"),
     Aksi("konsep", "konsep Dokumen Evaluasi Kinerja versi 1 (sheet, .xlsx dan PDF)", "",
          "evkin --sebagai kasubag konsep", fungsi="macros_py.aksi.dokumen:konsep", langkah="konsep",
-         kemampuan=LAYOUT, lapor=lambda h, no, a: [f"Konsep dokumen versi {h['versi']}: {h['berkas']}"],
+         kemampuan=LAYOUT, pdf=True, lapor=lambda h, no, a: [f"Konsep dokumen versi {h['versi']}: {h['berkas']}"],
          excel="macros_py.excel.rencana:konsep"),
     Aksi("koreksi", "koreksi Sekretaris menjadi versi dokumen berikutnya", "",
          'evkin --sebagai sekcam koreksi --catatan "Perbaiki faktor penghambat"',
-         fungsi="macros_py.aksi.dokumen:koreksi", langkah="konsep", kemampuan=LAYOUT, opsi=(_CATATAN,),
+         fungsi="macros_py.aksi.dokumen:koreksi", langkah="konsep", kemampuan=LAYOUT, pdf=True, opsi=(_CATATAN,),
          argumen=lambda a: {"catatan": a.catatan},
          lapor=lambda h, no, a: [f"Koreksi dicatat; dokumen versi {h['versi']}: {h['berkas']}"]),
     Aksi("ajukan", "ajukan versi terakhir dokumen ke Kepala (data dibekukan)", "",
@@ -187,7 +188,7 @@ DAFTAR: tuple[Aksi, ...] = (
          excel="macros_py.excel.rencana:tandatangani"),
     Aksi("surat", "surat pengantar bernomor (.xlsx, PDF, .docx)", "",
          "evkin --sebagai kasubag surat", fungsi="macros_py.aksi.penutupan:surat", langkah="surat",
-         kemampuan=LAYOUT,
+         kemampuan=LAYOUT, pdf=True,
          opsi=(Opsi(("--tujuan",), "tujuan surat (baku: tujuan_surat di Konfigurasi)"),
                Opsi(("--alamat-tujuan",), "alamat tujuan (baku: alamat_tujuan di Konfigurasi)",
                     {"dest": "alamat_tujuan"})),
@@ -305,6 +306,10 @@ def jalankan(entri: Aksi, workbook: Path, argumen: dict[str, Any], sebagai: str 
     from macros_py.io.files import WAIT_DEFAULT
     from macros_py.io.unit_of_work import FileUnitOfWork
 
+    if entri.pdf:  # started before the master is read, so it is ready when the PDF is (~1 s either way)
+        from macros_py.io.output.pdf import warm_up
+
+        warm_up()
     fungsi = entri.muat()
     with Kemajuan(f"evkin {entri.nama}", 3) as kemajuan, \
             FileUnitOfWork(workbook, tunggu=WAIT_DEFAULT if tunggu is None else tunggu, info=info,

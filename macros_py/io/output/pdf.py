@@ -1,11 +1,13 @@
 """PDF output through LibreOffice headless: the office prints what the workbook shows, without Excel.
 
-Starting LibreOffice is most of a conversion's time, and making a new profile part of that: a conversion starts
-LibreOffice (the one-shot way) with the program's own profile in the user's cache folder (`folder_libreoffice`),
-made once and reused. That profile is held under a lock for one conversion: another evkin run converting at the
-same moment waits PROFILE_WAIT seconds, then uses a throwaway profile, never failing because the profile is busy; a
-LibreOffice the user has open uses the user's own profile and never meets ours. A conversion that fails with the
-shared profile removes it and is tried once more with a throwaway profile. The PDF is written into a temporary
+Starting LibreOffice is most of a conversion's time, so a conversion goes to the resident converter
+(`resident.py`: a LibreOffice kept running for some idle minutes) where one can be had, and otherwise starts
+LibreOffice for itself (the one-shot way) with the program's own profile in the user's cache folder
+(`folder_libreoffice`), made once and reused. That profile is held under a lock for one conversion: another evkin
+run converting at the same moment waits PROFILE_WAIT seconds, then uses a throwaway profile, never failing because
+the profile is busy; a LibreOffice the user has open uses the user's own profile and never meets ours. A
+conversion that fails with the shared profile removes it and is tried once more with a throwaway profile. The
+resident converter has a profile of its own, so the two never share one. The PDF is written into a temporary
 folder first and moved into place only when it exists, so a failed run never leaves a half-written or stale PDF
 behind.
 """
@@ -25,6 +27,7 @@ from typing import Any
 
 from macros_py.domain.errors import PenggunaanSalah
 from macros_py.io.files import folder_tembolok, remove_tree, replace_file
+from macros_py.io.output import resident
 
 NAMA_PROGRAM = ("soffice", "libreoffice", "soffice.exe")
 FOLDER_WINDOWS = Path("LibreOffice") / "program" / "soffice.exe"  # under each Program Files folder
@@ -198,9 +201,21 @@ def _ada(pdf: Path) -> bool:
     return pdf.is_file() and pdf.stat().st_size > 0
 
 
+def warm_up() -> None:
+    """Start the resident converter in the background, for a conversion the caller is about to ask for."""
+    program = find_soffice()
+    if program is not None:
+        resident.warm_up(program, folder_libreoffice() / "resident")
+
+
+def stop_resident() -> None:
+    """Stop the resident converter of this cache folder, if one runs (tests, benchmarks)."""
+    resident.stop(folder_libreoffice() / "resident")
+
+
 def to_pdf(sumber: Path, folder_keluar: Path, timeout: float = 180, tujuan: Path | None = None) -> Path:
     """Convert an .xlsx (every sheet, as printed) or .docx to ``folder_keluar/<nama>.pdf`` (or to `tujuan`);
-    return its path."""
+    return its path. The resident converter first, where it can be had; else the one-shot way."""
     sumber = Path(sumber)
     folder_keluar = Path(folder_keluar if tujuan is None else tujuan.parent)
     if not sumber.is_file():
@@ -214,7 +229,11 @@ def to_pdf(sumber: Path, folder_keluar: Path, timeout: float = 180, tujuan: Path
     with tempfile.TemporaryDirectory(prefix="evkin-lo-", ignore_cleanup_errors=True) as sementara:
         keluar = Path(sementara)
         pdf = keluar / f"{sumber.stem}.pdf"
-        kode, out, err = _sekali(program, sumber, keluar, timeout)
+        kode, out, err = 0, b"", b""
+        if not resident.convert(program, folder_libreoffice() / "resident", sumber, pdf, timeout):
+            with contextlib.suppress(FileNotFoundError):
+                pdf.unlink()  # half written by a converter that failed
+            kode, out, err = _sekali(program, sumber, keluar, timeout)
         if not _ada(pdf):
             rincian = _ringkas(err) or _ringkas(out)
             saran = (

@@ -115,6 +115,23 @@ def test_frozen_copy_refuses_overwrite_and_macro_name(tmp_path: Path, sumber: Pa
         freeze_workbook(tmp_path / "tidak_ada.xlsx", tmp_path / "lain.xlsx")
 
 
+def test_freezing_the_book_in_memory_leaves_it_as_it_was(tmp_path: Path, sumber: Path) -> None:
+    """Step 11 freezes the master it holds in memory, then saves the master from the same book: formulas and
+    protection stay the master's; the copy takes the values Excel cached in the file."""
+    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
+
+    book = OpenpyxlBook(load_workbook(sumber), sumber)
+    sebelum = (repr(book.wb.security), repr(book.wb.chartsheets[0].sheetProtection))
+    freeze_workbook(book, tmp_path / "beku.xlsx")
+    assert [c.value for c in book.wb["Capaian"][1]] == [5, "=A1*2", "=A1+1", "teks biasa"]
+    assert book.wb["Capaian"].protection.password and not book.wb["Rekap"].protection.sheet
+    assert (repr(book.wb.security), repr(book.wb.chartsheets[0].sheetProtection)) == sebelum
+    assert not book.wb.security.lockStructure
+    beku = load_workbook(tmp_path / "beku.xlsx")
+    assert [c.value for c in beku["Capaian"][1]] == [5, 10, None, "teks biasa"]
+    assert all(ws.protection.sheet for ws in beku.worksheets) and beku.security.lockStructure
+
+
 # --- manifest ---------------------------------------------------------------------------------------------------
 
 

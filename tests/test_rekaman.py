@@ -4,12 +4,16 @@ and the seal carry real signatures that pdfsig and openssl accept; every way of 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import stat
 import subprocess
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -73,12 +77,45 @@ def arsip_lain_folder(lain_folder: dict[str, Path]) -> dict[str, Path]:
         evkin("camat", "2026-10-07T11:00", "tandatangani", "--kunci", kunci / "camat.p12", masukan=KATA_SANDI_DEMO)
         evkin("kasubag", "2026-10-07T11:30", "surat")
         evkin("kasubag", "2026-10-07T12:00", "nomor", "--perihal", "Surat lain sesudah langkah 10", "--tujuan", "X")
-        evkin("kasubag", "2026-10-07T13:00", "arsip", "--out", folder / "arsip" / "TW3", "--kunci",
-              kunci / "kasubag.p12", masukan=KATA_SANDI_DEMO)
+        with _openpyxl_dihitung() as openpyxl_arsip:
+            evkin("kasubag", "2026-10-07T13:00", "arsip", "--out", folder / "arsip" / "TW3", "--kunci",
+                  kunci / "kasubag.p12", masukan=KATA_SANDI_DEMO)
     finally:
         os.chdir(lama)
     assert not any(cwd.iterdir()), "nothing may be written into the current folder"
-    return {**lain_folder, "arsip": folder / "arsip" / "TW3"}
+    return {**lain_folder, "arsip": folder / "arsip" / "TW3", "openpyxl_arsip": openpyxl_arsip}
+
+
+@contextlib.contextmanager
+def _openpyxl_dihitung() -> Iterator[Counter[str]]:
+    """Workbooks openpyxl reads and writes meanwhile (every caller imports load_workbook when it runs)."""
+    import openpyxl
+    from openpyxl.workbook.workbook import Workbook
+
+    hitung: Counter[str] = Counter()
+    muat, simpan = openpyxl.load_workbook, Workbook.save
+
+    def muat_dihitung(*args: Any, **kwargs: Any) -> Any:
+        hitung["muat"] += 1
+        return muat(*args, **kwargs)
+
+    def simpan_dihitung(self: Workbook, *args: Any) -> None:
+        hitung["simpan"] += 1
+        simpan(self, *args)
+
+    openpyxl.load_workbook = muat_dihitung
+    Workbook.save = simpan_dihitung  # type: ignore[method-assign]
+    try:
+        yield hitung
+    finally:
+        openpyxl.load_workbook = muat
+        Workbook.save = simpan  # type: ignore[method-assign]
+
+
+def test_arsip_reads_the_master_once_and_writes_it_twice(arsip_lain_folder: dict[str, Any]) -> None:
+    """The frozen copy is made from the master in memory: one read, then the copy and the master written; no
+    formula in the master, so no second read for Excel's cached values."""
+    assert arsip_lain_folder["openpyxl_arsip"] == {"muat": 1, "simpan": 2}
 
 
 def test_run_from_another_folder_seals_a_complete_archive(arsip_lain_folder: dict[str, Path], evkin) -> None:

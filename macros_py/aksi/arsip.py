@@ -65,6 +65,7 @@ def arsip(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None,
         verify_seal,
         write_manifest,
     )
+    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
 
     if LAYOUT not in book.capabilities:  # the frozen copy is made from the file, by the headless engine
         raise PenggunaanSalah("Arsip dibuat dari baris perintah (evkin arsip) saat workbook tertutup, bukan dari "
@@ -109,10 +110,8 @@ def arsip(book: Book, konteks: Konteks, folder: Path, tujuan: str | None = None,
         konteks.catat(no, "arsip", f"dikirim kepada {tujuan} dengan surat {nomor_surat}; arsip di "
                                    f"{konteks.relatif(folder)}")
     tulis_log(book, konteks)  # the sealed copy must carry the final log rows
-    sementara = panggung / ".workbook-sementara.xlsx"
-    book.save_to(sementara)  # type: ignore[attr-defined]
-    freeze_workbook(sementara, panggung / f"Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_ARSIP.xlsx")
-    sementara.unlink()
+    assert isinstance(book, OpenpyxlBook)  # LAYOUT: the master loaded once, frozen from memory
+    freeze_workbook(book, panggung / f"Evaluasi_Kinerja_{konf.tahun}_{konf.periode}_ARSIP.xlsx")
     pengaturan = {_teks(r["kunci"]): r["nilai"] for r in read_table(book, konteks.skema.sheet("konfigurasi")
                                                                       .tabel_("pengaturan"))}
     jumlah = sum(1 for f in panggung.rglob("*") if f.is_file())

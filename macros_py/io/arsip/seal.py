@@ -13,9 +13,13 @@ import os
 import tempfile
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from macros_py.domain.errors import PenggunaanSalah
 from macros_py.io.files import izin_normal, replace_file, sha256_file
+
+if TYPE_CHECKING:
+    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
 
 MANIFEST_NAME = "MANIFEST.json"
 MANIFEST_HASH_NAME = "MANIFEST.sha256"
@@ -26,20 +30,22 @@ _BERKAS_SEGEL = (MANIFEST_NAME, MANIFEST_HASH_NAME, MANIFEST_SIGNATURE_NAME)
 BERKAS_SISTEM = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"})
 
 
-def freeze_workbook(sumber: Path, tujuan: Path) -> None:
+def freeze_workbook(sumber: Path | OpenpyxlBook, tujuan: Path) -> None:
     """Write a read-only copy holding values, not formulas, so the archived figures can no longer recalculate.
 
-    Formulas take the value Excel last cached; a formula never calculated (e.g. written by openpyxl) becomes
-    empty rather than guessing. Every sheet and the workbook structure are protected without a password: the
-    aim is to stop accidental edits, the manifest is what proves nothing changed.
+    `sumber` is a workbook file, or the book an action holds in memory (step 11 freezes the master it has just
+    written, without saving and reading it back): the book is left exactly as it was, formulas and protection,
+    for the master to be saved from it. Formulas take the value Excel last cached in the file; a formula never
+    calculated (e.g. written by openpyxl) becomes empty rather than guessing. Every sheet and the workbook structure
+    are protected without a password: the aim is to stop accidental edits, the manifest is what proves nothing
+    changed.
     """
-    from openpyxl import load_workbook  # only archiving needs it; status and himpun import this module too
-    from openpyxl.chartsheet.protection import ChartsheetProtection
-    from openpyxl.workbook.protection import WorkbookProtection
+    from openpyxl.chartsheet.protection import ChartsheetProtection  # only archiving needs openpyxl; status and
+    from openpyxl.workbook.protection import WorkbookProtection  # himpun import this module too
     from openpyxl.worksheet.protection import SheetProtection
 
-    sumber, tujuan = Path(sumber), Path(tujuan)
-    if not sumber.is_file():
+    tujuan = Path(tujuan)
+    if isinstance(sumber, Path) and not sumber.is_file():
         raise PenggunaanSalah(f"Workbook sumber {sumber} tidak ditemukan.")
     if tujuan.suffix.lower() != ".xlsx":
         raise PenggunaanSalah(f"Salinan beku harus berakhiran .xlsx (tanpa makro), bukan {tujuan.name}.")
@@ -47,29 +53,58 @@ def freeze_workbook(sumber: Path, tujuan: Path) -> None:
         raise PenggunaanSalah(f"{tujuan} sudah ada; salinan beku tidak ditimpa. Pilih nama lain atau hapus dulu.")
     if not tujuan.parent.is_dir():
         raise PenggunaanSalah(f"Folder tujuan {tujuan.parent} tidak ada.")
+    if isinstance(sumber, Path):
+        from openpyxl import load_workbook
 
-    wb = load_workbook(sumber, data_only=False)
-    nilai = load_workbook(sumber, data_only=True)
-    for lembar in wb.worksheets:
-        tersimpan = nilai[lembar.title]
-        for baris in lembar.iter_rows():
-            for sel in baris:
-                if sel.data_type == "f":
-                    sel.value = tersimpan[sel.coordinate].value
-        lembar.protection = SheetProtection(sheet=True)  # fresh: any password on the source is dropped
-    for grafik in wb.chartsheets:
-        grafik.sheetProtection = ChartsheetProtection(content=True, objects=True)
-    wb.security = WorkbookProtection(lockStructure=True)
+        from macros_py.io.engines.openpyxl_book import OpenpyxlBook
 
+        sumber = OpenpyxlBook(load_workbook(sumber), sumber)
+    wb = sumber.wb
+
+    rumus = [(sel, sel.value) for lembar in wb.worksheets for baris in lembar.iter_rows() for sel in baris
+             if sel.data_type == "f"]
+    tersimpan = _nilai_tersimpan(sumber.path, {sel.parent.title for sel, _ in rumus}) if rumus else {}
+    perlindungan = ([lembar.protection for lembar in wb.worksheets],
+                    [grafik.sheetProtection for grafik in wb.chartsheets], wb.security)
     fd, sementara = tempfile.mkstemp(prefix=".beku-", suffix=".xlsx", dir=tujuan.parent)
     os.close(fd)
     try:
+        for sel, _ in rumus:
+            sel.value = tersimpan.get((sel.parent.title, sel.row, sel.column))
+        for lembar in wb.worksheets:
+            lembar.protection = SheetProtection(sheet=True)  # fresh: any password on the source is dropped
+        for grafik in wb.chartsheets:
+            grafik.sheetProtection = ChartsheetProtection(content=True, objects=True)
+        wb.security = WorkbookProtection(lockStructure=True)
         wb.save(sementara)
         os.chmod(sementara, 0o444)  # read-only for everyone: an archive is not edited in place
         replace_file(Path(sementara), tujuan)
     except BaseException:
         Path(sementara).unlink(missing_ok=True)
         raise
+    finally:  # the book as it was
+        for sel, rumus_asli in rumus:
+            sel.value = rumus_asli
+        for lembar, lama in zip(wb.worksheets, perlindungan[0], strict=True):
+            lembar.protection = lama
+        for grafik, lama_grafik in zip(wb.chartsheets, perlindungan[1], strict=True):
+            grafik.sheetProtection = lama_grafik
+        wb.security = perlindungan[2]
+
+
+def _nilai_tersimpan(path: Path | None, sheets: set[str]) -> dict[tuple[str, int, int], Any]:
+    """The values last cached in the file for the cells of `sheets` (one read-only pass), by (sheet, row, column)."""
+    if path is None:
+        return {}
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, data_only=True, read_only=True)
+    try:
+        return {(nama, r, c): v for nama in sheets if nama in wb.sheetnames
+                for r, baris in enumerate(wb[nama].iter_rows(min_row=1, min_col=1, values_only=True), start=1)
+                for c, v in enumerate(baris, start=1) if v is not None}
+    finally:
+        wb.close()
 
 
 def make_read_only(folder: Path) -> None:

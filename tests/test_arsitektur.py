@@ -130,3 +130,34 @@ def test_every_registered_function_and_planner_exists(entri) -> None:  # type: i
         assert callable(entri.muat_perintah())
     if entri.excel:
         assert callable(_muat(entri.excel))
+
+
+# ---- lazy imports (issue 19, item 5): a quick command imports only what it uses -------------------------------
+
+BERAT = frozenset({"openpyxl", "pyhanko", "pyhanko_certvalidator", "pdfminer", "cryptography", "asn1crypto", "pandas",
+                   "numpy", "uno", "docx", "docxtpl", "jinja2", "PIL", "lxml", "xlwings", "rich"})
+
+
+def _diimpor(master: Path, *perintah: str) -> set[str]:
+    """Top-level packages a command imports, run as users run it (`python -X importtime -m macros_py ...`)."""
+    import os
+    import subprocess
+    import sys
+
+    hasil = subprocess.run([sys.executable, "-X", "importtime", "-m", "macros_py", "--workbook", str(master),
+                            "--waktu", "2026-10-05T08:00", *perintah], capture_output=True, text=True,
+                           cwd=PAKET.parent, env=dict(os.environ, PYTHONPATH=str(PAKET.parent)))
+    assert hasil.returncode == 0, hasil.stderr[-2000:]
+    return {baris.split("|")[-1].strip().split(".")[0] for baris in hasil.stderr.splitlines()
+            if baris.startswith("import time:") and "|" in baris}
+
+
+@pytest.mark.parametrize("perintah", [
+    ("status", "--json"),
+    ("status",),  # the table on a terminal is drawn by rich, and by nothing heavier
+    ("--sebagai", "kasubag", "disposisi", "--nomor", "005/1", "--isi", "Susun evaluasi kinerja"),
+    ("verifikasi",),
+], ids=["status --json", "status", "disposisi", "verifikasi"])
+def test_quick_commands_import_no_heavy_library(master: Path, perintah: tuple[str, ...]) -> None:
+    boleh = {"rich"} if perintah == ("status",) else set()
+    assert _diimpor(master, *perintah) & BERAT <= boleh

@@ -211,7 +211,10 @@ def convert(program: Path, folder: Path, sumber: Path, target: Path, timeout: fl
 
 
 def stop(folder: Path, timeout: float = 60) -> None:
-    """Stop the folder's converter, if one runs; returns once its LibreOffice has ended."""
+    """Stop the folder's converter, if one runs or this process is starting one; returns once its LibreOffice has
+    ended."""
+    if _pemanasan is not None:
+        _pemanasan.join(START_WAIT)
     state = _state(folder)
     if state is None:
         return

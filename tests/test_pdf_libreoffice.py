@@ -206,6 +206,21 @@ def test_a_killed_converter_is_replaced_and_its_libreoffice_reused(peluncuran: P
 
 
 @pytest.mark.libreoffice
+def test_a_broken_converter_profile_is_made_anew(peluncuran: Path, tmp_path: Path) -> None:
+    """The converter's own profile, broken: this conversion goes the one-shot way, the next one has a converter."""
+    sumber = _surat(tmp_path)
+    profil = _residen() / "profile"
+    profil.mkdir(parents=True)
+    (profil / "user").write_text("bukan folder")
+    assert pdf.to_pdf(sumber, tmp_path / "a").stat().st_size > 1000
+    assert not (profil / "user").is_file()
+    assert pdf.to_pdf(sumber, tmp_path / "b").stat().st_size > 1000
+    residen = profil.resolve().as_uri()
+    assert _profil(peluncuran) == [residen, _bersama(), residen]
+    assert json.loads((_residen() / "server.json").read_text())["port"]
+
+
+@pytest.mark.libreoffice
 def test_without_uno_the_one_shot_way_converts(peluncuran: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A Python that cannot import uno (no python3-uno; the user's Python on Windows): the converter cannot

@@ -38,7 +38,7 @@ def _terbitkan(book: Book, konteks: Konteks, catatan: str) -> dict[str, Any]:
     from macros_py.io.output.print_common import workbook_cetak
     from macros_py.io.output.print_layout import write_dokumen_sheet
 
-    warm_up()  # LibreOffice starts while the document is laid out
+    warm_up()  # the Excel button: LibreOffice starts while the document is laid out (the CLI has started it)
     skema = konteks.skema
     tabel = skema.tabel("revisi")
     riwayat = read_table(book, tabel)

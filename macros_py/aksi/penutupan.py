@@ -107,7 +107,7 @@ def surat(book: Book, konteks: Konteks, tujuan: str | None = None, alamat_tujuan
     assert uow is not None
     with langkah(book, konteks, "surat") as no:
         tolak_contoh(book, konteks, "Surat pengantar")
-        warm_up()  # LibreOffice starts while the letter is written
+        warm_up()  # the Excel button: LibreOffice starts while the letter is written (the CLI has started it)
         template = berkas_konfigurasi(book, konteks, "template_surat", konteks.folder)
         konf = konteks.konfigurasi
         baris = nomor(book, konteks, perihal_surat(konteks), tujuan)

@@ -105,6 +105,15 @@ class Skema:
         t = self.tabel("bidang")
         return Tabel(nama_sheet, t.key, t.header_row, t.kolom_awal, t.kolom, t.judul, t.baris_input)
 
+    @cached_property
+    def kolom_referensi(self) -> tuple[str, ...]:
+        """The bidang table's columns that `format` fills from Daftar Indikator (the columns of that table the
+        bidang table also has: No, Sasaran ... Pagu, Kode, Urusan). The format owns them: locked in every bidang
+        sheet and distributed template, and compared with Daftar Indikator on intake. "no" is the indicator's
+        stable key (its position among its bidang's rows in Daftar Indikator, written by `format`)."""
+        bidang = set(self.tabel("bidang").keys)
+        return tuple(k for k in self.tabel("indikator").keys if k in bidang)
+
     @property
     def nama_peran(self) -> dict[str, str]:
         return dict(self.organisasi["peran"])

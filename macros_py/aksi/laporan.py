@@ -50,6 +50,10 @@ def himpun(hasil: Any, no: int | None, sebagai_json: bool = False) -> list[str]:
         return [json.dumps(hasil.json(), ensure_ascii=False, indent=2)]
     baris = [f"Diterima: {k.sheet if k.berkas == 'workbook induk' else k.berkas} — bidang {k.kode_bidang}, "
              f"{k.jumlah_baris} baris." for k in hasil.diterima]
+    baris += [f"Identik: {k.sheet if k.berkas == 'workbook induk' else k.berkas} — bidang {k.kode_bidang}, identik "
+              f"dengan kiriman {waktu}; tidak ditulis ulang." for k, waktu in hasil.identik]
+    if hasil.tanpa_perubahan:
+        baris.append("Tidak ada yang berubah; workbook induk tidak disimpan.")
     baris += [f"  peringatan: {m}" for m in hasil.peringatan]
     baris += [f"Tidak diproses: {x['berkas']} — {x['alasan']}." for x in hasil.tidak_diproses]
     if hasil.belum_mengirim:

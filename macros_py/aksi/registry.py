@@ -146,8 +146,12 @@ DAFTAR: tuple[Aksi, ...] = (
          opsi=(Opsi(("berkas",), "berkas/folder kiriman; tanpa berkas: sheet bidang di workbook induk",
                     {"nargs": "*"}),
                Opsi(("--sheet",), "hanya sheet bidang ini di workbook induk (Kepala Bidang mengirim sheetnya)"),
+               Opsi(("--boleh-kosongkan",), "terima kiriman yang mengosongkan nilai yang sudah diterima dari bidang "
+                                            "itu (tanpa ini: ditolak)", {"action": "store_true",
+                                                                          "dest": "boleh_kosongkan"}),
                Opsi(("--json",), "hasil sebagai JSON", {"action": "store_true"})),
-         argumen=lambda a: {"berkas": [Path(p) for p in a.berkas], "hanya_sheet": a.sheet},
+         argumen=lambda a: {"berkas": [Path(p) for p in a.berkas], "hanya_sheet": a.sheet,
+                            "boleh_kosongkan": a.boleh_kosongkan},
          lapor=lambda h, no, a: laporan.himpun(h, no, a.json), excel="macros_py.excel.isian:himpun"),
     Aksi("analisa", "hitung capaian dan predikat (Rekap, Analisis, grafik)", "",
          "evkin --sebagai kasubag analisa", fungsi="macros_py.aksi.analisis:analisa", langkah="analisa",
@@ -304,5 +308,7 @@ def jalankan(entri: Aksi, workbook: Path, argumen: dict[str, Any], sebagai: str 
                         engine=engine_for(entri.kemampuan)) as uow:
         hasil = eksekusi(uow, lambda b, k: fungsi(b, k, **argumen), sebagai=sebagai, waktu=waktu, info=info,
                          izinkan_contoh=izinkan_contoh)
+        if getattr(hasil, "tanpa_perubahan", False):
+            return hasil  # nothing to write (an identical re-send): the master keeps its bytes, no .bak
         uow.commit()
     return hasil

@@ -91,6 +91,7 @@ class Kiriman:
     kode_bidang: str = ""
     baris: list[dict[str, Any]] = field(default_factory=list)
     baris_excel: list[int] = field(default_factory=list)
+    kolom_excel: dict[str, int] = field(default_factory=dict)  # schema key -> 1-based sheet column
     galat: list[Masalah] = field(default_factory=list)
     peringatan: list[Masalah] = field(default_factory=list)
     _jumlah: int | None = field(default=None, init=False, repr=False, compare=False)
@@ -269,7 +270,9 @@ def validasi_lembar(
 ) -> Kiriman:
     """Validate a whole sheet; never raises for bad data — every problem is collected.
 
-    `harapan=None` skips the template identity check (the office's own Daftar Indikator has none).
+    `harapan=None` skips the template identity check (the office's own Daftar Indikator has none) and numbers
+    rows without a No in order; a submission's No is left as typed (it is the key of its row, see
+    ``referensi``).
     `facts` (a submitted file's ``KirimanSheet``) turns on the rules on percent formats, error values, merged
     cells and a file without realisasi (``validasi_isian``); without them the sheet is validated on its values.
     """
@@ -281,6 +284,7 @@ def validasi_lembar(
     if peta is None:
         return kiriman
     r_header, posisi = peta
+    kiriman.kolom_excel = dict(posisi)
     dilihat: dict[tuple[str, ...], int] = {}
     aturan = [_Aturan.dari(k, posisi[k.key]) for k in kolom]
     isian = [a.indeks for a in aturan if a.kolom.key != "no"]  # a row with only its number is an empty row
@@ -342,7 +346,8 @@ def validasi_lembar(
                 data[k.key] = teks or None
             if k.wajib and data[k.key] in (None, ""):
                 p.galat(a.sel(r), f"{k.judul} wajib diisi.")
-        if data.get("no") is None:
+        if data.get("no") is None and harapan is None:
+            # the office's own list is numbered in order; a submission's No is its rows' key (domain.referensi)
             data["no"] = len(kiriman.baris) + 1
         kunci = tuple(normal_ingat(data.get(x)) for x in KOLOM_IDENTITAS_INDIKATOR)
         if kunci[-1]:

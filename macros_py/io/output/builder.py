@@ -93,6 +93,8 @@ def _panduan(ws: Worksheet, skema: Skema, tahun: int, periode: str, gaya: _Gaya)
     baris += [("", None), ("Kolom format pengumpulan data (sel kuning diisi bidang)", Font(bold=True, size=12))]
     for k in tabel.kolom:
         aturan = []
+        if k.key in skema.kolom_referensi:
+            aturan.append("diisi dari Daftar Indikator, terkunci")
         if k.wajib:
             aturan.append("wajib")
         if k.tipe == "angka":
@@ -185,11 +187,19 @@ def _sop(ws: Worksheet, spec: SpecSheet, skema: Skema, tahun: int, periode: str,
     ws.freeze_panes = ws.cell(row=tabel.baris_data, column=3)
 
 
-def _area_input(ws: Worksheet, tabel: Tabel, gaya: _Gaya, n_baris: int) -> None:
-    """Input cells: unlocked, shaded, validated (numbers >= min, lists) as the schema says."""
+def _area_input(ws: Worksheet, tabel: Tabel, gaya: _Gaya, n_baris: int, terkunci: tuple[str, ...] = ()) -> None:
+    """Input cells: unlocked, shaded, validated (numbers >= min, lists) as the schema says. Columns in
+    `terkunci` stay locked and unshaded (a bidang sheet's reference columns, owned by the format)."""
     r0, r1 = tabel.baris_data, tabel.baris_data + n_baris - 1
     for j, kolom in enumerate(tabel.kolom):
         huruf = get_column_letter(tabel.kolom_awal + j)
+        if kolom.key in terkunci:
+            for r in range(r0, r1 + 1):
+                cell = ws.cell(row=r, column=tabel.kolom_awal + j)
+                cell.border = gaya.garis
+                if kolom.tipe == "angka":
+                    cell.number_format = FORMAT_ANGKA
+            continue
         for r in range(r0, r1 + 1):
             cell = ws.cell(row=r, column=tabel.kolom_awal + j)
             cell.border = gaya.garis
@@ -226,7 +236,8 @@ def _bidang(ws: Worksheet, spec: SpecSheet, skema: Skema, bidang: dict[str, Any]
     tabel = skema.tabel_bidang(ws.title)
     _header(ws, tabel, gaya)
     r0 = tabel.baris_data
-    _area_input(ws, tabel, gaya, tabel.baris_input)
+    # Only the input columns are open: the reference columns are the format's (filled from Daftar Indikator).
+    _area_input(ws, tabel, gaya, tabel.baris_input, terkunci=skema.kolom_referensi)
     ws.freeze_panes = ws.cell(row=r0, column=tabel.kolom_awal + tabel.indeks("indikator") + 1)
     ws.protection.sheet = True
     ws.protection.formatColumns = False

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from macros_py.domain.cell_names import nama_sel
 from macros_py.domain.validasi_isian import teks_angka
 
-PANJANG_TEKS_PESAN = 60  # characters of a text value quoted in a message
+PANJANG_TEKS_PESAN = 150  # characters of a text value quoted in a message
 
 
 class KolomReferensi(Protocol):

@@ -36,6 +36,9 @@ class Rencana:
     fungsi: Callable[[Book, Konteks], Any]
     lapor: Callable[[Any], str]
     folder: Path | None = None
+    ditolak: Callable[[InputDitolak], Rencana | None] | None = None
+    """A refusal the user may overrule (a bidang sheet that would blank accepted values): the plan to confirm
+    and run instead, or None to report the refusal."""
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from macros_py.aksi.himpun_baca import Sumber, baca_master, baca_semua_berkas
-from macros_py.aksi.himpun_periksa import kiriman_lalu, periksa_kiriman_lalu, periksa_referensi
+from macros_py.aksi.himpun_periksa import Pembanding, kiriman_lalu, periksa_kiriman_lalu, periksa_referensi
 from macros_py.aksi.himpun_simpan import (
     FOLDER_BUKTI,
     FOLDER_KIRIMAN,
@@ -120,7 +120,7 @@ def _periksa_pengirim(konteks: Konteks, sumber: Sequence[Sumber]) -> None:
         dilihat.setdefault(k.kode_bidang, k.berkas)
 
 
-def _tolak(konteks: Konteks, sumber: Sequence[Sumber], hasil: HasilHimpun, mengosongkan: set[int]) -> None:
+def _tolak(konteks: Konteks, sumber: Sequence[Sumber], hasil: HasilHimpun, pembanding: Pembanding) -> None:
     """Every rejected submission reported, its file copied with the problems marked; exit 3."""
     ditolak = [s for s in sumber if not s.kiriman.diterima]
     hasil.ditolak = [s.kiriman for s in ditolak]
@@ -130,8 +130,8 @@ def _tolak(konteks: Konteks, sumber: Sequence[Sumber], hasil: HasilHimpun, mengo
     masalah = [str(m) for k in hasil.ditolak for m in k.galat] + catatan
     lain = f" {len(hasil.diterima)} kiriman lain valid tetapi tidak disimpan." if hasil.diterima else ""
     pesan = f"{len(ditolak)} kiriman ditolak; workbook induk tidak diubah.{lain}"
-    hanya_kosong = all(id(s) in mengosongkan for s in ditolak)
-    if mengosongkan:
+    hanya_kosong = all(id(s) in pembanding.hanya_mengosongkan for s in ditolak)
+    if pembanding.mengosongkan:
         pesan += (" Kiriman yang mengosongkan nilai yang sudah diterima ditolak; bila nilai itu memang harus "
                   "dikosongkan, Kasubag menjalankan himpun lagi dengan --boleh-kosongkan.")
     galat = (KirimanMengosongkan if hanya_kosong else InputDitolak)(pesan, masalah)
@@ -156,7 +156,7 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_shee
     rekap = read_table_rows(book, skema.tabel("rekap"))
     pembanding = periksa_kiriman_lalu(konteks, sumber, kiriman_lalu(book, skema, rekap), boleh_kosongkan)
     if any(not s.kiriman.diterima for s in sumber):
-        _tolak(konteks, sumber, hasil, pembanding.mengosongkan)
+        _tolak(konteks, sumber, hasil, pembanding)
     hasil.identik = [(s.kiriman, waktu) for s, waktu in pembanding.identik]
     sama = {id(s) for s, _ in pembanding.identik}
     baru = [s for s in sumber if id(s) not in sama]

@@ -76,7 +76,8 @@ class Pembanding:
     """The outcome of comparing the submissions with the previous accepted ones."""
 
     identik: list[tuple[Sumber, str]]  # (submission, when the identical one was received)
-    mengosongkan: set[int]  # ids of the sources refused only for blanking accepted values
+    mengosongkan: set[int]  # ids of the sources refused for blanking accepted values
+    hanya_mengosongkan: set[int]  # ... of those, the ones refused for nothing else (the Kasubag may overrule)
 
 
 def periksa_kiriman_lalu(konteks: Konteks, sumber: Sequence[Sumber], lalu: dict[str, KirimanLalu],
@@ -87,15 +88,17 @@ def periksa_kiriman_lalu(konteks: Konteks, sumber: Sequence[Sumber], lalu: dict[
     nama = {b["kode"]: b["nama"] for b in konteks.konfigurasi.bidang}
     keys = skema.tabel("bidang").keys
     isian = [k for k in skema.tabel("bidang").kolom if k.key not in skema.kolom_referensi]
-    hasil = Pembanding([], set())
+    hasil = Pembanding([], set(), set())
     for s in sumber:
         k = s.kiriman
         sebelum = lalu.get(nama.get(k.kode_bidang, ""))
-        if k.galat or sebelum is None:
-            continue
-        if (s.sha256 and s.sha256 == sebelum.sha256) or identik(k.baris, sebelum.baris, keys):
+        if sebelum is None or not k.kolom_excel:
+            continue  # nothing accepted before, or no table read (the identity or the header was refused)
+        lain = bool(k.galat)
+        if not lain and ((s.sha256 and s.sha256 == sebelum.sha256) or identik(k.baris, sebelum.baris, keys)):
             hasil.identik.append((s, sebelum.waktu))
             continue
+        # reported even beside other problems: a blank template saved again is named for what it would blank
         kosong = dikosongkan(k.baris, k.baris_excel, k.kolom_excel, sebelum.baris, isian, sebelum.waktu)
         for t in kosong:
             if boleh_kosongkan:
@@ -105,4 +108,6 @@ def periksa_kiriman_lalu(konteks: Konteks, sumber: Sequence[Sumber], lalu: dict[
                 k.galat.append(Masalah(k.berkas, k.sheet, t.sel, t.pesan))
         if kosong and not boleh_kosongkan:
             hasil.mengosongkan.add(id(s))
+            if not lain:
+                hasil.hanya_mengosongkan.add(id(s))
     return hasil

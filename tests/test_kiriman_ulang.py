@@ -225,3 +225,30 @@ def test_the_excel_button_asks_before_blanking_accepted_values(tmp_path: Path, m
             tulis = sel_ditulis(book)
             assert [tulis[("Rekap", f"{kolom}{r}")] for r in (5, 6)] == [None, 100]  # only Trantibum in Rekap
             assert "dikosongkan dengan persetujuan" in hasil.pesan
+
+
+def test_daftar_indikator_duplicates_count_within_a_bidang_only(master: Path, evkin) -> None:
+    """One pass over the whole list: the same indicator in two bidang is two indicators, twice in one bidang
+    is refused naming the cell; the stable key counts each bidang's rows from 1."""
+    from macros_py.io.book import write_table
+    from macros_py.io.unit_of_work import FileUnitOfWork
+
+    contoh = data_contoh()["indikator"]
+    pem = next(d for d in contoh if d["kode_bidang"] == "PEM")
+
+    def daftar(baris: list[dict]) -> None:
+        with FileUnitOfWork(master) as uow:
+            write_table(uow.book, muat_skema().tabel("indikator"), baris, hapus_sisa=5)
+            uow.commit()
+
+    assert evkin("--workbook", master, "--sebagai", "kasubag", "disposisi", "--isi", "Susun").kode == 0
+    daftar([*contoh, dict(pem, kode_bidang="KESOS"), dict(pem, kode_bidang="")])  # no bidang: no format's row
+    assert evkin("--workbook", master, "--sebagai", "kasubag", "format").kode == 0
+    kesos = load_workbook(master)["Seksi Kesos"]
+    assert [kesos["A9"].value, kesos["A10"].value, kesos["F10"].value] == [1, 2, PEM_INDIKATOR]
+    assert kesos["A11"].value is None
+    assert evkin("--workbook", master, "--sebagai", "kasubag", "buka-ulang", "2", "--alasan", "ganda").kode == 0
+    daftar([*contoh, dict(pem)])
+    hasil = evkin("--workbook", master, "--sebagai", "kasubag", "format")
+    baris = len(contoh) + 5  # the header is row 4
+    assert hasil.kode == 3 and f"sel G{baris}: indikator '{PEM_INDIKATOR}' ganda, sama dengan baris 7" in hasil.galat

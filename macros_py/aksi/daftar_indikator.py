@@ -7,13 +7,14 @@ from typing import Any
 
 from macros_py.aksi.langkah import Konteks
 from macros_py.domain.errors import InputDitolak, PenggunaanSalah
-from macros_py.domain.validasi import Masalah, validasi_lembar
+from macros_py.domain.validasi import KOLOM_IDENTITAS_INDIKATOR, Masalah, validasi_lembar
 from macros_py.io.book import Book
 
 
 def baris_indikator(book: Book, konteks: Konteks, akibat: str = "format tidak dibuat",
                     wajib_ada: bool = True) -> list[dict[str, Any]]:
-    """The indicator list, validated like a submission (numbers, choices, duplicates) per bidang.
+    """The indicator list, validated like a submission (numbers, choices, duplicates within a bidang); rows
+    without a Kode Bidang belong to no format and are left out.
 
     Each row carries its `kode_bidang` and, as `no`, its position among its bidang's rows (1, 2, ...) in sheet
     order: the indicator's stable key, which `format` writes into the No column of the bidang sheet and the
@@ -27,19 +28,26 @@ def baris_indikator(book: Book, konteks: Konteks, akibat: str = "format tidak di
     semua = book.read(tabel.sheet, 1, 1, tabel.kolom_awal - 1 + len(tabel.kolom))
     i_kode = tabel.kolom_awal - 1 + tabel.indeks("kode_bidang")
     masalah: list[Masalah] = []
-    hasil: list[dict[str, Any]] = []
     for r, b in enumerate(semua[tabel.header_row:], start=tabel.baris_data):
-        kode = str(b[i_kode] or "").strip()
+        kode = str(b[i_kode] or "").strip() if len(b) > i_kode else ""
         if kode and kode not in kode_sah:
             masalah.append(Masalah("", tabel.sheet, f"A{r}", f"kode bidang '{kode}' tidak dikenal "
                                                              f"(yang ada: {', '.join(sorted(kode_sah))})."))
-    for kode in sorted(kode_sah):
-        # each bidang's rows are validated like a submission; other bidang's rows are blanked out
-        baris = [b if r < tabel.header_row or str(b[i_kode] or "").strip() == kode else [None] * len(b)
-                 for r, b in enumerate(semua)]
-        k = validasi_lembar("", tabel.sheet, baris, tabel.kolom[1:], None, boleh_kosong=True)
-        masalah += k.galat
-        hasil += [dict(d, kode_bidang=kode, no=i) for i, d in enumerate(k.baris, start=1)]
+        elif not kode:
+            semua[r - 1] = [None] * len(b)  # a row without a bidang belongs to no format
+    # one pass over the whole list (a province's holds 200,000 rows), validated like a submission; an indicator
+    # is a duplicate only within its own bidang
+    k = validasi_lembar("", tabel.sheet, semua, tabel.kolom, None, boleh_kosong=True,
+                        kunci_ganda=("kode_bidang", *KOLOM_IDENTITAS_INDIKATOR))
+    masalah += k.galat
+    urutan: dict[str, int] = {}
+    hasil: list[dict[str, Any]] = []
+    for d in k.baris:
+        kode = str(d.get("kode_bidang") or "")
+        if kode not in kode_sah:
+            continue
+        urutan[kode] = urutan.get(kode, 0) + 1
+        hasil.append(dict(d, kode_bidang=kode, no=urutan[kode]))
     if masalah:
         raise InputDitolak(f"Daftar Indikator berisi kesalahan; {akibat}.", [str(m) for m in masalah])
     if not hasil and wajib_ada:

@@ -267,12 +267,14 @@ def validasi_lembar(
     kunci_header: str = "Indikator Kinerja",
     boleh_kosong: bool = False,
     facts: SheetFacts | None = None,
+    kunci_ganda: tuple[str, ...] = KOLOM_IDENTITAS_INDIKATOR,
 ) -> Kiriman:
     """Validate a whole sheet; never raises for bad data — every problem is collected.
 
     `harapan=None` skips the template identity check (the office's own Daftar Indikator has none) and numbers
     rows without a No in order; a submission's No is left as typed (it is the key of its row, see
     ``referensi``).
+    `kunci_ganda`: the columns that make an indicator unique (Daftar Indikator adds its Kode Bidang).
     `facts` (a submitted file's ``KirimanSheet``) turns on the rules on percent formats, error values, merged
     cells and a file without realisasi (``validasi_isian``); without them the sheet is validated on its values.
     """
@@ -349,7 +351,7 @@ def validasi_lembar(
         if data.get("no") is None and harapan is None:
             # the office's own list is numbered in order; a submission's No is its rows' key (domain.referensi)
             data["no"] = len(kiriman.baris) + 1
-        kunci = tuple(normal_ingat(data.get(x)) for x in KOLOM_IDENTITAS_INDIKATOR)
+        kunci = tuple(normal_ingat(data.get(x)) for x in kunci_ganda)
         if kunci[-1]:
             if kunci in dilihat:
                 p.galat(f"{huruf_kolom(posisi['indikator'])}{r}",

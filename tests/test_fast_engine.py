@@ -106,19 +106,21 @@ def test_cells_keep_their_style_and_new_cells_take_the_column_style(tmp_path: Pa
     path = tmp_path / "m.xlsx"
     shutil.copyfile(KOSONG, path)
     book = XmlBook(path)
-    # Bidang sheet: row 9 is a styled input row (fill, unlocked, number format); row 300 is beyond it.
-    book.write("Seksi Pemerintahan", 9, 2, [["Sasaran", "Program"]])
-    book.write("Seksi Pemerintahan", 300, 2, [["Sasaran", "Program"]])
+    # Bidang sheet: row 9 is a styled input row (fill, unlocked, number format: P9, Q9 are the realisasi TW I
+    # columns); row 300 is beyond it.
+    book.write("Seksi Pemerintahan", 9, 16, [[12, "Rp 1.000"]])
+    book.write("Seksi Pemerintahan", 300, 16, [[12, "Rp 1.000"]])
     # Penerimaan's waktu column carries a date format on the column; a date in an unformatted cell gets one.
     waktu = datetime(2026, 10, 6, 9, 15)
     book.write("Penerimaan", 5, 1, [[waktu]])
     book.write("Rekap", 7, 3, [[waktu, "=SUM(A1:A3)", "-5"]])
     book.save_to(tmp_path / "baru.xlsx")
     asli, baru = load_workbook(path), load_workbook(tmp_path / "baru.xlsx")
-    for ref in ("B9", "C9", "B300"):  # same style index, same styles part: same fill, lock, format, border
+    for ref in ("P9", "Q9", "P300"):  # same style index, same styles part: same fill, lock, format, border
         assert baru["Seksi Pemerintahan"][ref].style_id == asli["Seksi Pemerintahan"][ref].style_id, ref
-    assert baru["Seksi Pemerintahan"]["B9"].fill.fgColor.rgb == "00FFF2CC"  # the input shading
-    assert not baru["Seksi Pemerintahan"]["B9"].protection.locked
+    assert baru["Seksi Pemerintahan"]["P9"].fill.fgColor.rgb == "00FFF2CC"  # the input shading
+    assert not baru["Seksi Pemerintahan"]["P9"].protection.locked
+    assert baru["Seksi Pemerintahan"]["F9"].protection.locked  # Indikator: the format's, locked
     assert baru["Penerimaan"]["A5"].value == waktu
     assert baru["Penerimaan"]["A5"].number_format == asli["Penerimaan"].column_dimensions["A"].number_format
     rekap = baru["Rekap"]

@@ -16,11 +16,11 @@ def baris_indikator(book: Book, konteks: Konteks, akibat: str = "format tidak di
     """The indicator list, validated like a submission (numbers, choices, duplicates within a bidang); rows
     without a Kode Bidang belong to no format and are left out.
 
-    Each row carries its `kode_bidang` and, as `no`, its position among its bidang's rows (1, 2, ...) in sheet
-    order: the indicator's stable key, which `format` writes into the No column of the bidang sheet and the
-    template, and by which an intake matches a submitted row (whatever No the Kasubag typed). Refused (naming
-    cells, `akibat` saying what did not happen) when the list holds mistakes; an empty list is a usage error
-    when `wajib_ada`.
+    Each row carries its `kode_bidang`, its sheet row (`baris_daftar`) and, as `no`, its position among its
+    bidang's rows (1, 2, ...) in sheet order: the indicator's stable key, which `format` writes into the No
+    column of the bidang sheet and the template, and by which an intake matches a submitted row (whatever No
+    the Kasubag typed). Refused (naming cells, `akibat` saying what did not happen) when the list holds
+    mistakes; an empty list is a usage error when `wajib_ada`.
     """
     skema = konteks.skema
     tabel = skema.tabel("indikator")
@@ -42,12 +42,12 @@ def baris_indikator(book: Book, konteks: Konteks, akibat: str = "format tidak di
     masalah += k.galat
     urutan: dict[str, int] = {}
     hasil: list[dict[str, Any]] = []
-    for d in k.baris:
+    for d, r in zip(k.baris, k.baris_excel, strict=True):
         kode = str(d.get("kode_bidang") or "")
         if kode not in kode_sah:
             continue
         urutan[kode] = urutan.get(kode, 0) + 1
-        hasil.append(dict(d, kode_bidang=kode, no=urutan[kode]))
+        hasil.append(dict(d, kode_bidang=kode, no=urutan[kode], baris_daftar=r))
     if masalah:
         raise InputDitolak(f"Daftar Indikator berisi kesalahan; {akibat}.", [str(m) for m in masalah])
     if not hasil and wajib_ada:

@@ -10,6 +10,7 @@ from typing import Any
 
 from macros_py.aksi.langkah import Konteks
 from macros_py.domain.nama_berkas import kode_nama_berkas, periksa_nama_berkas
+from macros_py.domain.tersegel import baca_triwulan
 from macros_py.domain.validasi import Harapan, Kiriman, KolomSkema, Masalah, cari_identitas, validasi_lembar
 from macros_py.io.book import Book
 
@@ -33,7 +34,8 @@ class Sumber:
 def harapan(konteks: Konteks) -> Harapan:
     p = konteks.konfigurasi.pengaturan
     return Harapan(konteks.konfigurasi.tahun, konteks.konfigurasi.periode, int(float(p["versi_template"])),
-                   {b["kode"]: b["nama"] for b in konteks.konfigurasi.bidang})
+                   {b["kode"]: b["nama"] for b in konteks.konfigurasi.bidang},
+                   baca_triwulan(p.get("triwulan_tersegel")))
 
 
 def kumpulkan_berkas(argumen: Sequence[Path]) -> list[tuple[Path, bool]]:
@@ -113,7 +115,8 @@ def baca_master(book: Book, konteks: Konteks, hanya_sheet: str | None = None) ->
     input column (a sheet holding only what `format` wrote is no submission)."""
     h = harapan(konteks)
     kolom = konteks.skema.tabel("bidang").kolom
-    isian = [k.key for k in kolom if k.key not in konteks.skema.kolom_referensi]
+    terkunci = set(konteks.skema.kolom_referensi) | set(konteks.skema.kolom_tersegel(h.tersegel))
+    isian = [k.key for k in kolom if k.key not in terkunci]
     hasil = []
     for b in konteks.konfigurasi.bidang:
         if hanya_sheet is not None and b["sheet"] != hanya_sheet:

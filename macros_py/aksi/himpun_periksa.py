@@ -15,6 +15,7 @@ from macros_py.aksi.himpun_baca import Sumber
 from macros_py.aksi.langkah import Konteks
 from macros_py.domain.kiriman_lalu import dikosongkan, identik
 from macros_py.domain.referensi import bandingkan_daftar
+from macros_py.domain.tersegel import baca_triwulan
 from macros_py.domain.validasi import Masalah
 from macros_py.io.book import Book, is_blank_row, read_table
 from macros_py.schema import Skema
@@ -55,19 +56,21 @@ def kiriman_lalu(book: Book, skema: Skema, rekap: Sequence[Sequence[Any]]) -> di
 
 
 def periksa_referensi(book: Book, konteks: Konteks, sumber: Sequence[Sumber]) -> None:
-    """Every reference cell of each submission compared with its bidang's rows of Daftar Indikator (a
-    difference, a row not in the list and a missing indicator are refused)."""
+    """Every reference cell of each submission, and every realisasi of a triwulan carried from the sealed record,
+    compared with its bidang's rows of Daftar Indikator (a difference, a row not in the list and a missing
+    indicator are refused)."""
     daftar = per_bidang(baris_indikator(book, konteks, "kiriman tidak dapat dibandingkan dengannya",
                                         wajib_ada=False))
     skema = konteks.skema
-    kolom = [k for k in skema.tabel("bidang").kolom if k.key in skema.kolom_referensi]
+    tersegel = skema.kolom_tersegel(baca_triwulan(konteks.konfigurasi.pengaturan.get("triwulan_tersegel")))
+    kolom = [k for k in skema.tabel("bidang").kolom if k.key in skema.kolom_referensi or k.key in tersegel]
     for s in sumber:
         k = s.kiriman
         if not k.kode_bidang or not k.kolom_excel:
             continue  # no identity or no header: nothing to compare, the validator said why
         sudah = {m.sel for m in k.galat}
         for t in bandingkan_daftar(k.baris, k.baris_excel, k.kolom_excel, daftar.get(k.kode_bidang, []), kolom,
-                                   sudah=sudah):
+                                   sudah=sudah, tersegel=tersegel, kode_bidang=k.kode_bidang):
             k.galat.append(Masalah(k.berkas, k.sheet, t.sel, t.pesan))
 
 

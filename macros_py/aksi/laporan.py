@@ -63,6 +63,14 @@ def himpun(hasil: Any, no: int | None, sebagai_json: bool = False) -> list[str]:
     return baris
 
 
+def koreksi_realisasi(h: dict[str, Any]) -> list[str]:
+    lama = "kosong" if h["nilai_lama"] is None else format_angka_id(float(h["nilai_lama"]), 2).rstrip("0").rstrip(",")
+    baru = format_angka_id(float(h["nilai_baru"]), 2).rstrip("0").rstrip(",")
+    return [f"Koreksi dicatat: {h['bidang']} No {h['no']} '{h['indikator']}', {h['kolom']}: {lama} -> {baru}.",
+            "Daftar Indikator dan sheet bidang memakai nilai baru" + (" (juga Rekap)." if h["di_rekap"] else ".")
+            + " Kiriman bidang itu diterima bila memuat nilai baru; dokumen mencantumkan koreksi ini."]
+
+
 def buka_ulang(berubah: list[StatusLangkah]) -> list[str]:
     ikut = ", ".join(str(s.no) for s in berubah[1:])
     return [f"Langkah {berubah[0].no} dibuka ulang." + (f" Langkah {ikut} ikut diulang." if ikut else "")]

@@ -9,6 +9,7 @@ from typing import Any
 from macros_py.aksi.daftar_indikator import baris_indikator
 from macros_py.aksi.langkah import Konteks, langkah, tulis_pengaturan
 from macros_py.domain.errors import PenggunaanSalah
+from macros_py.domain.tersegel import baca_triwulan
 from macros_py.domain.validasi import cari_identitas
 from macros_py.io.book import Book, append_rows, read_table, read_table_rows, write_table
 from macros_py.io.files import sha256_file
@@ -93,7 +94,8 @@ def bawa_indikator(book: Book, konteks: Konteks, workbook_lama: Path) -> int:
         raise PenggunaanSalah(f"Workbook periode lalu {workbook_lama} tidak ditemukan.")
     lama = OpenpyxlBook(load_workbook(workbook_lama, data_only=True, read_only=True))
     tabel = konteks.skema.tabel("indikator")
-    baris = read_table(lama, tabel)
+    # realisasi of earlier triwulan come only from a sealed record, with init --lanjut
+    baris = [dict(d, **dict.fromkeys(konteks.skema.kolom_realisasi)) for d in read_table(lama, tabel)]
     write_table(book, tabel, baris, hapus_sisa=max(0, len(read_table_rows(book, tabel)) - len(baris)))
     konteks.catat(konteks.no("format"), "bawa-indikator", f"{len(baris)} indikator dari {workbook_lama.name}")
     return len(baris)
@@ -116,7 +118,8 @@ def distribusi(book: Book, konteks: Konteks, folder: Path | None = None) -> list
         versi = int(float(konf.pengaturan["versi_template"]))
         for b in konf.bidang:
             tabel = skema.tabel_bidang(b["sheet"])
-            wb = build_format_bidang(skema, konf.tahun, konf.periode, versi, b, read_table_rows(book, tabel))
+            wb = build_format_bidang(skema, konf.tahun, konf.periode, versi, b, read_table_rows(book, tabel),
+                                     baca_triwulan(konf.pengaturan.get("triwulan_tersegel")))
             path = folder / f"Format_EvKin_{konf.tahun}_{konf.periode}_{b['kode']}.xlsx"
             sementara = uow.stage(path)
             wb.save(sementara)

@@ -109,12 +109,17 @@ def bandingkan_daftar(
     kolom: Sequence[KolomReferensi],
     kunci: str = "no",
     sudah: Collection[str] = (),
+    tersegel: Collection[str] = (),
+    kode_bidang: str = "",
 ) -> list[Temuan]:
     """Every difference between a submission's reference cells and its bidang's rows of Daftar Indikator.
 
     ``baris``/``baris_excel``: the validated rows and their sheet rows; ``kolom_excel``: the 1-based sheet
     column of each schema column; ``daftar``: the bidang's rows of Daftar Indikator, each with its key under
     ``kunci``; ``kolom``: the reference columns compared (the key column itself is the match, not compared).
+    ``tersegel``: the columns among them that hold realisasi carried from the previous period's sealed record
+    (``domain.tersegel``): a difference there says how the Kasubag records a correction (of bidang
+    ``kode_bidang``).
     """
     per_kunci = {d[kunci]: d for d in daftar}
     dilihat: dict[int | str, int] = {}
@@ -150,6 +155,9 @@ def bandingkan_daftar(
             s = sel(r, kol.key)
             if s in sudah:
                 continue
+            if kol.key in tersegel:
+                hasil.append(Temuan(s, _pesan_tersegel(kol, a, b, acuan, k, kode_bidang)))
+                continue
             hasil.append(Temuan(s, f"{kol.judul} di Daftar Indikator {teks_nilai(a)}, di berkas {teks_nilai(b)} "
                                    f"(indikator '{nama_indikator(acuan)}'); perubahan {kol.judul} dilakukan Kasubag "
                                    "di Daftar Indikator, bukan di format."))
@@ -159,3 +167,14 @@ def bandingkan_daftar(
                                     "di berkas: baris indikator format tidak boleh dihapus. Kirim ulang format "
                                     "dengan semua barisnya (realisasi yang belum ada dibiarkan kosong)."))
     return hasil
+
+
+def _pesan_tersegel(kol: KolomReferensi, a: object, b: object, acuan: Mapping[str, Any], k: int | str,
+                    kode_bidang: str) -> str:
+    awal = (f"{kol.judul} menurut rekaman tersegel periode lalu {teks_nilai(a)}, di berkas {teks_nilai(b)} "
+            f"(indikator '{nama_indikator(acuan)}'): realisasi triwulan yang sudah disahkan tidak diubah lewat "
+            "format.")
+    if kosong(b):
+        return f"{awal} Biarkan nilainya seperti di format."
+    return (f"{awal} Bila memang keliru, Kasubag mencatat koreksinya dengan alasan: evkin koreksi-realisasi "
+            f"--bidang {kode_bidang or '<kode>'} --no {k} --kolom {kol.key} --nilai {teks_nilai(b)} --alasan \"...\"")

@@ -82,6 +82,7 @@ class Harapan:
     periode: str
     versi: int
     bidang: Mapping[str, str]  # kode -> nama
+    tersegel: tuple[int, ...] = ()  # triwulan whose realisasi come from the previous period's sealed record
 
 
 @dataclass
@@ -365,7 +366,7 @@ def validasi_lembar(
     if not kiriman.baris and not kiriman.galat and not boleh_kosong:
         p.galat(f"baris {r_header + 1}", "tidak ada data indikator yang diisi.")
     elif facts is not None and harapan is not None and kiriman.baris:
-        _periksa_ada_realisasi(p, kiriman, harapan.periode, posisi, r_header)
+        _periksa_ada_realisasi(p, kiriman, harapan.periode, posisi, r_header, harapan.tersegel)
     return kiriman
 
 
@@ -380,16 +381,17 @@ def _persen_terlihat(p: _Pemeriksa, k: KolomSkema, nilai: float, sel: str) -> tu
 
 
 def _periksa_ada_realisasi(p: _Pemeriksa, kiriman: Kiriman, periode: str, posisi: Mapping[str, int],
-                           r_header: int) -> None:
-    """Rule 6: a submitted file must hold at least one realisasi of the period."""
+                           r_header: int, tersegel: tuple[int, ...]) -> None:
+    """Rule 6: a submitted file must hold at least one realisasi of the period (not carried from the record)."""
     try:
-        kunci = [key for key in kunci_realisasi_periode(periode) if key in posisi]
+        kunci = [key for key in kunci_realisasi_periode(periode, tersegel) if key in posisi]
     except ValueError:
         return  # an unknown period is the identity check's business
     if not kunci or any(d.get(key) is not None for d in kiriman.baris for key in kunci):
         return
     kolom = sorted(posisi[key] for key in kunci)
     rentang = f"{huruf_kolom(kolom[0])}{r_header + 1}:{huruf_kolom(kolom[-1])}{kiriman.baris_excel[-1]}"
-    p.galat(rentang, f"belum ada realisasi yang diisi untuk periode {periode} (Realisasi {nama_triwulan(periode)}, "
+    p.galat(rentang, f"belum ada realisasi yang diisi untuk periode {periode} (Realisasi "
+                     f"{nama_triwulan(periode, tersegel)}, "
                      "K atau Rp, kosong di semua indikator): berkas ini template kosong atau draf lama? Isi "
                      "realisasi lalu kirim ulang.")

@@ -110,9 +110,10 @@ class Skema:
     @cached_property
     def kolom_referensi(self) -> tuple[str, ...]:
         """The bidang table's columns that `format` fills from Daftar Indikator (the columns of that table the
-        bidang table also has: No, Sasaran ... Pagu, Kode, Urusan). The format owns them: locked in every bidang
-        sheet and distributed template, and compared with Daftar Indikator on intake. "no" is the indicator's
-        stable key (its position among its bidang's rows in Daftar Indikator, written by `format`)."""
+        bidang table also has, but the realisasi: No, Sasaran ... Pagu, Kode, Urusan). The format owns them:
+        locked in every bidang sheet and distributed template, and compared with Daftar Indikator on intake.
+        "no" is the indicator's stable key (its position among its bidang's rows in Daftar Indikator, written by
+        `format`)."""
         bidang = set(self.tabel("bidang").keys) - set(self.kolom_realisasi)
         return tuple(k for k in self.tabel("indikator").keys if k in bidang)
 

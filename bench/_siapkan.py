@@ -133,6 +133,22 @@ def nilai_baris(kode: str, i: int) -> dict[str, object]:
     }
 
 
+def tulis_daftar_indikator(sk: Skenario, master: Path, n: int) -> None:
+    """The Kasubag's indicator list: n indicators per bidang (their reference columns; `format` fills the
+    templates with them and the intake compares every submission with them)."""
+    from macros_py.io.book import write_table
+    from macros_py.io.unit_of_work import FileUnitOfWork
+    from macros_py.schema import muat_skema
+
+    skema = muat_skema(sk.skema)
+    rujukan = set(skema.kolom_referensi)
+    baris = [{"kode_bidang": b["kode"], **{k: v for k, v in nilai_baris(b["kode"], i).items() if k in rujukan}}
+             for b in daftar_bidang(sk.skala.berkas) for i in range(1, n + 1)]
+    with FileUnitOfWork(master) as uow:
+        write_table(uow.book, skema.tabel("indikator"), baris)
+        uow.commit()
+
+
 def isi_berkas(args: tuple[str, str, int]) -> str:
     """Fill one distributed template in place (run in a worker process)."""
     from openpyxl import load_workbook
@@ -147,8 +163,8 @@ def isi_berkas(args: tuple[str, str, int]) -> str:
     kode = Path(path).stem.rsplit("_", 1)[-1]
     for i in range(1, n + 1):
         for key, v in nilai_baris(kode, i).items():
-            kolom = tabel.kolom[tabel.indeks(key)]
-            assert kolom.input, key
+            if key in skema.kolom_referensi:
+                continue  # the format's columns, prefilled from Daftar Indikator
             if v is not None:
                 ws.cell(tabel.baris_data + i - 1, tabel.kolom_awal + tabel.indeks(key)).value = v
     wb.save(path)
@@ -171,6 +187,7 @@ def prepare(skala: Skala, folder: Path, info=print) -> Skenario:  # type: ignore
     master = kerja / "Evaluasi_Kinerja.xlsx"
     info(f"[{skala.nama}] evkin init + steps 1-4 with {skala.berkas} bidang ...")
     evkin(sk, master, WAKTU["init"], "init", "--tahun", str(TAHUN), "--periode", PERIODE)
+    tulis_daftar_indikator(sk, master, skala.baris)
     evkin(sk, master, WAKTU["disposisi"], "disposisi", "--nomor", "005/1/Bench", "--isi",
           "Susun evaluasi kinerja TW III (benchmark)")
     evkin(sk, master, WAKTU["format"], "format")

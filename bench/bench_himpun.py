@@ -11,8 +11,9 @@ product accepts. Then, side by side (medians of --ulang runs):
   (a) the product, as users run it: `evkin himpun DIR`, `evkin langkah selesai 5`, `evkin analisa`
       (separate processes, master saved each time), alone and end to end;
   (a') collecting again: the same `evkin himpun DIR` run a second time, over the master that already holds
-      the first collection (every bidang sheet and Rekap row rewritten: what the Kasubag runs after corrected
-      files come in during step 5); the analysis that follows is the same work as in (a);
+      the first collection. Since issue 15 the same files are identical re-sends: they are read, validated and
+      compared with the master, and nothing is written (before, every bidang sheet and Rekap row was
+      rewritten); the analysis that follows is the same work as in (a);
   (b) the naive path: pandas.read_excel(engine="openpyxl") per file, concat, openpyxl load of the master,
       rewrite Rekap, save (one process);
   (b') the same naive path over the master holding the first collection (the master the performance issue
@@ -574,7 +575,7 @@ def main() -> int:
         skenario: dict[str, Skenario] = {}
         for s in skala:
             t0 = time.perf_counter()
-            skenario[s] = siap.siapkan(SKALA[s], akar / s, info)
+            skenario[s] = siap.prepare(SKALA[s], akar / s, info)
             keluaran.append(f"scale {s}: files generated/checked in {time.perf_counter() - t0:.1f} s ({akar / s})")
             ulang = a.ulang_c if s == "C" else a.ulang
             hasil[s] = ukur_skala(skenario[s], ulang, a.batas)
@@ -589,7 +590,7 @@ def main() -> int:
                     f"{k} {v:.2f} s" if isinstance(v, float) else f"{k} {v}" for k, v in fase.items()))  # type: ignore[union-attr]
         print()
         print("Start-up")
-        sk_a = skenario.get("A") or siap.siapkan(SKALA["A"], akar / "A", info)
+        sk_a = skenario.get("A") or siap.prepare(SKALA["A"], akar / "A", info)
         master_a = hasil["A"][1].get("master_akhir") if "A" in hasil else None
         if not isinstance(master_a, Path):
             master_a = master_baru(sk_a, "status")
@@ -602,7 +603,7 @@ def main() -> int:
                       f"(master {master_s.stat().st_size / 2**20:.1f} MiB, one run)", flush=True)
         if a.profil:
             s = a.profil.upper()
-            sk = skenario.get(s) or siap.siapkan(SKALA[s], akar / s, info)
+            sk = skenario.get(s) or siap.prepare(SKALA[s], akar / s, info)
             print()
             print("\n".join(profil(sk, sk_a, master_a)), flush=True)
         print(f"\n(total benchmark time {time.perf_counter() - t_mulai:.0f} s)")

@@ -7,6 +7,7 @@ EVKIN_SCHEMA environment variable.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -17,6 +18,7 @@ from macros_py.domain.predikat import KriteriaPredikat, baca_kriteria, kunci_pre
 from macros_py.domain.sop import Langkah, MutuBakuWaktu
 
 PERIODE = ("TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN")
+_RE_REALISASI = re.compile(r"tw[1-4]_(k|rp)")
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,27 @@ class Skema:
         """The evaluation table as laid out on one bidang's sheet."""
         t = self.tabel("bidang")
         return Tabel(nama_sheet, t.key, t.header_row, t.kolom_awal, t.kolom, t.judul, t.baris_input)
+
+    @cached_property
+    def kolom_referensi(self) -> tuple[str, ...]:
+        """The bidang table's columns that `format` fills from Daftar Indikator (the columns of that table the
+        bidang table also has, but the realisasi: No, Sasaran ... Pagu, Kode, Urusan). The format owns them:
+        locked in every bidang sheet and distributed template, and compared with Daftar Indikator on intake.
+        "no" is the indicator's stable key (its position among its bidang's rows in Daftar Indikator, written by
+        `format`)."""
+        bidang = set(self.tabel("bidang").keys) - set(self.kolom_realisasi)
+        return tuple(k for k in self.tabel("indikator").keys if k in bidang)
+
+    @cached_property
+    def kolom_realisasi(self) -> tuple[str, ...]:
+        """The realisasi columns of the bidang table, per triwulan: tw1_k, tw1_rp, ... tw4_rp. Daftar Indikator
+        holds them too, for the earlier triwulan carried from a sealed record (``kolom_tersegel``)."""
+        return tuple(k for k in self.tabel("bidang").keys if _RE_REALISASI.fullmatch(k))
+
+    def kolom_tersegel(self, triwulan: Sequence[int]) -> tuple[str, ...]:
+        """The realisasi columns of the given triwulan (those carried from the previous period's sealed record):
+        locked like the reference columns and compared on intake."""
+        return tuple(k for k in self.kolom_realisasi if int(k[2]) in triwulan)
 
     @property
     def nama_peran(self) -> dict[str, str]:

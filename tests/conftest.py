@@ -6,6 +6,7 @@ import hashlib
 import io
 import itertools
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -90,6 +91,50 @@ def master(tmp_path: Path, evkin: Callable[..., Hasil]) -> Path:
                   "init", "--tahun", "2026", "--periode", "TW3")
     assert hasil.kode == 0, hasil.galat
     return path
+
+
+@pytest.fixture(scope="module")
+def _templat_siap(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once per module: a master through steps 1–4 with the sample indicator list, and the distributed
+    files."""
+    from openpyxl import load_workbook
+
+    from macros_py.aksi.demo import data_contoh
+    from macros_py.schema import muat_skema
+
+    folder = tmp_path_factory.mktemp("siap")
+    master = folder / "Evaluasi_Kinerja.xlsx"
+
+    def cli(waktu: str, *args: object) -> None:
+        assert main(["--workbook", str(master), "--sebagai", "kasubag", "--waktu", waktu, *map(str, args)]) == 0
+
+    cli("2026-10-05T07:30", "init", "--tahun", "2026", "--periode", "TW3")
+    wb = load_workbook(master)
+    ws = wb["Daftar Indikator"]
+    tabel = muat_skema().tabel("indikator")
+    for i, baris in enumerate(data_contoh()["indikator"]):
+        for j, key in enumerate(tabel.keys):
+            ws.cell(tabel.baris_data + i, tabel.kolom_awal + j).value = baris.get(key)
+    wb.save(master)
+    cli("2026-10-05T08:00", "disposisi", "--nomor", "005/1", "--isi", "Susun evaluasi kinerja TW III")
+    cli("2026-10-05T08:50", "format")
+    cli("2026-10-05T09:00", "distribusi", "--out", folder / "format")
+    cli("2026-10-05T12:00", "rapat", "--peserta", "PEM=Andi, Sari", "--kesimpulan", "Format disepakati")
+    return folder
+
+
+@pytest.fixture
+def siap(_templat_siap: Path, master: Path, tmp_path: Path) -> dict[str, Path]:
+    """A copy of the prepared master (at `master`) and fresh copies of the distributed files to fill."""
+    shutil.copyfile(_templat_siap / "Evaluasi_Kinerja.xlsx", master)
+    kiriman = tmp_path / "kiriman"
+    kiriman.mkdir()
+    files = {}
+    for f in (_templat_siap / "format").glob("*.xlsx"):
+        kode = f.stem.rsplit("_", 1)[-1]
+        files[kode] = kiriman / f.name
+        shutil.copyfile(f, files[kode])
+    return files
 
 
 def sha256(path: Path) -> str:

@@ -9,6 +9,9 @@ Typing (key strokes + Return, locale id-ID unless said; "saved" is the .xlsx of 
 - "97%" is the number 0.97 in both locales. In a cell pre-formatted "#,##0.##" (the template's number columns)
   the format is KEPT: saved numFmt "#,##0.##", screen "0,97" - the file holds no percent format at all. In a
   General cell the cell gets "0.00%" (screen "97,00%").
+- In a cell formatted as percent ("0%"), key strokes get the % sign added after the first digit: typing "97" shows
+  "97%" and stores 0.97; typing "97%" there gives the text "97%%" (refused by the template's number validation,
+  the cell stays empty). `.uno:EnterString` "97%" stores 0.97 (it is not typed key by key).
 - A date typed into a "#,##0.##" cell is saved as its serial number (46300) with "#,##0.##" kept (screen
   "46.300"); in a General cell it gets "dd/mm/yy" and python-calamine returns a date.
 - "Rp 1.250.000" in a General cell is the number 1250000 with a currency format containing "Rp".
@@ -19,8 +22,9 @@ Typing (key strokes + Return, locale id-ID unless said; "saved" is the .xlsx of 
 - "=1/0" is saved as t="e", <f>1/0</f><v>#DIV/0!</v>. openpyxl (data_only) reads "#DIV/0!"; python-calamine
   0.9.1 reads every error cell as "" - the same as an empty cell.
 - Key strokes also get AutoInput (completion from the same column: "Pem" -> "Pemadanan data" when that text is
-  above) and AutoCorrect ("a -- b" -> "A – b"). `.uno:EnterString` gets neither; for numbers, percentages,
-  dates, formulas and apostrophe text it gives the same cells and the same saved sheet data as key strokes.
+  above) and AutoCorrect ("a -- b" -> "A – b"). `.uno:EnterString` gets neither; for numbers, percentages (outside
+  percent-formatted cells), dates, formulas and apostrophe text it gives the same cells and the same saved sheet
+  data as key strokes.
 - An empty entry (the Delete key) clears the cell.
 - In the distributed template (protected sheet, input cells unlocked) realisasi typed as "12", "1.250.000",
   "85,5", "Rp 2.500.000" are saved as 12, 1250000, 85.5, 2500000 with "#,##0.##" kept; typing into a locked

@@ -106,19 +106,21 @@ def test_cells_keep_their_style_and_new_cells_take_the_column_style(tmp_path: Pa
     path = tmp_path / "m.xlsx"
     shutil.copyfile(KOSONG, path)
     book = XmlBook(path)
-    # Bidang sheet: row 9 is a styled input row (fill, unlocked, number format); row 300 is beyond it.
-    book.write("Seksi Pemerintahan", 9, 2, [["Sasaran", "Program"]])
-    book.write("Seksi Pemerintahan", 300, 2, [["Sasaran", "Program"]])
+    # Bidang sheet: row 9 is a styled input row (fill, unlocked, number format: P9, Q9 are the realisasi TW I
+    # columns); row 300 is beyond it.
+    book.write("Seksi Pemerintahan", 9, 16, [[12, "Rp 1.000"]])
+    book.write("Seksi Pemerintahan", 300, 16, [[12, "Rp 1.000"]])
     # Penerimaan's waktu column carries a date format on the column; a date in an unformatted cell gets one.
     waktu = datetime(2026, 10, 6, 9, 15)
     book.write("Penerimaan", 5, 1, [[waktu]])
     book.write("Rekap", 7, 3, [[waktu, "=SUM(A1:A3)", "-5"]])
     book.save_to(tmp_path / "baru.xlsx")
     asli, baru = load_workbook(path), load_workbook(tmp_path / "baru.xlsx")
-    for ref in ("B9", "C9", "B300"):  # same style index, same styles part: same fill, lock, format, border
+    for ref in ("P9", "Q9", "P300"):  # same style index, same styles part: same fill, lock, format, border
         assert baru["Seksi Pemerintahan"][ref].style_id == asli["Seksi Pemerintahan"][ref].style_id, ref
-    assert baru["Seksi Pemerintahan"]["B9"].fill.fgColor.rgb == "00FFF2CC"  # the input shading
-    assert not baru["Seksi Pemerintahan"]["B9"].protection.locked
+    assert baru["Seksi Pemerintahan"]["P9"].fill.fgColor.rgb == "00FFF2CC"  # the input shading
+    assert not baru["Seksi Pemerintahan"]["P9"].protection.locked
+    assert baru["Seksi Pemerintahan"]["F9"].protection.locked  # Indikator: the format's, locked
     assert baru["Penerimaan"]["A5"].value == waktu
     assert baru["Penerimaan"]["A5"].number_format == asli["Penerimaan"].column_dimensions["A"].number_format
     rekap = baru["Rekap"]
@@ -202,8 +204,9 @@ def test_waktu_round_trips_to_the_second(tmp_path: Path) -> None:
 BARIS_PER_BIDANG = 90  # beyond the 60 prepared input rows, so new rows are written too
 
 
-def _baris_sintetis(kolom, i: int) -> list[Any]:
-    """One indicator row typed by a bidang: every input column, numbers as numbers (TW4 not yet due)."""
+def _baris_sintetis(kolom, i: int, ulang: bool = False) -> list[Any]:
+    """One indicator row typed by a bidang: every input column, numbers as numbers (TW4 not yet due); `ulang`:
+    the corrected resubmission (other TW III figures)."""
     nilai: dict[str, Any] = {"no": i, "polaritas": ("Naik", "Turun")[i % 5 == 0],
                              "cara_hitung": ("Akumulasi", "Nilai Akhir", "Rata-rata")[i % 3], "satuan": "Dokumen"}
     for k in kolom:
@@ -211,19 +214,23 @@ def _baris_sintetis(kolom, i: int) -> list[Any]:
             continue
         if k.tipe == "angka":
             nilai[k.key] = (10 + (i * 7) % 90) * (1_250_000 if k.key.endswith("_rp") else 0.25) * (1 + len(k.key) % 4)
+            if ulang and k.key.startswith("tw3"):
+                nilai[k.key] += 1
         elif k.tipe == "teks" and k.key not in ("bukti_dukung", "keterangan"):
             nilai[k.key] = f"{k.judul} {i} & <uji>" if i % 2 else f"{k.judul} {i}"
     return [nilai.get(k.key) for k in kolom]
 
 
 def _isi_sintetis(path: Path, n: int) -> None:
+    """The template filled with BARIS_PER_BIDANG synthetic indicators; the first `n` with the figures of the
+    corrected resubmission when n < BARIS_PER_BIDANG."""
     from macros_py.schema import muat_skema
 
     wb = load_workbook(path)
     ws = wb.worksheets[0]
     tabel = muat_skema().tabel_bidang(ws.title)
-    for i in range(1, max(n, BARIS_PER_BIDANG) + 1):
-        baris = _baris_sintetis(tabel.kolom, i) if i <= n else [None] * len(tabel.kolom)
+    for i in range(1, BARIS_PER_BIDANG + 1):
+        baris = _baris_sintetis(tabel.kolom, i, ulang=n < BARIS_PER_BIDANG and i <= n)
         for j, v in enumerate(baris):
             ws.cell(tabel.baris_data + i - 1, tabel.kolom_awal + j).value = v
     wb.save(path)
@@ -234,13 +241,27 @@ def _langkah_4(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from macros_py.aksi.demo import jalankan_demo
 
     folder = tmp_path_factory.mktemp("langkah4")
-    jalankan_demo(folder, info=lambda _: None, sampai=4)
+    from macros_py.io.book import write_table
+    from macros_py.io.unit_of_work import FileUnitOfWork
+    from macros_py.schema import muat_skema
+
+    master = jalankan_demo(folder, info=lambda _: None, sampai=4)
+    kode = []
     for f in (folder / "kiriman").glob("*.xlsx"):
         _isi_sintetis(f, BARIS_PER_BIDANG)
+        kode.append(f.stem.rsplit("_", 1)[-1])
     trantib = next((folder / "kiriman").glob("*_TRANTIB.xlsx"))
     (folder / "ulang").mkdir()
     shutil.copyfile(trantib, folder / "ulang" / trantib.name)
-    _isi_sintetis(folder / "ulang" / trantib.name, 30)  # a corrected, shorter resubmission
+    _isi_sintetis(folder / "ulang" / trantib.name, 30)  # a resubmission correcting 30 rows
+    # the synthetic indicators are the Kasubag's list: the reference columns are compared with Daftar Indikator
+    skema = muat_skema()
+    kolom = skema.tabel("bidang").kolom
+    daftar = [dict(zip([k.key for k in kolom], _baris_sintetis(kolom, i), strict=True), kode_bidang=k)
+              for k in sorted(kode) for i in range(1, BARIS_PER_BIDANG + 1)]
+    with FileUnitOfWork(master) as uow:
+        write_table(uow.book, skema.tabel("indikator"), daftar)
+        uow.commit()
     return folder
 
 
@@ -253,7 +274,7 @@ def _jalankan_5_6(asal: Path, folder: Path, evkin) -> Path:
         assert hasil.kode == 0, hasil.galat
 
     cli("2026-10-06T09:00", "himpun", folder / "kiriman")
-    cli("2026-10-06T10:00", "himpun", folder / "ulang")  # Trantibum's 90 rows are replaced by 30
+    cli("2026-10-06T10:00", "himpun", folder / "ulang")  # Trantibum's rows replaced by its corrected ones
     cli("2026-10-06T11:00", "langkah", "selesai", "5")
     cli("2026-10-06T12:00", "analisa")
     return master
@@ -275,7 +296,7 @@ def _sebanding(path: Path, folder: Path) -> dict[str, list[list[Any]]]:
 
 def test_fast_and_openpyxl_engines_leave_identical_workbooks(_langkah_4: Path, tmp_path: Path, evkin,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from macros_py.aksi import himpun as pengumpulan
+    from macros_py.aksi import himpun_baca as pengumpulan
     from macros_py.io.engines.fast import cache, xml_book
 
     # the fast run reads the files and writes the sheet parts in two processes, as at kabupaten scale, and
@@ -296,7 +317,7 @@ def test_fast_and_openpyxl_engines_leave_identical_workbooks(_langkah_4: Path, t
     for sheet in a:
         assert a[sheet] == b[sheet], sheet
     rekap = load_workbook(cepat, read_only=True)["Rekap"]
-    assert rekap.max_row >= 4 + 5 * BARIS_PER_BIDANG + 30  # the comparison covered a real amount of data
+    assert rekap.max_row >= 4 + 6 * BARIS_PER_BIDANG  # the comparison covered a real amount of data
 
 
 def test_rekap_equals_a_naive_pandas_reading_of_the_submissions(_langkah_4: Path, tmp_path: Path, evkin) -> None:
@@ -322,7 +343,7 @@ def test_rekap_equals_a_naive_pandas_reading_of_the_submissions(_langkah_4: Path
         milik = [[r[k] for k in tabel.keys] for r in rekap if r["bidang"] == nama[f.stem.rsplit("_", 1)[-1]]]
         assert milik == naif, f.name
         diperiksa += len(milik)
-    assert diperiksa == 5 * BARIS_PER_BIDANG + 30
+    assert diperiksa == 6 * BARIS_PER_BIDANG
 
 
 @settings(max_examples=40, deadline=None)
@@ -539,7 +560,7 @@ def _master_dengan_log(folder: Path, baris: str) -> Path:
 def test_collecting_again_blanks_the_old_bidang_rows_without_reading_them(_langkah_4: Path, tmp_path: Path, evkin,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """A kabupaten's bidang sheets hold tens of thousands of rows: replacing them must not hold them all in
-    memory (the shorter resubmission's leftover rows are still blanked: the engine comparison shows it)."""
+    memory (the resubmission's rows replace the earlier ones, none are appended)."""
     from macros_py.io.engines.fast import xml_book
     from macros_py.schema import muat_skema
 
@@ -554,7 +575,7 @@ def test_collecting_again_blanks_the_old_bidang_rows_without_reading_them(_langk
     bidang = {b["sheet"] for b in muat_skema().organisasi["bidang"]}
     assert "Rekap" in dibaca and not bidang & set(dibaca)
     ws = load_workbook(master, read_only=True)["Seksi Trantibum"]
-    assert sum(1 for r in ws.iter_rows(min_row=9, values_only=True) if any(v is not None for v in r)) == 30
+    assert sum(1 for r in ws.iter_rows(min_row=9, values_only=True) if any(v is not None for v in r)) == 90
 
 
 def _simpan_ulang_dengan_libreoffice(sumber: Path, folder: Path) -> Path:

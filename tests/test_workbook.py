@@ -75,13 +75,26 @@ def test_master_has_every_sheet_of_the_schema(master: Path) -> None:
 
 
 def test_bidang_sheet_input_cells_unlocked_and_validated(master: Path) -> None:
+    """Only the input columns are open; the reference columns (filled by `format` from Daftar Indikator) and the
+    header block are locked."""
+    from openpyxl.utils import get_column_letter
+
+    from macros_py.schema import muat_skema
+
+    skema = muat_skema()
     ws = load_workbook(master)["Seksi Pemerintahan"]
     assert ws.protection.sheet is True
     assert ws["C6"].value == "EVKIN-2026-TW3-PEM-v1"
-    assert ws["F9"].protection.locked is False  # Indikator input cell
+    assert ws["F9"].protection.locked is True  # Indikator: the format's
+    assert ws["P9"].protection.locked is False  # Realisasi TW I (K): the bidang's
     assert ws["C2"].protection.locked is True  # header block is locked
+    tabel = skema.tabel("bidang")
+    terbuka = {key for j, key in enumerate(tabel.keys)
+               if not ws[f"{get_column_letter(tabel.kolom_awal + j)}9"].protection.locked}
+    assert terbuka == set(skema.tabel("bidang").keys) - set(skema.kolom_referensi)
+    assert "indikator" in skema.kolom_referensi and "target_k" in skema.kolom_referensi
     jenis = {dv.type for dv in ws.data_validations.dataValidation}
-    assert {"list", "decimal"} <= jenis
+    assert "decimal" in jenis
 
 
 def test_init_refuses_to_overwrite_unless_told(master: Path, evkin) -> None:

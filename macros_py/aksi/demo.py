@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from macros_py.aksi.dokumen import FOLDER_DOKUMEN
-from macros_py.aksi.himpun import FOLDER_BUKTI, FOLDER_KIRIMAN
+from macros_py.aksi.himpun import FOLDER_BUKTI, FOLDER_KIRIMAN, FOLDER_PERBAIKAN
 from macros_py.aksi.inisialisasi import buat_master
 from macros_py.aksi.langkah import eksekusi, selesaikan_langkah
 from macros_py.aksi.laporan import persen
@@ -73,7 +73,7 @@ def jalankan_demo(folder: Path, info: Callable[[str], None] = print, sampai: int
     contoh = data_contoh()
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / "Evaluasi_Kinerja.xlsx"
-    for sub in (FOLDER_BUKTI, FOLDER_DOKUMEN, FOLDER_KIRIMAN, FOLDER_FORMAT, "arsip", "kiriman"):
+    for sub in (FOLDER_BUKTI, FOLDER_DOKUMEN, FOLDER_KIRIMAN, FOLDER_PERBAIKAN, FOLDER_FORMAT, "arsip", "kiriman"):
         remove_tree(master.parent / sub)  # the demo owns its folder: a previous run's sealed record goes too
     for berkas in (master, master.with_name(master.name + ".bak")):
         remove_tree(berkas)

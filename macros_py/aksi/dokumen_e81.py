@@ -56,6 +56,29 @@ def _baris_indikator(rekap: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return hasil
 
 
+def _koreksi(rekap: list[dict[str, Any]], koreksi: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rekap rows whose sealed realisasi were corrected carry the correction in their Keterangan; one line per
+    correction for the list under the table."""
+    from macros_py.domain.referensi import teks_nilai
+    from macros_py.domain.tersegel import kunci_indikator
+
+    tanda: dict[tuple[str, Any, str], list[str]] = {}
+    baris = []
+    for k in koreksi:
+        perubahan = f"{k['kolom']} {teks_nilai(k['nilai_lama'])} menjadi {teks_nilai(k['nilai_baru'])}"
+        tanda.setdefault(kunci_indikator(k["bidang"], k["no"], k["indikator"]), []).append(f"koreksi {perubahan}")
+        waktu = k["waktu"]
+        kapan = f"{waktu:%d-%m-%Y}" if hasattr(waktu, "strftime") else str(waktu or "")
+        baris.append(f"{k['bidang']}, {k['indikator']}: {perubahan}; alasan: {k['alasan']} ({k['oleh']}, {kapan}).")
+    hasil = []
+    for r in rekap:
+        catatan = tanda.get(kunci_indikator(r.get("bidang"), r.get("no"), r.get("indikator")))
+        if catatan:
+            r = dict(r, keterangan="; ".join([*([str(r["keterangan"])] if r.get("keterangan") else []), *catatan]))
+        hasil.append(r)
+    return hasil, baris
+
+
 def _subtotal(kolom: list[Any], isi: list[dict[str, Any]]) -> dict[str, Any]:
     """Rp columns summed, percentage columns averaged (as the footer); K of mixed units left empty."""
     nilai: dict[str, Any] = {}
@@ -93,7 +116,10 @@ def data_e81(book: Book, konteks: Konteks, versi: int, folder_master: Path):
     konf = konteks.konfigurasi
     cetak = pengaturan_cetak(book, konteks, folder_master)
     kriteria = konf.kriteria
-    rekap = _baris_indikator(read_table(book, skema.tabel("rekap")))
+    tabel_koreksi = skema.tabel("koreksi")  # a master made before schema v3 has no such sheet
+    rekap, koreksi = _koreksi(read_table(book, skema.tabel("rekap")),
+                              read_table(book, tabel_koreksi) if tabel_koreksi.sheet in book.sheet_names() else [])
+    rekap = _baris_indikator(rekap)
     total = next((r for r in read_table(book, skema.tabel("analisis")) if r["bidang"] == TOTAL_UNIT), {})
     kolom = kolom_e81(konteks, cetak.kelompok_urusan)
     baris = _kelompokkan(kolom, rekap) if cetak.kelompok_urusan else [BarisTabel(b) for b in rekap]
@@ -124,4 +150,5 @@ def data_e81(book: Book, konteks: Konteks, versi: int, folder_master: Path):
         disusun=Penanda(*penanda_tangan(book, konteks, "disusun")),
         dievaluasi=Penanda(*penanda_tangan(book, konteks, "dievaluasi")),
         catatan_tabel=catatan, kertas=cetak.kertas, rp_dalam=RP_DALAM[cetak.rp_dalam], logo=cetak.logo,
+        koreksi=koreksi,
     )

@@ -1,55 +1,65 @@
-"""Step 5: himpun — every bidang's submission validated completely, then written, or nothing is."""
+"""Step 5: himpun — every bidang's submission validated completely, then written, or nothing is.
+
+A submission is read and validated (``himpun_baca``), compared with the bidang's rows of Daftar Indikator and
+with its previous accepted submission (``himpun_periksa``), then written with its files (``himpun_simpan``).
+Any rejection: exit 3, the master byte-identical, a marked copy of each rejected file in ``perbaikan/``. A
+submission identical to the bidang's previous accepted one is reported and not written again; when every
+submission is identical, nothing is saved at all (``HasilHimpun.tanpa_perubahan``).
+"""
 
 from __future__ import annotations
 
-import hashlib
-import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from macros_py.aksi.langkah import Konteks, baca_konfigurasi, baca_status, langkah
+from macros_py.aksi.himpun_baca import Sumber, baca_master, baca_semua_berkas
+from macros_py.aksi.himpun_periksa import Pembanding, kiriman_lalu, periksa_kiriman_lalu, periksa_referensi
+from macros_py.aksi.himpun_simpan import (
+    FOLDER_BUKTI,
+    FOLDER_KIRIMAN,
+    FOLDER_PERBAIKAN,
+    Simpanan,
+    simpan_bukti,
+    tulis_salinan_perbaikan,
+)
+from macros_py.aksi.langkah import Konteks, baca_konfigurasi, baca_status, langkah, periksa_boleh
 from macros_py.domain.errors import InputDitolak, PenggunaanSalah
-from macros_py.domain.nama_berkas import kode_nama_berkas, periksa_nama_berkas
 from macros_py.domain.sop import MesinSop, StatusLangkah
-from macros_py.domain.validasi import Harapan, Kiriman, Masalah, cari_identitas, validasi_lembar
+from macros_py.domain.validasi import Kiriman, Masalah
 from macros_py.io.book import Book, append_rows, is_blank_row, read_table, read_table_rows, write_table
-from macros_py.io.files import sha256_file
 from macros_py.schema import Skema
 
-EKSTENSI_KIRIMAN = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods", ".csv")
-FOLDER_BUKTI = "bukti_dukung"
-FOLDER_KIRIMAN = "kiriman_diterima"  # accepted submission files, kept for the record
+__all__ = ["FOLDER_BUKTI", "FOLDER_KIRIMAN", "FOLDER_PERBAIKAN", "HasilHimpun", "KirimanMengosongkan", "himpun"]
+
 STATUS_DITERIMA = "Diterima"
-STATUS_TERLAMBAT = "Diterima (terlambat)"
-BERKAS_PARALEL = 2_000_000  # bytes of submissions from which reading is spread over the cores
+STATUS_CATATAN = "Diterima dengan catatan"  # accepted with warnings (listed in the Peringatan column)
+TERLAMBAT = " (terlambat)"
 
 
-def _bidang(konteks: Konteks) -> list[dict[str, Any]]:
-    return konteks.konfigurasi.bidang
+class KirimanMengosongkan(InputDitolak):
+    """Refused only because accepted values would be blanked: the Kasubag may overrule (--boleh-kosongkan; the
+    Excel button asks)."""
 
-
-def _harapan(konteks: Konteks) -> Harapan:
-    p = konteks.konfigurasi.pengaturan
-    return Harapan(konteks.konfigurasi.tahun, konteks.konfigurasi.periode, int(float(p["versi_template"])),
-                   {b["kode"]: b["nama"] for b in _bidang(konteks)})
-
-
-# ---- step 5 ---------------------------------------------------------------------------------------------
 
 @dataclass
 class HasilHimpun:
     """What `himpun` did. `tidak_diproses`: files of a folder that are no evaluation format (no template
     identity, not named like a distributed format), each {"berkas": name, "alasan": why}; nothing was read
-    from them."""
+    from them. `identik`: submissions identical to their bidang's previous accepted one, with when that one
+    was received (not written again). `perbaikan`: per rejected submission (by id), its marked copy.
+    `tanpa_perubahan`: nothing to write (every submission identical): the master is not saved."""
 
     diterima: list[Kiriman] = field(default_factory=list)
     ditolak: list[Kiriman] = field(default_factory=list)
     peringatan: list[Masalah] = field(default_factory=list)
     belum_mengirim: list[str] = field(default_factory=list)
     tidak_diproses: list[dict[str, str]] = field(default_factory=list)
+    identik: list[tuple[Kiriman, str]] = field(default_factory=list)
+    perbaikan: dict[int, str] = field(default_factory=dict)
+    tanpa_perubahan: bool = False
 
     def json(self) -> dict[str, Any]:
         def satu(k: Kiriman) -> dict[str, Any]:
@@ -57,111 +67,10 @@ class HasilHimpun:
                     "galat": [m.__dict__ for m in k.galat], "peringatan": [m.__dict__ for m in k.peringatan]}
 
         return {"status": "ditolak" if self.ditolak else "diterima", "diterima": [satu(k) for k in self.diterima],
-                "ditolak": [satu(k) for k in self.ditolak], "belum_mengirim": self.belum_mengirim,
-                "tidak_diproses": self.tidak_diproses}
-
-
-@dataclass
-class _Sumber:
-    """Where a submission came from: a file (its folder holds the bukti dukung) or a master sheet (no path)."""
-
-    kiriman: Kiriman
-    sha256: str
-    path: Path | None
-
-
-def kumpulkan_berkas(argumen: Sequence[Path]) -> list[tuple[Path, bool]]:
-    """(file, named explicitly). Named files are submissions; in a folder, the spreadsheet-like files are."""
-    hasil: list[tuple[Path, bool]] = []
-    for p in argumen:
-        if p.is_dir():
-            hasil += sorted((f, False) for f in p.iterdir() if f.is_file()
-                            and f.suffix.lower() in EKSTENSI_KIRIMAN and not f.name.startswith(("~$", ".")))
-        else:
-            hasil.append((p, True))
-    return hasil
-
-
-def _baca_berkas(path: Path, harapan: Harapan, kolom: Sequence[Any], eksplisit: bool) -> tuple[list[_Sumber], str]:
-    """Read and validate one file: its submissions, and why it is not processed when it is none.
-
-    A file named explicitly, or named like a distributed format, without a template identity is a rejection;
-    any other file of a folder without one is not processed (the reason is returned).
-    Runs in a worker process when there are many files, hence plain arguments and a returned note."""
-    from macros_py.io.kiriman.reader import FileRejected, read_kiriman
-
-    try:
-        berkas = read_kiriman(path)
-    except FileRejected as e:
-        return [_Sumber(Kiriman(path.name, "", galat=[Masalah(path.name, "", "", e.pesan)]), "", None)], ""
-    hasil = []
-    for lembar in berkas.lembar:
-        if cari_identitas(lembar.baris) is None:
-            continue
-        k = validasi_lembar(path.name, lembar.nama, lembar.baris, kolom, harapan, lembar.baris_tersembunyi,
-                            facts=lembar)
-        if berkas.punya_makro:
-            k.peringatan.append(Masalah(path.name, "", "", "berkas berisi makro; hanya data yang dibaca, makro "
-                                                           "tidak disimpan dan tidak dijalankan."))
-        hasil.append(_Sumber(k, berkas.sha256, path))
-    if hasil:
-        return hasil, ""
-    daftar = ", ".join(lembar.nama for lembar in berkas.lembar) or "tidak ada sheet"
-    if kode_nama_berkas(path.name, harapan.bidang) is not None:
-        pesan = (f"berkas ini bernama seperti format yang dibagikan, tetapi identitas template (EVKIN-...) tidak ada "
-                 f"di blok kepala sheet mana pun (sheet: {daftar}): blok kepala terhapus atau tertimpa, atau tabelnya "
-                 "disalin ke buku kerja baru. Isi format yang dibagikan tanpa mengubah blok kepala, lalu kirim ulang.")
-    elif eksplisit:
-        pesan = ("tidak ada sheet format evaluasi kinerja (identitas template EVKIN-... tidak ditemukan di sheet "
-                 f"mana pun: {daftar}).")
-    else:
-        return [], f"bukan format evaluasi kinerja (tidak ada identitas template EVKIN-... di sheet: {daftar})"
-    return [_Sumber(Kiriman(path.name, "", galat=[Masalah(path.name, "", "", pesan)]), berkas.sha256, None)], ""
-
-
-def _baca_semua_berkas(berkas: Sequence[Path], konteks: Konteks,
-                       info: Callable[[str], None]) -> tuple[list[_Sumber], list[dict[str, str]]]:
-    """Every file read and validated (in parallel when there are many), in the order given, and the files of
-    a folder that are not processed."""
-    from macros_py.io.parallel import parallel_map
-
-    harapan, kolom = _harapan(konteks), konteks.skema.tabel("bidang").kolom
-    daftar = kumpulkan_berkas(berkas)
-    hasil = parallel_map(lambda x: _baca_berkas(x[0], harapan, kolom, x[1]), daftar,
-                 bobot=[p.stat().st_size if p.is_file() else 0 for p, _ in daftar], cukup=BERKAS_PARALEL)
-    sumber, tidak_diproses = [], []
-    for (path, _), (s, alasan) in zip(daftar, hasil, strict=True):
-        if alasan:
-            info(f"Tidak diproses: {path.name} — {alasan}.")
-            tidak_diproses.append({"berkas": path.name, "alasan": alasan})
-        sumber += s
-    periksa_nama_berkas([s.kiriman for s in sumber], harapan.bidang)
-    return sumber, tidak_diproses
-
-
-def _baca_master(book: Book, konteks: Konteks, hanya_sheet: str | None = None) -> list[_Sumber]:
-    """Bidang sheets filled inside the master (the sheets with at least one indicator row)."""
-    harapan = _harapan(konteks)
-    kolom = konteks.skema.tabel("bidang").kolom
-    hasil = []
-    for b in _bidang(konteks):
-        if hanya_sheet is not None and b["sheet"] != hanya_sheet:
-            continue  # the Excel button on one bidang sheet sends that sheet only
-        nilai = book.read_values(b["sheet"])
-        k = validasi_lembar("workbook induk", b["sheet"], nilai, kolom, harapan)
-        if k.galat and not k.baris and all("tidak ada data" in m.pesan for m in k.galat):
-            continue  # an untouched bidang sheet is not a submission
-        hasil.append(_Sumber(k, _sidik_lembar(nilai), None))
-    return hasil
-
-
-def _sidik_lembar(nilai: list[list[Any]]) -> str:
-    """SHA-256 of a sheet's values, the same whichever engine read them (trailing blank cells and rows, which
-    engines report differently, are left out)."""
-    baris = [b[: max((i + 1 for i, v in enumerate(b) if v not in (None, "")), default=0)] for b in nilai]
-    while baris and not baris[-1]:
-        baris.pop()
-    return hashlib.sha256(repr(baris).encode()).hexdigest()
+                "ditolak": [dict(satu(k), perbaikan=self.perbaikan.get(id(k))) for k in self.ditolak],
+                "identik": [{"berkas": k.berkas, "sheet": k.sheet, "bidang": k.kode_bidang, "sama_dengan": waktu}
+                            for k, waktu in self.identik],
+                "belum_mengirim": self.belum_mengirim, "tidak_diproses": self.tidak_diproses}
 
 
 def batas_himpun(status: list[StatusLangkah], mesin: MesinSop, sekarang: datetime) -> datetime | None:
@@ -174,21 +83,13 @@ def batas_himpun(status: list[StatusLangkah], mesin: MesinSop, sekarang: datetim
     return mesin.batas(no, mesin.waktu_mulai(status, no, sekarang))
 
 
-def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_sheet: str | None = None) -> HasilHimpun:
-    """Step 5: validate every submission completely; write all of them, or nothing (exit 3) if any fails.
-
-    With no files, the bidang sheets filled inside the master are collected (only `hanya_sheet` if given).
-    Accepted files and their bukti dukung are kept beside the workbook (the record archives them) once the
-    master is saved.
-    """
-    skema = konteks.skema
-    nama_bidang = {b["kode"]: b["nama"] for b in _bidang(konteks)}
-    info = konteks.info
-    hasil = HasilHimpun()
+def _baca(book: Book, konteks: Konteks, berkas: Sequence[Path], hanya_sheet: str | None,
+          hasil: HasilHimpun) -> list[Sumber]:
+    """The submissions of the command, read and validated; a usage error when there is none."""
     if berkas:
-        sumber, hasil.tidak_diproses = _baca_semua_berkas(berkas, konteks, info)
+        sumber, hasil.tidak_diproses = baca_semua_berkas(berkas, konteks, konteks.info)
     else:
-        sumber = _baca_master(book, konteks, hanya_sheet)
+        sumber = baca_master(book, konteks, hanya_sheet)
     if hanya_sheet is not None and not berkas and not sumber:
         raise PenggunaanSalah(f"Sheet {hanya_sheet} belum berisi data indikator; isi dulu, lalu kirim lagi.")
     if berkas and not sumber and hasil.tidak_diproses:
@@ -202,6 +103,11 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_shee
     if not sumber:
         raise PenggunaanSalah("Belum ada sheet bidang yang diisi di workbook induk, dan tidak ada berkas yang "
                               "diberikan. Contoh: evkin himpun kiriman/")
+    return sumber
+
+
+def _periksa_pengirim(konteks: Konteks, sumber: Sequence[Sumber]) -> None:
+    """A Kepala Bidang sends only his own bidang's data; one submission per bidang per command."""
     pelaku = konteks.pelaku
     dilihat: dict[str, str] = {}
     for s in sumber:
@@ -215,22 +121,70 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_shee
             k.galat.append(Masalah(k.berkas, k.sheet, "", f"bidang {k.kode_bidang} dikirim dua kali dalam satu "
                                                           f"perintah (juga di {dilihat[k.kode_bidang]})."))
         dilihat.setdefault(k.kode_bidang, k.berkas)
-    for s in sumber:
-        (hasil.diterima if s.kiriman.diterima else hasil.ditolak).append(s.kiriman)
-    if hasil.ditolak:
-        masalah = [str(m) for k in hasil.ditolak for m in k.galat]
-        lain = f" {len(hasil.diterima)} kiriman lain valid tetapi tidak disimpan." if hasil.diterima else ""
-        galat = InputDitolak(f"{len(hasil.ditolak)} kiriman ditolak; workbook induk tidak diubah.{lain}", masalah)
-        galat.hasil = hasil  # type: ignore[attr-defined]
-        raise galat
 
+
+def _tolak(konteks: Konteks, sumber: Sequence[Sumber], hasil: HasilHimpun, pembanding: Pembanding) -> None:
+    """Every rejected submission reported, its file copied with the problems marked; exit 3."""
+    ditolak = [s for s in sumber if not s.kiriman.diterima]
+    hasil.ditolak = [s.kiriman for s in ditolak]
+    hasil.diterima = [s.kiriman for s in sumber if s.kiriman.diterima]
+    jalur, catatan = tulis_salinan_perbaikan(konteks, ditolak)
+    hasil.perbaikan = {id(s.kiriman): p for s in ditolak if (p := jalur.get(id(s))) is not None}
+    masalah = [str(m) for k in hasil.ditolak for m in k.galat] + catatan
+    lain = f" {len(hasil.diterima)} kiriman lain valid tetapi tidak disimpan." if hasil.diterima else ""
+    pesan = f"{len(ditolak)} kiriman ditolak; workbook induk tidak diubah.{lain}"
+    hanya_kosong = all(id(s) in pembanding.hanya_mengosongkan for s in ditolak)
+    if pembanding.mengosongkan:
+        pesan += (" Kiriman yang mengosongkan nilai yang sudah diterima ditolak; bila nilai itu memang harus "
+                  "dikosongkan, Kasubag menjalankan himpun lagi dengan --boleh-kosongkan.")
+    galat = (KirimanMengosongkan if hanya_kosong else InputDitolak)(pesan, masalah)
+    galat.hasil = hasil  # type: ignore[attr-defined]
+    raise galat
+
+
+def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_sheet: str | None = None,
+           boleh_kosongkan: bool = False) -> HasilHimpun:
+    """Step 5: validate every submission completely; write all of them, or nothing (exit 3) if any fails.
+
+    With no files, the bidang sheets filled inside the master are collected (only `hanya_sheet` if given).
+    Accepted files and their bukti dukung are kept beside the workbook (the record archives them) once the
+    master is saved. `boleh_kosongkan`: the Kasubag accepts that a submission blanks values the bidang's
+    previous accepted submission had (each blanked cell is then a warning).
+    """
+    skema = konteks.skema
+    hasil = HasilHimpun()
+    sumber = _baca(book, konteks, berkas, hanya_sheet, hasil)
+    _periksa_pengirim(konteks, sumber)
+    periksa_referensi(book, konteks, sumber)
+    rekap = read_table_rows(book, skema.tabel("rekap"))
+    pembanding = periksa_kiriman_lalu(konteks, sumber, kiriman_lalu(book, skema, rekap), boleh_kosongkan)
+    if any(not s.kiriman.diterima for s in sumber):
+        _tolak(konteks, sumber, hasil, pembanding)
+    hasil.identik = [(s.kiriman, waktu) for s, waktu in pembanding.identik]
+    sama = {id(s) for s, _ in pembanding.identik}
+    baru = [s for s in sumber if id(s) not in sama]
+    if not baru:
+        periksa_boleh(book, konteks, konteks.no("himpun"))  # the order and role checks still answer first
+        hasil.tanpa_perubahan = True
+        hasil.belum_mengirim = belum_mengirim(book, skema)
+        return hasil
+    _tulis(book, konteks, baru, rekap, hasil)
+    return hasil
+
+
+def _tulis(book: Book, konteks: Konteks, sumber: Sequence[Sumber], rekap: list[list[Any]],
+           hasil: HasilHimpun) -> None:
+    """The accepted submissions written: bidang sheets, Rekap, Penerimaan, Bukti Dukung, kept files, Log."""
+    skema = konteks.skema
+    nama_bidang = {b["kode"]: b["nama"] for b in konteks.konfigurasi.bidang}
+    hasil.diterima = [s.kiriman for s in sumber]
     with langkah(book, konteks, "himpun", selesai=False) as no:
         batas = batas_himpun(baca_status(book, konteks.skema), konteks.mesin, konteks.waktu)
         terlambat = batas is not None and konteks.waktu > batas
         penerimaan, bukti_baru = [], []
         rekap_baru: dict[str, list[dict[str, Any]]] = {}
-        bidang = {x["kode"]: x for x in _bidang(konteks)}
-        simpanan = _Simpanan(konteks)
+        bidang = {x["kode"]: x for x in konteks.konfigurasi.bidang}
+        simpanan = Simpanan(konteks)
         for s in sumber:
             k = s.kiriman
             b = bidang[k.kode_bidang]
@@ -240,15 +194,16 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_shee
                 lama = book.last_row(tabel.sheet) - tabel.baris_data + 1
                 write_table(book, tabel, k.baris, hapus_sisa=max(0, lama - len(k.baris)))
             rekap_baru[b["nama"]] = k.baris
-            bukti = _simpan_bukti(k, s.path.parent if s.path else None, simpanan, b)
+            bukti = simpan_bukti(k, s.path.parent if s.path else None, simpanan, b)
             bukti_baru.append((b["nama"], bukti))
             k.peringatan += [Masalah(k.berkas, k.sheet, "", f"bukti dukung '{x['nama']}' tidak ditemukan di folder "
                                                             "kiriman.") for x in bukti if x["status"] == "tidak ada"]
             tercatat = (simpanan.simpan(s.path, b["kode"], FOLDER_KIRIMAN, s.sha256) if s.path
                         else f"sheet {k.sheet}")
+            status = (STATUS_CATATAN if k.peringatan else STATUS_DITERIMA) + (TERLAMBAT if terlambat else "")
             penerimaan.append({
-                "waktu": konteks.waktu, "bidang": b["nama"], "berkas": tercatat,
-                "sha256": s.sha256, "baris": len(k.baris), "status": STATUS_TERLAMBAT if terlambat else STATUS_DITERIMA,
+                "waktu": konteks.waktu, "bidang": b["nama"], "berkas": tercatat, "sha256": s.sha256,
+                "baris": len(k.baris), "status": status,
                 "peringatan": "; ".join(f"{m.sel}: {m.pesan}" if m.sel else m.pesan for m in k.peringatan)[:2000],
                 "oleh": konteks.pelaku.label(),
             })
@@ -256,20 +211,18 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_shee
                                         f"(sha256 {s.sha256[:12]}), {len(k.peringatan)} peringatan"
                                         + (", terlambat" if terlambat else ""))
             hasil.peringatan += k.peringatan
-        _ganti_rekap(book, skema, rekap_baru, [x["nama"] for x in _bidang(konteks)])
+        _ganti_rekap(book, skema, rekap, rekap_baru, list(nama_bidang.values()))
         for s in sumber:
             s.kiriman.lepas_baris()  # written: the result reports their number, until the master is saved
         append_rows(book, skema.tabel("penerimaan"), penerimaan)
         _ganti_bukti(book, skema, bukti_baru)
         if terlambat:
             baku = konteks.mesin.langkah[no].waktu.teks()
-            info(f"Perhatian: kiriman diterima setelah batas {batas:%d-%m-%Y %H:%M} ({baku} langkah {no}).")
-        sudah = {r["bidang"] for r in read_table(book, skema.tabel("penerimaan"))}
-        hasil.belum_mengirim = [n for n in nama_bidang.values() if n not in sudah]
-    return hasil
+            konteks.info(f"Perhatian: kiriman diterima setelah batas {batas:%d-%m-%Y %H:%M} ({baku} langkah {no}).")
+        hasil.belum_mengirim = belum_mengirim(book, skema)
 
 
-def _ganti_rekap(book: Book, skema: Skema, baru_per_bidang: dict[str, list[dict[str, Any]]],
+def _ganti_rekap(book: Book, skema: Skema, mentah: list[list[Any]], baru_per_bidang: dict[str, list[dict[str, Any]]],
                  urutan_bidang: list[str]) -> None:
     """Each submitting bidang's rows replace its previous rows in Rekap (no duplicates), in bidang order.
 
@@ -279,7 +232,6 @@ def _ganti_rekap(book: Book, skema: Skema, baru_per_bidang: dict[str, list[dict[
     """
     tabel = skema.tabel("rekap")
     i_bidang, i_no = tabel.indeks("bidang"), tabel.indeks("no")
-    mentah = read_table_rows(book, tabel)
     lama = [b for b in mentah if not is_blank_row(b)]
     baru = [b for b in lama if b[i_bidang] not in baru_per_bidang]
     for nama, baris in baru_per_bidang.items():
@@ -302,50 +254,6 @@ def _ganti_bukti(book: Book, skema: Skema, bukti_baru: list[tuple[str, list[dict
     baru = [r for r in lama if r["bidang"] not in diganti] + [dict(x, bidang=nama) for nama, xs in bukti_baru
                                                               for x in xs]
     write_table(book, tabel, baru, hapus_sisa=max(0, len(lama) - len(baru)))
-
-
-class _Simpanan:
-    """Copies kept beside the workbook (`<folder>/<tahun>-<periode>/<kode bidang>/<sha>_<name>`): content-named,
-    so a file sent twice is kept once; staged, so they appear only when the master is saved."""
-
-    def __init__(self, konteks: Konteks) -> None:
-        self.konteks = konteks
-        self.periode = f"{konteks.konfigurasi.tahun}-{konteks.konfigurasi.periode}"
-        self.disiapkan: set[Path] = set()
-
-    def simpan(self, asal: Path, kode: str, folder: str, sha: str) -> str:
-        """Keep a copy of `asal`; returns the path recorded in the workbook (relative to its folder)."""
-        tujuan = self.konteks.folder / folder / self.periode / kode / f"{sha[:12]}_{asal.name}"
-        if not tujuan.exists() and tujuan not in self.disiapkan and self.konteks.uow is not None:
-            shutil.copyfile(asal, self.konteks.uow.stage(tujuan))
-            self.disiapkan.add(tujuan)
-        return self.konteks.relatif(tujuan)
-
-
-def _simpan_bukti(k: Kiriman, folder_kiriman: Path | None, simpanan: _Simpanan,
-                  bidang: dict[str, Any]) -> list[dict[str, Any]]:
-    """Keep each named bukti dukung file in the period's evidence folder, with its SHA-256.
-
-    Only the base name is used and only the submission's own folder is searched, so a name like
-    '../../rahasia.txt' cannot reach outside it. Links are recorded, never fetched.
-    """
-    hasil = []
-    for d in k.baris:
-        for nama in [x.strip() for x in str(d.get("bukti_dukung") or "").replace("\n", ";").split(";")]:
-            if not nama:
-                continue
-            catatan = {"indikator": d.get("indikator"), "nama": nama, "status": "", "lokasi": "", "sha256": ""}
-            if nama.lower().startswith(("http://", "https://")):
-                catatan["status"] = "tautan"
-            elif folder_kiriman is not None and (folder_kiriman / Path(nama).name).is_file():
-                asal = folder_kiriman / Path(nama).name
-                sha = sha256_file(asal)
-                catatan.update(status="disimpan", lokasi=simpanan.simpan(asal, bidang["kode"], FOLDER_BUKTI, sha),
-                               sha256=sha)
-            else:
-                catatan["status"] = "tidak ada"
-            hasil.append(catatan)
-    return hasil
 
 
 def status_bidang(book: Book, skema: Skema, batas: datetime | None, sekarang: datetime) -> list[dict[str, Any]]:

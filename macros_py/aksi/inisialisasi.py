@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from macros_py.aksi.langkah import SEBELUM_SOP, _teks, eksekusi
+from macros_py.aksi.lanjut import bawa_dari_periode_lalu, buka_periode_lalu
 from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
 from macros_py.io.files import refuse_if_open_in_excel
 from macros_py.io.unit_of_work import NewFileUnitOfWork
@@ -41,13 +42,15 @@ def buat_master(
     skema = skema or muat_skema()
     if path.exists():
         _periksa_boleh_ditimpa(path, skema)
-    book = OpenpyxlBook(build_workbook(skema, tahun, periode))
+    lalu = buka_periode_lalu(lanjut, skema) if lanjut is not None else None
+    tersegel = lalu.triwulan_untuk(tahun, periode) if lalu is not None else ()
+    book = OpenpyxlBook(build_workbook(skema, tahun, periode, tersegel))
 
     def catat_init(_book: object, konteks) -> None:
         konteks.catat(SEBELUM_SOP, "init", f"Workbook dibuat untuk {skema.organisasi['unit']} periode {periode} "
                                            f"{tahun} (skema v{skema.versi_skema})")
-        if lanjut is not None:
-            bawa_dari_periode_lalu(book, konteks, lanjut, tahun)
+        if lalu is not None:
+            bawa_dari_periode_lalu(book, konteks, lalu, tahun, periode)
 
     with NewFileUnitOfWork(path, book, tunggu=tunggu, info=info) as uow:
         eksekusi(uow, catat_init, sebagai=sebagai, waktu=waktu, info=info, skema=skema, wajib_terdaftar=False)
@@ -74,23 +77,3 @@ def _periksa_boleh_ditimpa(path: Path, skema: Skema) -> None:
                              f"{_teks(pengaturan.get('tahun'))} yang sudah ditutup dan diarsipkan pada {ditutup}; "
                              "--timpa tidak menimpanya. Buat workbook periode baru dengan nama lain, mis. evkin "
                              "--workbook workbook/Evaluasi_Kinerja_TW4.xlsx init ... --lanjut " + str(path))
-
-
-def bawa_dari_periode_lalu(book, konteks, lama: Path, tahun: int) -> None:
-    """Carry over the indicator list and, within the same year, the letter register (the counter continues)."""
-    from openpyxl import load_workbook
-
-    from macros_py.io.book import read_table, write_table
-    from macros_py.io.engines.openpyxl_book import OpenpyxlBook
-
-    if not lama.exists():
-        raise PenggunaanSalah(f"Workbook periode lalu {lama} tidak ditemukan.")
-    sumber = OpenpyxlBook(load_workbook(lama, data_only=True))
-    skema = konteks.skema
-    indikator = read_table(sumber, skema.tabel("indikator"))
-    write_table(book, skema.tabel("indikator"), indikator)
-    register = [r for r in read_table(sumber, skema.tabel("penomoran"))
-                if isinstance(r["tanggal"], datetime) and r["tanggal"].year == tahun]
-    write_table(book, skema.tabel("penomoran"), register)
-    konteks.catat(SEBELUM_SOP, "lanjut",
-                  f"dari {lama.name}: {len(indikator)} indikator, {len(register)} nomor surat {tahun}")

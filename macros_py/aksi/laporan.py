@@ -50,6 +50,10 @@ def himpun(hasil: Any, no: int | None, sebagai_json: bool = False) -> list[str]:
         return [json.dumps(hasil.json(), ensure_ascii=False, indent=2)]
     baris = [f"Diterima: {k.sheet if k.berkas == 'workbook induk' else k.berkas} — bidang {k.kode_bidang}, "
              f"{k.jumlah_baris} baris." for k in hasil.diterima]
+    baris += [f"Identik: {k.sheet if k.berkas == 'workbook induk' else k.berkas} — bidang {k.kode_bidang}, identik "
+              f"dengan kiriman {waktu}; tidak ditulis ulang." for k, waktu in hasil.identik]
+    if hasil.tanpa_perubahan:
+        baris.append("Tidak ada yang berubah; workbook induk tidak disimpan.")
     baris += [f"  peringatan: {m}" for m in hasil.peringatan]
     baris += [f"Tidak diproses: {x['berkas']} — {x['alasan']}." for x in hasil.tidak_diproses]
     if hasil.belum_mengirim:
@@ -57,6 +61,14 @@ def himpun(hasil: Any, no: int | None, sebagai_json: bool = False) -> list[str]:
     else:
         baris.append(f"Semua bidang sudah mengirim. Selesaikan langkah {no} dengan: evkin langkah selesai {no}")
     return baris
+
+
+def koreksi_realisasi(h: dict[str, Any]) -> list[str]:
+    lama = "kosong" if h["nilai_lama"] is None else format_angka_id(float(h["nilai_lama"]), 2).rstrip("0").rstrip(",")
+    baru = format_angka_id(float(h["nilai_baru"]), 2).rstrip("0").rstrip(",")
+    return [f"Koreksi dicatat: {h['bidang']} No {h['no']} '{h['indikator']}', {h['kolom']}: {lama} -> {baru}.",
+            "Daftar Indikator dan sheet bidang memakai nilai baru" + (" (juga Rekap)." if h["di_rekap"] else ".")
+            + " Kiriman bidang itu diterima bila memuat nilai baru; dokumen mencantumkan koreksi ini."]
 
 
 def buka_ulang(berubah: list[StatusLangkah]) -> list[str]:

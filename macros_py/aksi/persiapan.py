@@ -6,9 +6,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from macros_py.aksi.daftar_indikator import baris_indikator
 from macros_py.aksi.langkah import Konteks, langkah, tulis_pengaturan
-from macros_py.domain.errors import InputDitolak, PenggunaanSalah
-from macros_py.domain.validasi import Masalah, cari_identitas, validasi_lembar
+from macros_py.domain.errors import PenggunaanSalah
+from macros_py.domain.tersegel import baca_triwulan
+from macros_py.domain.validasi import cari_identitas
 from macros_py.io.book import Book, append_rows, read_table, read_table_rows, write_table
 from macros_py.io.files import sha256_file
 
@@ -47,36 +49,6 @@ def catat_disposisi(book: Book, konteks: Konteks, nomor: str, tanggal: str | dat
 
 # ---- step 2 ---------------------------------------------------------------------------------------------
 
-def _baris_indikator(book: Book, konteks: Konteks) -> list[dict[str, Any]]:
-    """The indicator list, validated like a submission (numbers, choices, duplicates) per bidang."""
-    skema = konteks.skema
-    tabel = skema.tabel("indikator")
-    kode_sah = {b["kode"] for b in konteks.konfigurasi.bidang}
-    semua = book.read(tabel.sheet, 1, 1, tabel.kolom_awal - 1 + len(tabel.kolom))
-    i_kode = tabel.kolom_awal - 1 + tabel.indeks("kode_bidang")
-    masalah: list[Masalah] = []
-    hasil: list[dict[str, Any]] = []
-    for r, b in enumerate(semua[tabel.header_row:], start=tabel.baris_data):
-        kode = str(b[i_kode] or "").strip()
-        if kode and kode not in kode_sah:
-            masalah.append(Masalah("", tabel.sheet, f"A{r}", f"kode bidang '{kode}' tidak dikenal "
-                                                             f"(yang ada: {', '.join(sorted(kode_sah))})."))
-    for kode in sorted(kode_sah):
-        # each bidang's rows are validated like a submission; other bidang's rows are blanked out
-        baris = [b if r < tabel.header_row or str(b[i_kode] or "").strip() == kode else [None] * len(b)
-                 for r, b in enumerate(semua)]
-        k = validasi_lembar("", tabel.sheet, baris, tabel.kolom[1:], None, boleh_kosong=True)
-        masalah += k.galat
-        hasil += [dict(d, kode_bidang=kode) for d in k.baris]
-    if masalah:
-        raise InputDitolak("Daftar Indikator berisi kesalahan; format tidak dibuat.", [str(m) for m in masalah])
-    if not hasil:
-        raise PenggunaanSalah(f"Sheet {tabel.sheet} masih kosong: format tanpa indikator tidak dapat dibagikan. Isi "
-                              f"dulu satu baris per indikator (mulai baris {tabel.baris_data}, kolom Kode Bidang "
-                              "dan seterusnya), simpan, lalu jalankan lagi: evkin format")
-    return hasil
-
-
 def buat_format(book: Book, konteks: Konteks, dari_workbook: Path | None = None) -> dict[str, int]:
     """Step 2: the input template per bidang, prefilled from the indicator list; finishes the step.
 
@@ -89,7 +61,7 @@ def buat_format(book: Book, konteks: Konteks, dari_workbook: Path | None = None)
     with langkah(book, konteks, "format") as no:
         if dari_workbook is not None:
             bawa_indikator(book, konteks, dari_workbook)
-        indikator = _baris_indikator(book, konteks)
+        indikator = baris_indikator(book, konteks)
         pengaturan = konteks.konfigurasi.pengaturan
         versi = int(float(pengaturan["versi_template"]))
         if str(pengaturan.get("format_dibuat") or "").strip():
@@ -103,7 +75,7 @@ def buat_format(book: Book, konteks: Konteks, dari_workbook: Path | None = None)
             tabel = skema.tabel_bidang(b["sheet"])
             book.write(b["sheet"], baris_identitas, kepala["kolom_nilai"],
                        [[identitas_template(konteks.konfigurasi.tahun, konteks.konfigurasi.periode, b["kode"], versi)]])
-            milik = [dict(d, no=i) for i, d in enumerate((d for d in indikator if d["kode_bidang"] == b["kode"]), 1)]
+            milik = [d for d in indikator if d["kode_bidang"] == b["kode"]]  # `no`: the indicator's stable key
             lama = len(read_table_rows(book, tabel))
             write_table(book, tabel, milik, hapus_sisa=max(0, lama - len(milik)))
             jumlah[b["kode"]] = len(milik)
@@ -122,7 +94,8 @@ def bawa_indikator(book: Book, konteks: Konteks, workbook_lama: Path) -> int:
         raise PenggunaanSalah(f"Workbook periode lalu {workbook_lama} tidak ditemukan.")
     lama = OpenpyxlBook(load_workbook(workbook_lama, data_only=True, read_only=True))
     tabel = konteks.skema.tabel("indikator")
-    baris = read_table(lama, tabel)
+    # realisasi of earlier triwulan come only from a sealed record, with init --lanjut
+    baris = [dict(d, **dict.fromkeys(konteks.skema.kolom_realisasi)) for d in read_table(lama, tabel)]
     write_table(book, tabel, baris, hapus_sisa=max(0, len(read_table_rows(book, tabel)) - len(baris)))
     konteks.catat(konteks.no("format"), "bawa-indikator", f"{len(baris)} indikator dari {workbook_lama.name}")
     return len(baris)
@@ -145,7 +118,8 @@ def distribusi(book: Book, konteks: Konteks, folder: Path | None = None) -> list
         versi = int(float(konf.pengaturan["versi_template"]))
         for b in konf.bidang:
             tabel = skema.tabel_bidang(b["sheet"])
-            wb = build_format_bidang(skema, konf.tahun, konf.periode, versi, b, read_table_rows(book, tabel))
+            wb = build_format_bidang(skema, konf.tahun, konf.periode, versi, b, read_table_rows(book, tabel),
+                                     baca_triwulan(konf.pengaturan.get("triwulan_tersegel")))
             path = folder / f"Format_EvKin_{konf.tahun}_{konf.periode}_{b['kode']}.xlsx"
             sementara = uow.stage(path)
             wb.save(sementara)

@@ -147,9 +147,24 @@ DAFTAR: tuple[Aksi, ...] = (
          opsi=(Opsi(("berkas",), "berkas/folder kiriman; tanpa berkas: sheet bidang di workbook induk",
                     {"nargs": "*"}),
                Opsi(("--sheet",), "hanya sheet bidang ini di workbook induk (Kepala Bidang mengirim sheetnya)"),
+               Opsi(("--boleh-kosongkan",), "terima kiriman yang mengosongkan nilai yang sudah diterima dari bidang "
+                                            "itu (tanpa ini: ditolak)", {"action": "store_true",
+                                                                          "dest": "boleh_kosongkan"}),
                Opsi(("--json",), "hasil sebagai JSON", {"action": "store_true"})),
-         argumen=lambda a: {"berkas": [Path(p) for p in a.berkas], "hanya_sheet": a.sheet},
+         argumen=lambda a: {"berkas": [Path(p) for p in a.berkas], "hanya_sheet": a.sheet,
+                            "boleh_kosongkan": a.boleh_kosongkan},
          lapor=lambda h, no, a: laporan.himpun(h, no, a.json), excel="macros_py.excel.rencana:himpun"),
+    Aksi("koreksi-realisasi", "catat koreksi realisasi triwulan yang sudah disahkan (dari rekaman tersegel)",
+         KASUBAG, 'evkin --sebagai kasubag koreksi-realisasi --bidang PEM --no 1 --kolom tw2_k --nilai 5 '
+                  '--alasan "Salah ketik pada laporan TW II"',
+         fungsi="macros_py.aksi.koreksi_realisasi:koreksi_realisasi",
+         opsi=(Opsi(("--bidang",), "kode bidang, mis. PEM", {"required": True}),
+               Opsi(("--no",), "No indikator di format bidang itu", {"type": int, "required": True}),
+               Opsi(("--kolom",), "kolom realisasi tersegel, mis. tw2_k atau tw2_rp", {"required": True}),
+               Opsi(("--nilai",), "nilai yang benar, mis. 5 atau 1.250.000", {"required": True}),
+               Opsi(("--alasan",), "alasan koreksi (dicatat)", {"required": True})),
+         argumen=lambda a: {"bidang": a.bidang, "no": a.no, "kolom": a.kolom, "nilai": a.nilai, "alasan": a.alasan},
+         lapor=lambda h, no, a: laporan.koreksi_realisasi(h)),
     Aksi("analisa", "hitung capaian dan predikat (Rekap, Analisis, grafik)", "",
          "evkin --sebagai kasubag analisa", fungsi="macros_py.aksi.analisis:analisa", langkah="analisa",
          lapor=lambda h, no, a: laporan.analisa(h, no), excel="macros_py.excel.rencana:analisa"),
@@ -317,6 +332,8 @@ def jalankan(entri: Aksi, workbook: Path, argumen: dict[str, Any], sebagai: str 
         kemajuan.maju("mengerjakan")
         hasil = eksekusi(uow, lambda b, k: fungsi(b, k, **argumen), sebagai=sebagai, waktu=waktu, info=info,
                          izinkan_contoh=izinkan_contoh)
+        if getattr(hasil, "tanpa_perubahan", False):
+            return hasil  # nothing to write (an identical re-send): the master keeps its bytes, no .bak
         kemajuan.maju("menyimpan workbook")
         uow.commit()
         kemajuan.maju("selesai")

@@ -82,6 +82,7 @@ class Harapan:
     periode: str
     versi: int
     bidang: Mapping[str, str]  # kode -> nama
+    tersegel: tuple[int, ...] = ()  # triwulan whose realisasi come from the previous period's sealed record
 
 
 @dataclass
@@ -91,6 +92,7 @@ class Kiriman:
     kode_bidang: str = ""
     baris: list[dict[str, Any]] = field(default_factory=list)
     baris_excel: list[int] = field(default_factory=list)
+    kolom_excel: dict[str, int] = field(default_factory=dict)  # schema key -> 1-based sheet column
     galat: list[Masalah] = field(default_factory=list)
     peringatan: list[Masalah] = field(default_factory=list)
     _jumlah: int | None = field(default=None, init=False, repr=False, compare=False)
@@ -266,10 +268,14 @@ def validasi_lembar(
     kunci_header: str = "Indikator Kinerja",
     boleh_kosong: bool = False,
     facts: SheetFacts | None = None,
+    kunci_ganda: tuple[str, ...] = KOLOM_IDENTITAS_INDIKATOR,
 ) -> Kiriman:
     """Validate a whole sheet; never raises for bad data — every problem is collected.
 
-    `harapan=None` skips the template identity check (the office's own Daftar Indikator has none).
+    `harapan=None` skips the template identity check (the office's own Daftar Indikator has none) and numbers
+    rows without a No in order; a submission's No is left as typed (it is the key of its row, see
+    ``referensi``).
+    `kunci_ganda`: the columns that make an indicator unique (Daftar Indikator adds its Kode Bidang).
     `facts` (a submitted file's ``KirimanSheet``) turns on the rules on percent formats, error values, merged
     cells and a file without realisasi (``validasi_isian``); without them the sheet is validated on its values.
     """
@@ -281,6 +287,7 @@ def validasi_lembar(
     if peta is None:
         return kiriman
     r_header, posisi = peta
+    kiriman.kolom_excel = dict(posisi)
     dilihat: dict[tuple[str, ...], int] = {}
     aturan = [_Aturan.dari(k, posisi[k.key]) for k in kolom]
     isian = [a.indeks for a in aturan if a.kolom.key != "no"]  # a row with only its number is an empty row
@@ -342,9 +349,10 @@ def validasi_lembar(
                 data[k.key] = teks or None
             if k.wajib and data[k.key] in (None, ""):
                 p.galat(a.sel(r), f"{k.judul} wajib diisi.")
-        if data.get("no") is None:
+        if data.get("no") is None and harapan is None:
+            # the office's own list is numbered in order; a submission's No is its rows' key (domain.referensi)
             data["no"] = len(kiriman.baris) + 1
-        kunci = tuple(normal_ingat(data.get(x)) for x in KOLOM_IDENTITAS_INDIKATOR)
+        kunci = tuple(normal_ingat(data.get(x)) for x in kunci_ganda)
         if kunci[-1]:
             if kunci in dilihat:
                 p.galat(f"{huruf_kolom(posisi['indikator'])}{r}",
@@ -358,7 +366,7 @@ def validasi_lembar(
     if not kiriman.baris and not kiriman.galat and not boleh_kosong:
         p.galat(f"baris {r_header + 1}", "tidak ada data indikator yang diisi.")
     elif facts is not None and harapan is not None and kiriman.baris:
-        _periksa_ada_realisasi(p, kiriman, harapan.periode, posisi, r_header)
+        _periksa_ada_realisasi(p, kiriman, harapan.periode, posisi, r_header, harapan.tersegel)
     return kiriman
 
 
@@ -373,16 +381,17 @@ def _persen_terlihat(p: _Pemeriksa, k: KolomSkema, nilai: float, sel: str) -> tu
 
 
 def _periksa_ada_realisasi(p: _Pemeriksa, kiriman: Kiriman, periode: str, posisi: Mapping[str, int],
-                           r_header: int) -> None:
-    """Rule 6: a submitted file must hold at least one realisasi of the period."""
+                           r_header: int, tersegel: tuple[int, ...]) -> None:
+    """Rule 6: a submitted file must hold at least one realisasi of the period (not carried from the record)."""
     try:
-        kunci = [key for key in kunci_realisasi_periode(periode) if key in posisi]
+        kunci = [key for key in kunci_realisasi_periode(periode, tersegel) if key in posisi]
     except ValueError:
         return  # an unknown period is the identity check's business
     if not kunci or any(d.get(key) is not None for d in kiriman.baris for key in kunci):
         return
     kolom = sorted(posisi[key] for key in kunci)
     rentang = f"{huruf_kolom(kolom[0])}{r_header + 1}:{huruf_kolom(kolom[-1])}{kiriman.baris_excel[-1]}"
-    p.galat(rentang, f"belum ada realisasi yang diisi untuk periode {periode} (Realisasi {nama_triwulan(periode)}, "
+    p.galat(rentang, f"belum ada realisasi yang diisi untuk periode {periode} (Realisasi "
+                     f"{nama_triwulan(periode, tersegel)}, "
                      "K atau Rp, kosong di semua indikator): berkas ini template kosong atau draf lama? Isi "
                      "realisasi lalu kirim ulang.")

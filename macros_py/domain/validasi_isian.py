@@ -31,7 +31,8 @@ need only the values and run everywhere. Cells are 1-based (row, column) tuples;
    warning naming the cell and the date it stands for; it replaces the 10x-target warning for that cell.
 6. A submitted file with no realisasi at all for the period, i.e. every ``twN_k`` and ``twN_rp`` for N = 1 to the
    number of triwulan of ``Harapan.periode`` (``capaian.TRIWULAN_PERIODE``: TW3 -> TW I..III, S1 -> I..II,
-   S2 and TAHUNAN -> I..IV) empty in every row, is rejected.
+   S2 and TAHUNAN -> I..IV) empty in every row, is rejected. The triwulan carried from the previous period's
+   sealed record (``Harapan.tersegel``) do not count: they were not typed by the bidang.
 
 ``quote_prefix_cells`` is gathered but no rule uses it: Excel and LibreOffice keep the apostrophe of a quote
 prefix out of the value, so the text needs no repair (rule 4 covers the apostrophe that stays in the value).
@@ -125,15 +126,17 @@ def tanpa_apostrof(teks: str) -> str:
     return teks[1:] if teks[:1] == "'" and teks[1:2] in _AWALAN_RUMUS else teks
 
 
-def kunci_realisasi_periode(periode: str) -> tuple[str, ...]:
-    """Rule 6: the realisasi columns of the triwulan the period covers ("TW3" -> tw1_k, tw1_rp ... tw3_rp)."""
-    return tuple(f"tw{i}_{jenis}" for i in range(1, jumlah_triwulan(periode) + 1) for jenis in ("k", "rp"))
+def kunci_realisasi_periode(periode: str, tanpa: Collection[int] = ()) -> tuple[str, ...]:
+    """Rule 6: the realisasi columns of the triwulan the period covers ("TW3" -> tw1_k, tw1_rp ... tw3_rp),
+    leaving out the triwulan in `tanpa` (carried from the previous period's sealed record)."""
+    return tuple(f"tw{i}_{jenis}" for i in range(1, jumlah_triwulan(periode) + 1) if i not in tanpa
+                 for jenis in ("k", "rp"))
 
 
-def nama_triwulan(periode: str) -> str:
-    """ "TW I–TW III" for the triwulan a period covers."""
-    n = jumlah_triwulan(periode)
-    return "TW I" if n == 1 else f"TW I–TW {_ROMAWI[n - 1]}"
+def nama_triwulan(periode: str, tanpa: Collection[int] = ()) -> str:
+    """ "TW I–TW III" for the triwulan a period covers (leaving out those in `tanpa`: "TW III")."""
+    n = [i for i in range(1, jumlah_triwulan(periode) + 1) if i not in tanpa] or [jumlah_triwulan(periode)]
+    return f"TW {_ROMAWI[n[0] - 1]}" if len(n) == 1 else f"TW {_ROMAWI[n[0] - 1]}–TW {_ROMAWI[n[-1] - 1]}"
 
 
 def galat_sel_dan_gabungan(

@@ -104,14 +104,29 @@ def _tekan(xb: XlwingsBook, konfirmasi: bool, waktu: datetime | None) -> tuple[s
         if jawab not in (None, "ok"):
             return "Dibatalkan; workbook tidak diubah.", True, 0
     catatan: list[str] = []
-    with ExcelUnitOfWork(xb, rencana.folder) as uow:
-        hasil = eksekusi(uow, rencana.fungsi, sebagai=sebagai, waktu=waktu, info=catatan.append, skema=skema)
-        uow.commit()
+    try:
+        hasil, uow = _jalankan_rencana(xb, rencana, sebagai, waktu, catatan, skema)
+    except InputDitolak as e:  # a refusal the user may overrule is asked about first (nothing was written)
+        lagi = rencana.ditolak(e) if rencana.ditolak is not None and konfirmasi and xb.interactive() else None
+        if lagi is None:
+            raise
+        if xb.alert(lagi.tanya, JUDUL, tombol="ok_cancel") not in (None, "ok"):
+            return "Dibatalkan; workbook tidak diubah.", True, 0
+        rencana, catatan = lagi, []
+        hasil, uow = _jalankan_rencana(xb, rencana, sebagai, waktu, catatan, skema)
     try:
         lapor = rencana.lapor(hasil)
     except Exception as e:  # the action is done and written: say so rather than "tidak diubah"
         lapor = f"{uow.sudah}; laporannya tidak dapat disusun ({type(e).__name__}: {e})."
     return "\n".join([lapor, *catatan]), True, uow.ditulis
+
+
+def _jalankan_rencana(xb: XlwingsBook, rencana: Rencana, sebagai: str, waktu: datetime | None, catatan: list[str],
+                      skema: Skema) -> tuple[Any, ExcelUnitOfWork]:
+    with ExcelUnitOfWork(xb, rencana.folder) as uow:
+        hasil = eksekusi(uow, rencana.fungsi, sebagai=sebagai, waktu=waktu, info=catatan.append, skema=skema)
+        uow.commit()
+    return hasil, uow
 
 
 def _pengguna(xb: XlwingsBook, konf: Konfigurasi) -> str:
@@ -190,16 +205,31 @@ def _rencana_sop(xb: XlwingsBook, skema: Skema, konf: Konfigurasi, baris: int | 
 
 
 def _rencana_bidang(skema: Skema, bidang: dict[str, Any]) -> Rencana:
-    from macros_py.aksi.himpun import himpun
+    from macros_py.aksi.himpun import KirimanMengosongkan, himpun
 
     no = skema.langkah_aksi("himpun").no
+
+    def kosongkan(e: InputDitolak) -> Rencana | None:
+        """Blanking values accepted before: asked, naming the cells; OK sends the sheet all the same."""
+        if not isinstance(e, KirimanMengosongkan):
+            return None
+        daftar = [f"- {m}" for m in e.masalah[:MAKS_MASALAH]]
+        if len(e.masalah) > MAKS_MASALAH:
+            daftar.append(f"... dan {len(e.masalah) - MAKS_MASALAH} sel lain.")
+        return Rencana("\n".join([f"Sheet {bidang['sheet']} mengosongkan nilai yang sudah diterima sebelumnya:",
+                                  *daftar, "", "Tetap kirim dan kosongkan nilai itu di Rekap? (Batal: isi kembali "
+                                  "nilainya, lalu tekan Run main lagi.)"]),
+                       lambda b, k: himpun(b, k, hanya_sheet=bidang["sheet"], boleh_kosongkan=True), _lapor_himpun)
+
     return Rencana(f"Kirim data {bidang['nama']} (sheet {bidang['sheet']}) ke Rekap (langkah {no})?",
-                   lambda b, k: himpun(b, k, hanya_sheet=bidang["sheet"]), _lapor_himpun)
+                   lambda b, k: himpun(b, k, hanya_sheet=bidang["sheet"]), _lapor_himpun, ditolak=kosongkan)
 
 
 def _lapor_himpun(hasil: Any) -> str:
     baris = [f"Diterima: {k.sheet or k.berkas} — bidang {k.kode_bidang}, {k.jumlah_baris} baris."
              for k in hasil.diterima]
+    baris += [f"Identik dengan kiriman {waktu}: {k.sheet or k.berkas} — tidak ada yang berubah, tidak ditulis ulang."
+              for k, waktu in hasil.identik]
     baris += [f"  peringatan: {m}" for m in hasil.peringatan[:MAKS_MASALAH]]
     if len(hasil.peringatan) > MAKS_MASALAH:
         baris.append(f"  ... dan {len(hasil.peringatan) - MAKS_MASALAH} peringatan lain.")

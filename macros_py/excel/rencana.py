@@ -12,7 +12,7 @@ from typing import Any
 
 from macros_py.aksi import laporan
 from macros_py.aksi.langkah import Konfigurasi, Konteks
-from macros_py.domain.errors import PenggunaanSalah
+from macros_py.domain.errors import InputDitolak, PenggunaanSalah
 from macros_py.domain.hari_kerja import KalenderKerja
 from macros_py.domain.sop import BELUM, CATATAN_DIBUKA_ULANG, CATATAN_DIULANG, MesinSop, Pelaku, StatusLangkah
 from macros_py.domain.teks import teks_sel
@@ -34,6 +34,9 @@ class Rencana:
     fungsi: Callable[[Book, Konteks], Any]
     lapor: Callable[[Any], str]
     folder: Path | None = None
+    ditolak: Callable[[InputDitolak], Rencana | None] | None = None
+    """A refusal the user may overrule (a bidang sheet that would blank accepted values): the plan to confirm
+    and run instead, or None to report the refusal."""
 
 
 @dataclass

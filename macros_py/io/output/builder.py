@@ -27,13 +27,15 @@ def nama_sheet_bidang(skema: Skema) -> list[str]:
     return [b["sheet"] for b in skema.organisasi["bidang"]]
 
 
-def _isi_pengaturan(skema: Skema, spec: SpecSheet, tahun: int, periode: str) -> dict[str, Any]:
+def _isi_pengaturan(skema: Skema, spec: SpecSheet, tahun: int, periode: str,
+                    tersegel: tuple[int, ...] = ()) -> dict[str, Any]:
     """Every Pengaturan value of a new master: the period, the schema's versions, the counters, and for the rest
     organisasi.yaml's value or else the `baku` of the key in sheets.yaml."""
     nilai = {b["kunci"]: skema.organisasi.get(b["kunci"], b.get("baku", "")) for b in spec.ekstra["pengaturan"]}
     nilai.update({"tahun": tahun, "periode": periode, "versi_skema": skema.versi_skema,
                   "versi_template": skema.versi_template, "format_dibuat": "", "periode_ditutup": "",
-                  "log_jumlah": 0, "log_hash_terakhir": ""})
+                  "log_jumlah": 0, "log_hash_terakhir": "",
+                  "triwulan_tersegel": ",".join(map(str, tersegel)), "rekaman_tersegel": ""})
     return nilai
 
 
@@ -93,6 +95,8 @@ def _panduan(ws: Worksheet, skema: Skema, tahun: int, periode: str, gaya: _Gaya)
     baris += [("", None), ("Kolom format pengumpulan data (sel kuning diisi bidang)", Font(bold=True, size=12))]
     for k in tabel.kolom:
         aturan = []
+        if k.key in skema.kolom_referensi:
+            aturan.append("diisi dari Daftar Indikator, terkunci")
         if k.wajib:
             aturan.append("wajib")
         if k.tipe == "angka":
@@ -108,9 +112,10 @@ def _panduan(ws: Worksheet, skema: Skema, tahun: int, periode: str, gaya: _Gaya)
     ws.column_dimensions["A"].width = 110
 
 
-def _konfigurasi(ws: Worksheet, spec: SpecSheet, skema: Skema, tahun: int, periode: str, gaya: _Gaya) -> None:
+def _konfigurasi(ws: Worksheet, spec: SpecSheet, skema: Skema, tahun: int, periode: str, gaya: _Gaya,
+                 tersegel: tuple[int, ...]) -> None:
     _judul(ws, spec.judul, gaya)
-    nilai = _isi_pengaturan(skema, spec, tahun, periode)
+    nilai = _isi_pengaturan(skema, spec, tahun, periode, tersegel)
     isi = {
         "pengaturan": [{"kunci": p["kunci"], "nilai": nilai[p["kunci"]], "keterangan": p["keterangan"]}
                        for p in spec.ekstra["pengaturan"]],
@@ -185,11 +190,19 @@ def _sop(ws: Worksheet, spec: SpecSheet, skema: Skema, tahun: int, periode: str,
     ws.freeze_panes = ws.cell(row=tabel.baris_data, column=3)
 
 
-def _area_input(ws: Worksheet, tabel: Tabel, gaya: _Gaya, n_baris: int) -> None:
-    """Input cells: unlocked, shaded, validated (numbers >= min, lists) as the schema says."""
+def _area_input(ws: Worksheet, tabel: Tabel, gaya: _Gaya, n_baris: int, terkunci: tuple[str, ...] = ()) -> None:
+    """Input cells: unlocked, shaded, validated (numbers >= min, lists) as the schema says. Columns in
+    `terkunci` stay locked and unshaded (a bidang sheet's reference columns, owned by the format)."""
     r0, r1 = tabel.baris_data, tabel.baris_data + n_baris - 1
     for j, kolom in enumerate(tabel.kolom):
         huruf = get_column_letter(tabel.kolom_awal + j)
+        if kolom.key in terkunci:
+            for r in range(r0, r1 + 1):
+                cell = ws.cell(row=r, column=tabel.kolom_awal + j)
+                cell.border = gaya.garis
+                if kolom.tipe == "angka":
+                    cell.number_format = FORMAT_ANGKA
+            continue
         for r in range(r0, r1 + 1):
             cell = ws.cell(row=r, column=tabel.kolom_awal + j)
             cell.border = gaya.garis
@@ -214,7 +227,7 @@ def _area_input(ws: Worksheet, tabel: Tabel, gaya: _Gaya, n_baris: int) -> None:
 
 
 def _bidang(ws: Worksheet, spec: SpecSheet, skema: Skema, bidang: dict[str, Any], tahun: int, periode: str,
-            gaya: _Gaya, versi: int) -> None:
+            gaya: _Gaya, versi: int, tersegel: tuple[int, ...] = ()) -> None:
     _judul(ws, f"{spec.judul} — {bidang['nama']}", gaya)
     kepala = spec.ekstra["kepala"]
     isi = {"unit": skema.organisasi["unit"], "periode": f"{periode} {tahun}", "bidang": bidang["nama"],
@@ -226,7 +239,10 @@ def _bidang(ws: Worksheet, spec: SpecSheet, skema: Skema, bidang: dict[str, Any]
     tabel = skema.tabel_bidang(ws.title)
     _header(ws, tabel, gaya)
     r0 = tabel.baris_data
-    _area_input(ws, tabel, gaya, tabel.baris_input)
+    # Only the input columns are open: the reference columns are the format's (filled from Daftar Indikator),
+    # and so are the realisasi of earlier triwulan carried from the sealed record (`tersegel`).
+    _area_input(ws, tabel, gaya, tabel.baris_input,
+                terkunci=skema.kolom_referensi + skema.kolom_tersegel(tersegel))
     ws.freeze_panes = ws.cell(row=r0, column=tabel.kolom_awal + tabel.indeks("indikator") + 1)
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -308,8 +324,9 @@ def _atur_cetak(ws: Worksheet, spec: SpecSheet, skema: Skema, akhir: int | None 
         ws.print_area = f"A1:{get_column_letter(tabel.kolom_awal + len(tabel.kolom) - 1)}{akhir}"
 
 
-def build_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
-    """A fresh master for one period, every sheet laid out from the schema (the Log is still empty)."""
+def build_workbook(skema: Skema, tahun: int, periode: str, tersegel: tuple[int, ...] = ()) -> Workbook:
+    """A fresh master for one period, every sheet laid out from the schema (the Log is still empty).
+    `tersegel`: the triwulan whose realisasi come from the previous period's sealed record (locked)."""
     gaya = _Gaya(skema)
     wb = Workbook()
     wb.remove(wb.active)
@@ -317,14 +334,14 @@ def build_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
         if spec.jenis == "bidang":
             for bidang in skema.organisasi["bidang"]:
                 ws = wb.create_sheet(bidang["sheet"])
-                _bidang(ws, spec, skema, bidang, tahun, periode, gaya, skema.versi_template)
+                _bidang(ws, spec, skema, bidang, tahun, periode, gaya, skema.versi_template, tersegel)
                 _atur_cetak(ws, spec, skema)
             continue
         ws = wb.create_sheet(spec.nama)
         if spec.jenis == "panduan":
             _panduan(ws, skema, tahun, periode, gaya)
         elif spec.jenis == "konfigurasi":
-            _konfigurasi(ws, spec, skema, tahun, periode, gaya)
+            _konfigurasi(ws, spec, skema, tahun, periode, gaya, tersegel)
         elif spec.jenis == "sop":
             _sop(ws, spec, skema, tahun, periode, gaya)
         elif not spec.tabel:
@@ -347,12 +364,12 @@ def build_workbook(skema: Skema, tahun: int, periode: str) -> Workbook:
 
 
 def build_format_bidang(skema: Skema, tahun: int, periode: str, versi: int, bidang: dict[str, Any],
-                         baris: list[list[Any]]) -> Workbook:
+                         baris: list[list[Any]], tersegel: tuple[int, ...] = ()) -> Workbook:
     """The standalone template one bidang fills offline: its sheet exactly as in the master, prefilled."""
     wb = Workbook()
     ws = wb.active
     ws.title = bidang["sheet"]
-    _bidang(ws, skema.sheet("bidang"), skema, bidang, tahun, periode, _Gaya(skema), versi)
+    _bidang(ws, skema.sheet("bidang"), skema, bidang, tahun, periode, _Gaya(skema), versi, tersegel)
     _atur_cetak(ws, skema.sheet("bidang"), skema)
     tabel = skema.tabel_bidang(ws.title)
     for i, nilai in enumerate(baris):

@@ -86,6 +86,8 @@ class DataDokumen:
     dievaluasi: Penanda
     catatan_tabel: list[str] = field(default_factory=list)
     """Notes printed under the table; "{rp}" is replaced by the unit the Rp columns are printed in."""
+    koreksi: list[str] = field(default_factory=list)
+    """Corrections of realisasi carried from the previous period's sealed record (printed only when any)."""
     kertas: str = "F4"
     rp_dalam: int | None = None
     """Rp printed in rupiah (1), ribu (1000) or juta (1000000); None: the finest that fits the paper at 7 pt."""

@@ -113,4 +113,4 @@ def test_only_the_newest_entries_stay(tmp_path: Path, monkeypatch: pytest.Monkey
         assert sementara is not None
         cache.name_entry(sementara, f"{i:064x}")
     assert len(list(cache.folder().iterdir())) == cache.ENTRI_MAKS
-    assert cache.load(f"{cache.ENTRI_MAKS + 2:064x}") == [[cache.ENTRI_MAKS + 2]]
+    assert cache.load(f"{cache.ENTRI_MAKS + 2:064x}") == ([[cache.ENTRI_MAKS + 2]], "")

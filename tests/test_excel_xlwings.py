@@ -530,10 +530,14 @@ def demo5(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _rekap_sebanyak(asal: Path, tujuan: Path, n: int) -> None:
-    tabel = muat_skema().tabel("rekap")
+    """Rekap with n rows and no analysis columns yet (as a master collected by an older version holds it), so
+    that step 6 writes them for every row."""
+    skema = muat_skema()
+    tabel = skema.tabel("rekap")
+    lebar = tabel.indeks(skema.tabel("bidang").keys[-1]) + 1
     wb = load_workbook(asal)
     ws = wb[tabel.sheet]
-    baris = [list(r) for r in ws.iter_rows(min_row=tabel.baris_data, values_only=True) if any(r)]
+    baris = [list(r)[:lebar] for r in ws.iter_rows(min_row=tabel.baris_data, values_only=True) if any(r)]
     ws.delete_rows(tabel.baris_data, len(baris))
     for i in range(n):
         for j, v in enumerate(baris[i % len(baris)]):

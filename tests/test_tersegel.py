@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from macros_py.aksi.demo import data_contoh, isi_format
+from macros_py.domain.capaian import analisa_indikator
 from macros_py.domain.tersegel import baca_triwulan, bawa_realisasi, kunci_indikator, triwulan_dibawa
 from macros_py.schema import muat_skema
 from tests.conftest import sha256, tanpa_contoh
@@ -184,6 +185,26 @@ def test_a_changed_earlier_triwulan_is_refused_until_the_kasubag_records_the_cor
     assert (f"Seksi Pemerintahan, {PEM}: Realisasi TW II (K) 4 menjadi 5; alasan: Laporan TW II salah ketik "
             "(Nama Kasubag Perencanaan (kasubag), 02-07-2026).") in teks
     assert "koreksi Realisasi TW II (K) 4 menjadi 5" in teks
+
+
+def test_a_correction_of_a_collected_row_brings_its_analysis_in_rekap_along(arsip_tw2: Path, tmp_path: Path,
+                                                                            evkin) -> None:
+    """Rekap's analysis columns are written with each row (issue 19): a correction of a row already collected
+    leaves no stale capaian behind."""
+    master = _siapkan(evkin, tmp_path / "tw3", "TW3", lanjut=arsip_tw2)
+    isi = _format(master, "PEM", tmp_path / "kiriman" / "Format_EvKin_2026_TW3_PEM.xlsx")
+    isi_format(isi, TW3, muat_skema())
+    assert _cli(evkin, master, "2026-07-02T09:00", "himpun", isi).kode == 0
+    koreksi = _cli(evkin, master, "2026-07-02T10:00", "koreksi-realisasi", "--bidang", "PEM", "--no", "1", "--kolom",
+                   "tw2_k", "--nilai", "5", "--alasan", "Laporan TW II salah ketik")
+    assert koreksi.kode == 0, koreksi.galat
+    tabel = muat_skema().tabel("rekap")
+    rekap = [dict(zip(tabel.keys, r, strict=False)) for r in load_workbook(master)["Rekap"].iter_rows(
+        min_row=tabel.baris_data, values_only=True) if r[0]]
+    [baris] = [r for r in rekap if r["indikator"] == PEM]
+    segar = analisa_indikator(baris, "TW3")
+    assert baris["tw2_k"] == 5 and baris["realisasi_k"] == segar["realisasi_k"] == 3 + 5 + 3
+    assert baris["capaian_kinerja"] == segar["capaian_kinerja"]
 
 
 def test_a_broken_seal_or_an_open_period_carries_no_realisasi(arsip_tw2: Path, tmp_path: Path, evkin) -> None:

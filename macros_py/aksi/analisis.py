@@ -1,14 +1,28 @@
-"""Step 6: capaian and predikat per indicator (into Rekap) and per bidang and unit (into Analisis)."""
+"""Step 6: capaian and predikat per indicator (Rekap's analysis columns) and per bidang and unit (Analisis).
+
+Each Rekap row is written once, complete: `himpun` (step 5) computes a row's analysis columns when it writes the
+row (`analisa_rekap`), so the Kasubag sees an implausible capaian while the bidang can still correct it. `analisa`
+then writes the analysis columns again only where they differ from what the rules give now (the period or the
+Kriteria Predikat changed since, or Rekap was edited by hand), and the Analisis summary. The analysis is row-local
+and deterministic, so when Rekap's values are the very bytes `himpun` saved with its note saying they were computed
+with today's period, bands, columns and rules (`sidik_analisa`), nothing is computed again.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from macros_py.aksi.langkah import Konteks, langkah
+from macros_py.domain import capaian, predikat
 from macros_py.domain.capaian import TOTAL_UNIT, analisa_indikator, ringkasan
 from macros_py.domain.errors import PenggunaanSalah
 from macros_py.domain.predikat import KRITERIA_BAKU, KUNCI_TANPA_NILAI, KriteriaPredikat
-from macros_py.io.book import Book, read_table, read_table_rows
+from macros_py.domain.referensi import sama
+from macros_py.io.book import Book, is_blank_row, read_table_rows
 from macros_py.schema import Skema
 
 
@@ -21,27 +35,82 @@ def kolom_analisis(skema: Skema) -> tuple[str, ...]:
 BARIS_PARALEL = 5_000  # Rekap rows from which the indicators are analysed on all cores
 
 
-def _analisa_semua(rekap: list[dict[str, Any]], periode: str,
-                   kriteria: KriteriaPredikat = KRITERIA_BAKU) -> list[dict[str, Any]]:
+def _analisa_potongan(baris: Sequence[Mapping[str, Any]], periode: str,
+                      kriteria: KriteriaPredikat) -> list[dict[str, Any]]:
+    return [dict(analisa_indikator(r, periode, kriteria)) for r in baris]
+
+
+def analisa_semua(rekap: Sequence[Mapping[str, Any]], periode: str,
+                  kriteria: KriteriaPredikat = KRITERIA_BAKU) -> list[dict[str, Any]]:
     """`analisa_indikator` of every row, in order; a kabupaten's Rekap is split over the cores."""
     from macros_py.io.parallel import parallel_map, worker_count
 
     n = max(1, -(-len(rekap) // worker_count()))
     potongan = [rekap[i : i + n] for i in range(0, len(rekap), n)]
-    hasil = parallel_map(lambda p: [analisa_indikator(r, periode, kriteria) for r in p], potongan,
+    hasil = parallel_map(functools.partial(_analisa_potongan, periode=periode, kriteria=kriteria), potongan,
                          bobot=list(map(len, potongan)), cukup=BARIS_PARALEL)
-    return [dict(r, **a) for r, a in zip(rekap, (a for p in hasil for a in p), strict=True)]
+    return [a for p in hasil for a in p]
 
 
 def hitung(rekap: list[dict[str, Any]], periode: str, nama_bidang: list[str],
            kriteria: KriteriaPredikat = KRITERIA_BAKU) -> tuple[list[dict], list[dict]]:
     """Rekap rows with their analysis, and one summary row per configured bidang (in order) plus the unit."""
-    baris = _analisa_semua(rekap, periode, kriteria)
+    baris = [dict(r, **a) for r, a in zip(rekap, analisa_semua(rekap, periode, kriteria), strict=True)]
+    return baris, ringkas_bidang(baris, nama_bidang, kriteria)
+
+
+def ringkas_bidang(baris: list[dict[str, Any]], nama_bidang: list[str],
+                   kriteria: KriteriaPredikat) -> list[dict[str, Any]]:
+    """One summary row per configured bidang (in order) plus the unit, from rows holding their analysis."""
     per_bidang = {r["bidang"]: r for r in ringkasan(baris, kriteria)}
     kosong = {"jumlah_indikator": 0, **dict.fromkeys(kriteria.kunci, 0), KUNCI_TANPA_NILAI: 0}
     ringkas = [per_bidang.get(n, {"bidang": n, **kosong}) for n in nama_bidang]
     ringkas.append(dict(per_bidang.get(TOTAL_UNIT, {"bidang": TOTAL_UNIT, **kosong}), bidang=f"{TOTAL_UNIT}"))
-    return baris, ringkas
+    return ringkas
+
+
+@functools.cache
+def _kode_aturan() -> str:
+    """SHA-256 of the rules' source (capaian, predikat): a program with other rules never trusts a note written
+    by this one. "" when the source cannot be read (then nothing is ever trusted)."""
+    try:
+        return hashlib.sha256(b"".join(Path(m.__file__ or "").read_bytes() for m in (capaian, predikat))).hexdigest()
+    except OSError:
+        return ""
+
+
+def sidik_analisa(skema: Skema, periode: str, kriteria: KriteriaPredikat) -> str:
+    """What Rekap's analysis columns are computed from besides the rows themselves: the period, the Kriteria
+    Predikat bands, Rekap's columns and the rules' code. "" when the rules' code is unknown."""
+    kode = _kode_aturan()
+    if not kode:
+        return ""
+    isi = repr((periode, kriteria.batas, kriteria.terendah, skema.tabel("rekap").keys, kode))
+    return "analisa:" + hashlib.sha256(isi.encode()).hexdigest()
+
+
+def aturan_analisa(konteks: Konteks) -> tuple[str, KriteriaPredikat] | None:
+    """The period and the bands of this workbook, or None when Konfigurasi cannot give them: `himpun` then
+    leaves Rekap's analysis columns blank and `analisa` names the problem."""
+    konf = konteks.konfigurasi
+    if konf.kriteria_masalah or konf.kriteria_baca is None:
+        return None
+    try:
+        capaian.jumlah_triwulan(konf.periode)
+    except ValueError:
+        return None
+    return konf.periode, konf.kriteria_baca
+
+
+def analisa_rekap(skema: Skema, baris: Sequence[list[Any]], aturan: tuple[str, KriteriaPredikat]) -> None:
+    """Rekap rows (lists, in Rekap's columns) given their analysis columns in place; blank rows get none."""
+    tabel = skema.tabel("rekap")
+    kolom = kolom_analisis(skema)
+    awal = tabel.indeks(kolom[0])
+    keys = tabel.keys
+    isi = [b for b in baris if not is_blank_row(b)]
+    for b, a in zip(isi, analisa_semua([dict(zip(keys, b, strict=True)) for b in isi], *aturan), strict=True):
+        b[awal:] = [a[k] for k in kolom]
 
 
 def tulis_analisis(book: Book, skema: Skema, kriteria: KriteriaPredikat, ringkas: list[dict[str, Any]]) -> None:
@@ -62,22 +131,42 @@ def tulis_analisis(book: Book, skema: Skema, kriteria: KriteriaPredikat, ringkas
     book.write(tabel.sheet, tabel.baris_data, tabel.kolom_awal, nilai)
 
 
+def _perbarui_rekap(book: Book, skema: Skema, baris: list[list[Any]], periode: str,
+                    kriteria: KriteriaPredikat) -> int:
+    """Rekap's analysis columns as the rules give them now: computed for every row, compared with what the
+    sheet holds (numbers to 12 significant digits, as the intake compares), and only the rows from the first
+    to the last that differ written, in one block. `baris` is updated in place; returns the rows that differed."""
+    tabel = skema.tabel("rekap")
+    kolom = kolom_analisis(skema)
+    awal = tabel.indeks(kolom[0])
+    lama = [b[awal:] for b in baris]
+    analisa_rekap(skema, baris, (periode, kriteria))
+    beda = [i for i, (b, a) in enumerate(zip(baris, lama, strict=True))
+            if not all(map(sama, b[awal:], a))]
+    if beda:
+        book.write(tabel.sheet, tabel.baris_data + beda[0], tabel.kolom_awal + awal,
+                   [b[awal:] for b in baris[beda[0] : beda[-1] + 1]])
+    return len(beda)
+
+
 def analisa(book: Book, konteks: Konteks) -> list[dict[str, Any]]:
-    """Step 6: compute and write the analysis; finishes the step."""
+    """Step 6: the analysis columns of Rekap brought up to date where needed, and the summary; finishes the step."""
     skema = konteks.skema
     with langkah(book, konteks, "analisa") as no:
         tabel = skema.tabel("rekap")
-        rekap = read_table(book, tabel)
-        if not rekap:
+        baris = read_table_rows(book, tabel)
+        if not any(not is_blank_row(b) for b in baris):
             raise PenggunaanSalah(f"Rekap masih kosong: himpun data bidang dulu (langkah {konteks.no('himpun')}).")
-        nama = [b["nama"] for b in konteks.konfigurasi.bidang]
-        kriteria = konteks.konfigurasi.kriteria
-        baris, ringkas = hitung(rekap, konteks.konfigurasi.periode, nama, kriteria)
-        kolom = kolom_analisis(skema)
-        book.write(tabel.sheet, tabel.baris_data, tabel.kolom_awal + tabel.indeks(kolom[0]),
-                   [[b[k] for k in kolom] for b in baris])
+        periode, kriteria = konteks.konfigurasi.periode, konteks.konfigurasi.kriteria
+        sidik, diperbarui = sidik_analisa(skema, periode, kriteria), 0
+        if not sidik or book.kept_note(tabel.sheet) != sidik:  # else: Rekap as himpun saved it, computed alike
+            diperbarui = _perbarui_rekap(book, skema, baris, periode, kriteria)
+        dipakai = [(k, tabel.indeks(k)) for k in ("bidang", "capaian_kinerja", "capaian_anggaran")]
+        isi = [{k: b[i] for k, i in dipakai} for b in baris if not is_blank_row(b)]  # what the summary reads
+        ringkas = ringkas_bidang(isi, [b["nama"] for b in konteks.konfigurasi.bidang], kriteria)
         tulis_analisis(book, skema, kriteria, ringkas)
         total = ringkas[-1]
-        konteks.catat(no, "analisa", f"{len(baris)} indikator; rata-rata capaian kinerja unit "
-                                     f"{total.get('rata_capaian_kinerja')}% ({total.get('predikat') or '-'})")
+        rekap = f"; kolom analisis Rekap diperbarui di {diperbarui} baris" if diperbarui else ""
+        konteks.catat(no, "analisa", f"{len(isi)} indikator; rata-rata capaian kinerja unit "
+                                     f"{total.get('rata_capaian_kinerja')}% ({total.get('predikat') or '-'}){rekap}")
     return ringkas

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from macros_py.aksi.analisis import analisa_rekap, aturan_analisa, sidik_analisa
 from macros_py.aksi.himpun_baca import Sumber, baca_master, baca_semua_berkas
 from macros_py.aksi.himpun_periksa import Pembanding, kiriman_lalu, periksa_kiriman_lalu, periksa_referensi
 from macros_py.aksi.himpun_simpan import (
@@ -211,7 +212,7 @@ def _tulis(book: Book, konteks: Konteks, sumber: Sequence[Sumber], rekap: list[l
                                         f"(sha256 {s.sha256[:12]}), {len(k.peringatan)} peringatan"
                                         + (", terlambat" if terlambat else ""))
             hasil.peringatan += k.peringatan
-        _ganti_rekap(book, skema, rekap, rekap_baru, list(nama_bidang.values()))
+        _ganti_rekap(book, konteks, rekap, rekap_baru, list(nama_bidang.values()))
         for s in sumber:
             s.kiriman.lepas_baris()  # written: the result reports their number, until the master is saved
         append_rows(book, skema.tabel("penerimaan"), penerimaan)
@@ -222,29 +223,40 @@ def _tulis(book: Book, konteks: Konteks, sumber: Sequence[Sumber], rekap: list[l
         hasil.belum_mengirim = belum_mengirim(book, skema)
 
 
-def _ganti_rekap(book: Book, skema: Skema, mentah: list[list[Any]], baru_per_bidang: dict[str, list[dict[str, Any]]],
-                 urutan_bidang: list[str]) -> None:
-    """Each submitting bidang's rows replace its previous rows in Rekap (no duplicates), in bidang order.
+def _ganti_rekap(book: Book, konteks: Konteks, mentah: list[list[Any]],
+                 baru_per_bidang: dict[str, list[dict[str, Any]]], urutan_bidang: list[str]) -> None:
+    """Each submitting bidang's rows replace its previous rows in Rekap (no duplicates), in bidang order, each
+    with its analysis columns (step 6 then finds them computed, see `analisis`).
 
     One read and one write of Rekap for the whole command, however many files: it grows with the rows. Rows
     are built as lists straight from the submissions (no copy of every row as a dict: 200,000 rows at
-    province scale).
+    province scale). The rows kept are analysed again only when Rekap is not what himpun saved with today's
+    period and bands; with a Kriteria Predikat table that cannot be used, the new rows' analysis is left to
+    step 6 (which names the problem).
     """
+    skema = konteks.skema
     tabel = skema.tabel("rekap")
     i_bidang, i_no = tabel.indeks("bidang"), tabel.indeks("no")
-    lama = [b for b in mentah if not is_blank_row(b)]
-    baru = [b for b in lama if b[i_bidang] not in baru_per_bidang]
+    baru = [b for b in mentah if not is_blank_row(b) and b[i_bidang] not in baru_per_bidang]
+    aturan = aturan_analisa(konteks)
+    sidik = sidik_analisa(skema, *aturan) if aturan is not None else ""
+    if aturan is not None and (not sidik or book.kept_note(tabel.sheet) != sidik):
+        analisa_rekap(skema, baru, aturan)
+    dikirim = []
     for nama, baris in baru_per_bidang.items():
         for r in baris:
             b = list(map(r.get, tabel.keys))
             b[i_bidang] = nama
-            baru.append(b)
+            dikirim.append(b)
+    if aturan is not None:
+        analisa_rekap(skema, dikirim, aturan)
+    baru += dikirim
     posisi = {n: i for i, n in enumerate(urutan_bidang)}
     baru.sort(key=lambda b: (posisi.get(b[i_bidang], len(posisi)), b[i_no] or 0))
     kosong = [[None] * len(tabel.keys) for _ in range(max(0, len(mentah) - len(baru)))]
     if baru or kosong:
         book.write(tabel.sheet, tabel.baris_data, tabel.kolom_awal, baru + kosong)
-    book.keep_for_next(tabel.sheet)  # the analysis (step 6) reads the whole Rekap next
+    book.keep_for_next(tabel.sheet, sidik)  # the analysis (step 6) reads the whole Rekap next
 
 
 def _ganti_bukti(book: Book, skema: Skema, bukti_baru: list[tuple[str, list[dict[str, Any]]]]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from macros_py.aksi.analisis import analisa_rekap, aturan_analisa, kolom_analisis
 from macros_py.aksi.daftar_indikator import baris_indikator
 from macros_py.aksi.langkah import Konteks, periksa_boleh
 from macros_py.domain.angka import AngkaTidakValid, parse_angka
@@ -31,13 +32,15 @@ def _nilai(teks: str) -> float:
 
 
 def _tulis_di_tabel(book: Book, sheet: str, baris_data: int, kolom_awal: int, baris: list[list[Any]],
-                    cocok: Any, kolom: int, nilai: float) -> bool:
-    """Write `nilai` in column `kolom` (0-based in the table) of the first row for which `cocok(row)` holds."""
+                    cocok: Any, kolom: int, nilai: float) -> int | None:
+    """Write `nilai` in column `kolom` (0-based in the table) of the first row for which `cocok(row)` holds (the
+    row in `baris` too); its index, None when no row matches."""
     for i, b in enumerate(baris):
         if cocok(b):
             book.write(sheet, baris_data + i, kolom_awal + kolom, [[nilai]])
-            return True
-    return False
+            b[kolom] = nilai
+            return i
+    return None
 
 
 def koreksi_realisasi(book: Book, konteks: Konteks, bidang: str, no: int, kolom: str, nilai: str,
@@ -81,10 +84,15 @@ def koreksi_realisasi(book: Book, konteks: Konteks, bidang: str, no: int, kolom:
                     lambda r: kunci_indikator(bidang, r[i_no], r[i_ind]) == kunci, sheet.indeks(kolom), baru)
     rekap = skema.tabel("rekap")
     r_bidang, r_no, r_ind = rekap.indeks("bidang"), rekap.indeks("no"), rekap.indeks("indikator")
-    di_rekap = _tulis_di_tabel(
-        book, rekap.sheet, rekap.baris_data, rekap.kolom_awal, read_table_rows(book, rekap),
+    baris_rekap = read_table_rows(book, rekap)
+    i = _tulis_di_tabel(
+        book, rekap.sheet, rekap.baris_data, rekap.kolom_awal, baris_rekap,
         lambda r: str(r[r_bidang] or "").strip() == b["nama"] and kunci_indikator(bidang, r[r_no], r[r_ind]) == kunci,
         rekap.indeks(kolom), baru)
+    if i is not None and (aturan := aturan_analisa(konteks)) is not None:
+        analisa_rekap(skema, [baris_rekap[i]], aturan)  # the row's capaian follows the corrected realisasi
+        awal = rekap.indeks(kolom_analisis(skema)[0])
+        book.write(rekap.sheet, rekap.baris_data + i, rekap.kolom_awal + awal, [baris_rekap[i][awal:]])
     catatan = {"waktu": konteks.waktu, "bidang": b["nama"], "no": no, "indikator": acuan["indikator"],
                "kolom": judul, "nilai_lama": lama, "nilai_baru": baru, "alasan": alasan.strip(),
                "oleh": konteks.pelaku.label()}
@@ -93,4 +101,4 @@ def koreksi_realisasi(book: Book, konteks: Konteks, bidang: str, no: int, kolom:
                   f"{b['nama']} No {no} '{acuan['indikator']}', {judul}: {teks_nilai(lama)} -> {teks_nilai(baru)} "
                   f"(rekaman tersegel {konteks.konfigurasi.pengaturan.get('rekaman_tersegel') or '-'}); alasan: "
                   f"{alasan.strip()}")
-    return dict(catatan, di_rekap=di_rekap)
+    return dict(catatan, di_rekap=i is not None)

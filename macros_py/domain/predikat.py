@@ -17,8 +17,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, InvalidOperation, localcontext
 
 PREDIKAT_SANGAT_TINGGI = "Sangat Tinggi"
 PREDIKAT_TINGGI = "Tinggi"
@@ -126,23 +125,29 @@ def rata_rata(nilai: Sequence[float | None]) -> float | None:
     """Mean of the values present, rounded to 2 decimals half away from zero (Excel's ROUND(AVERAGE(...); 2)).
 
     Exact on the figures as written: each value is taken as its shortest decimal (90.99 is 90.99, not the binary
-    float just below it), the mean is a fraction, rounded once. So a grade never depends on the order of
-    summation or on a float landing a hair below a band's edge: (90.99 + 91) / 2 = 90.995 shows as 91.00.
+    float just below it), summed exactly (decimal arithmetic without rounding), and the mean rounded once. So a
+    grade never depends on the order of summation or on a float landing a hair below a band's edge:
+    (90.99 + 91) / 2 = 90.995 shows as 91.00.
     """
-    terisi = [Fraction(repr(float(x))) for x in nilai
+    terisi = [repr(float(x)) for x in nilai
               if x is not None and not isinstance(x, bool) and isinstance(x, int | float) and math.isfinite(x)]
     if not terisi:
         return None
-    return float(bulat_dua(sum(terisi, Fraction(0)) / len(terisi))) + 0.0
+    with localcontext(_TEPAT):
+        pembilang, penyebut = sum(map(Decimal, terisi), Decimal(0)).as_integer_ratio()
+    return _bulat_dua(pembilang, penyebut * len(terisi))
 
 
-def bulat_dua(x: Fraction) -> Fraction:
-    """``x`` rounded to 2 decimals, half away from zero, exactly."""
-    seratus = abs(x) * 100
-    bulat = seratus.numerator // seratus.denominator
-    if seratus - bulat >= Fraction(1, 2):
+_TEPAT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact])
+"""Decimal arithmetic that never rounds (an inexact result would raise)."""
+
+
+def _bulat_dua(pembilang: int, penyebut: int) -> float:
+    """pembilang / penyebut (penyebut > 0) rounded to 2 decimals, half away from zero, exactly."""
+    bulat, sisa = divmod(abs(pembilang) * 100, penyebut)
+    if 2 * sisa >= penyebut:
         bulat += 1
-    return Fraction(bulat if x >= 0 else -bulat, 100)
+    return (bulat if pembilang >= 0 else -bulat) / 100 + 0.0
 
 
 def _angka_sel(nilai: object) -> float | None:

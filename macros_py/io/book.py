@@ -43,9 +43,15 @@ class Book(Protocol):
         format): how far a table's old rows may reach, known without reading every value where possible."""
         ...
 
-    def keep_for_next(self, sheet: str) -> None:
+    def keep_for_next(self, sheet: str, note: str = "") -> None:
         """A hint: the next command reads this (large) sheet whole; an engine that can keep its values for it
-        does so. Others ignore it."""
+        does so, with `note` (what the writer tells that reader about these values). Others ignore it."""
+        ...
+
+    def kept_note(self, sheet: str) -> str:
+        """The note kept with the sheet's values (`keep_for_next`) by the command that saved these very bytes
+        (it speaks of them as saved, before this command's writes); "" when there is none (the sheet was saved
+        by another program, nothing was kept, or the engine keeps nothing)."""
         ...
 
     def worksheet(self, sheet: str) -> Any:

@@ -68,8 +68,11 @@ class MemoryBook:
     def last_row(self, sheet: str) -> int:
         return len(self._sheet(sheet))
 
-    def keep_for_next(self, sheet: str) -> None:
+    def keep_for_next(self, sheet: str, note: str = "") -> None:
         """Nothing to keep: there is no next command."""
+
+    def kept_note(self, sheet: str) -> str:
+        return ""
 
     def worksheet(self, sheet: str) -> Any:
         raise NotImplementedError("the in-memory book does not lay out sheets (no LAYOUT capability)")

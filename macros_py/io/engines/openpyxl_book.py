@@ -56,8 +56,11 @@ class OpenpyxlBook:
     def last_row(self, sheet: str) -> int:
         return self.wb[sheet].max_row
 
-    def keep_for_next(self, sheet: str) -> None:
+    def keep_for_next(self, sheet: str, note: str = "") -> None:
         """Nothing to keep: this engine reads whole workbooks anyway."""
+
+    def kept_note(self, sheet: str) -> str:
+        return ""
 
     def save_to(self, tujuan: Path) -> None:
         self.wb.save(tujuan)

@@ -142,8 +142,11 @@ class XlwingsBook:
         """The used range read once anyway (two calls) gives it."""
         return len(self._muat(sheet))
 
-    def keep_for_next(self, sheet: str) -> None:
-        """Nothing to keep: Excel holds the workbook open."""
+    def keep_for_next(self, sheet: str, note: str = "") -> None:
+        """Nothing to keep: Excel holds the workbook open (and anyone may type into it meanwhile)."""
+
+    def kept_note(self, sheet: str) -> str:
+        return ""
 
     def worksheet(self, sheet: str) -> Any:
         raise NotImplementedError("the xlwings engine does not lay out sheets (no LAYOUT capability)")

@@ -7,7 +7,9 @@ another engine simply misses and is read from the file as always (a restored `.b
 bytes hits, rightly).
 Entries hold what reading the saved sheet gives (numbers as stored, 16 significant digits, integral ones as
 int; empty text as None); a sheet holding anything else (dates, text with Excel's `_xHHHH_` escapes) is not
-kept. Losing the folder loses nothing but time.
+kept. An entry also holds the writer's note about those values (``Book.keep_for_next``): Rekap's says with what
+its analysis columns were computed, so step 6 need not compute them again for the very bytes step 5 saved.
+Losing the folder loses nothing but time.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any, BinaryIO
 from macros_py.io.engines.fast.sheet_xml import INT_LIMIT, as_openpyxl_reads
 from macros_py.io.files import folder_tembolok
 
-VERSI = 2
+VERSI = 3  # 3: the writer's note in the header
 SEL_MIN = 50_000  # cells of a written sheet from which its values are kept
 UKURAN_MIN = 256 << 10  # compressed bytes of a sheet part from which a read looks for kept values
 ENTRI_MAKS = 4  # newest entries kept (a province-sized Rekap is ~60 MB)
@@ -78,9 +80,10 @@ def seperti_dibaca(potongan: Sequence[Sequence[Any]]) -> list[list[Any]]:
     return [list(b) for b in zip(*hasil, strict=True)]
 
 
-def prepare(baris: Sequence[Sequence[Any]]) -> Path | None:
-    """Write an entry for these rows under a temporary name (in a worker, while the sheet part itself is being
-    written); `namai` gives it its name once the part's bytes are known. None when the rows are not kept."""
+def prepare(baris: Sequence[Sequence[Any]], catatan: str = "") -> Path | None:
+    """Write an entry for these rows and the writer's note under a temporary name (in a worker, while the sheet
+    part itself is being written); `name_entry` gives it its name once the part's bytes are known. None when
+    the rows are not kept."""
     tmp = None
     try:
         tujuan = folder()
@@ -91,7 +94,7 @@ def prepare(baris: Sequence[Sequence[Any]]) -> Path | None:
         baris = baris[:akhir]
         fd, tmp = tempfile.mkstemp(dir=tujuan, prefix=_SEMENTARA)
         with os.fdopen(fd, "wb") as f:
-            _tulis_potongan(f, (VERSI, len(baris)))
+            _tulis_potongan(f, (VERSI, len(baris), catatan))
             for i in range(0, len(baris), _POTONGAN):
                 _tulis_potongan(f, seperti_dibaca(baris[i : i + _POTONGAN]))
     except (OSError, _TidakDisimpan, ValueError):
@@ -134,8 +137,8 @@ def _tulis_potongan(f: BinaryIO, isi: Any) -> None:
     f.write(len(data).to_bytes(8, "little") + data)
 
 
-def load(nama: str) -> list[list[Any]] | None:
-    """The kept values for `nama`, or None (no entry, another version, or a damaged file)."""
+def load(nama: str) -> tuple[list[list[Any]], str] | None:
+    """The kept values for `nama` and the writer's note, or None (no entry, another version, a damaged file)."""
     try:
         data = memoryview((folder() / nama).read_bytes())
     except OSError:
@@ -147,10 +150,10 @@ def load(nama: str) -> list[list[Any]] | None:
             n = int.from_bytes(data[i : i + 8], "little")
             potongan.append(marshal.loads(data[i + 8 : i + 8 + n]))
             i += 8 + n
-        versi, jumlah = potongan[0]
+        versi, jumlah, catatan = potongan[0]
         baris = [b for p in potongan[1:] for b in p]
     except (EOFError, ValueError, TypeError, IndexError):
         return None
-    if versi != VERSI or len(baris) != jumlah or not all(type(b) is list for b in baris):
+    if versi != VERSI or len(baris) != jumlah or type(catatan) is not str or not all(type(b) is list for b in baris):
         return None
-    return baris
+    return baris, catatan

@@ -55,9 +55,10 @@ Potongan = tuple[str, Mapping[int, Sequence[Segmen]], int | None, int | None, in
 
 @dataclass(frozen=True)
 class _Ingat:
-    """Work of a save besides the parts: the values of `sheet` written for `cache`."""
+    """Work of a save besides the parts: the values of `sheet` written for `cache`, with the writer's note."""
 
     sheet: str
+    catatan: str
 
 
 def _potongan(bagian: str, ubah: Mapping[int, Sequence[Segmen]], sel: int, ukuran: float) -> list[Potongan]:
@@ -123,7 +124,8 @@ class XmlBook:
         self._calamine: Any = python_calamine.CalamineWorkbook.from_path(str(path))
         self._nilai: dict[str, list[list[Any]]] = {}
         self.perubahan: dict[str, dict[int, list[Segmen]]] = {}
-        self._diingat: set[str] = set()
+        self._diingat: dict[str, str] = {}  # sheet -> note, kept for the next command (`cache`)
+        self._catatan: dict[str, str] = {}  # sheet -> the note kept with the values read from `cache`
 
     def sheet_names(self) -> list[str]:
         return list(self._bagian)
@@ -144,7 +146,8 @@ class XmlBook:
         """A sheet's values from the file (or from `cache`)."""
         dari_cache = self._from_cache(sheet)
         if dari_cache is not None:
-            return dari_cache
+            baris, self._catatan[sheet] = dari_cache
+            return baris
         if self._calamine is None:  # closed by a save: opened again for a later read
             import python_calamine
 
@@ -188,8 +191,8 @@ class XmlBook:
         if sheet not in self._bagian:
             raise KeyError(f"Worksheet {sheet} does not exist.")
 
-    def _from_cache(self, sheet: str) -> list[list[Any]] | None:
-        """The sheet's values kept by the command that wrote these very bytes (`cache`), if any."""
+    def _from_cache(self, sheet: str) -> tuple[list[list[Any]], str] | None:
+        """The sheet's values and note kept by the command that wrote these very bytes (`cache`), if any."""
         info = self._info.get(self._bagian[sheet])
         if info is None or info.compress_size < cache.UKURAN_MIN:
             return None
@@ -230,9 +233,14 @@ class XmlBook:
     def worksheet(self, sheet: str) -> Any:
         raise NotImplementedError("the fast engine does not lay out sheets (no LAYOUT capability)")
 
-    def keep_for_next(self, sheet: str) -> None:
-        """After the save, the sheet's values go to `cache`, keyed by the bytes saved."""
-        self._diingat.add(sheet)
+    def keep_for_next(self, sheet: str, note: str = "") -> None:
+        """After the save, the sheet's values and `note` go to `cache`, keyed by the bytes saved."""
+        self._diingat[sheet] = note
+
+    def kept_note(self, sheet: str) -> str:
+        """The note found in `cache` with the sheet's values (read now if they were not yet)."""
+        self._lembar(sheet)
+        return self._catatan.get(sheet, "")
 
     def read_values(self, sheet: str) -> list[list[Any]]:
         lembar = self._lembar(sheet)
@@ -266,10 +274,10 @@ class XmlBook:
 
         # the values of a large sheet the action named (`ingat`) are written for `cache` on a core meanwhile
         ukuran = {sheet: sum(map(len, self._lembar(sheet))) for sheet in self._diingat if sheet in self.perubahan}
-        diingat = [_Ingat(sheet) for sheet, n in ukuran.items() if n >= cache.SEL_MIN]
+        diingat = [_Ingat(sheet, self._diingat[sheet]) for sheet, n in ukuran.items() if n >= cache.SEL_MIN]
 
         def kerjakan(t: Potongan | _Ingat) -> tuple[ZipPart, bool] | Path | None:
-            return cache.prepare(self._nilai[t.sheet]) if isinstance(t, _Ingat) else tulis(t)
+            return cache.prepare(self._nilai[t.sheet], t.catatan) if isinstance(t, _Ingat) else tulis(t)
 
         bobot = [t[4] + BIAYA_TUGAS for t in tugas] + [ukuran[t.sheet] * 2 // 5 for t in diingat]
         kerja: list[Potongan | _Ingat] = [*tugas, *diingat]

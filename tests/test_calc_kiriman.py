@@ -37,6 +37,7 @@ class Berkas:
     petik: Path  # "'=> Pemadanan data" typed into X9: the apostrophe keeps it text, and stays in the file
     tanggal: Path  # "06/10/2026" typed into T10 (a count): Calc stores the date's serial number
     digabung: Path  # protection off, T10:T11 merged (Format > Merge Cells)
+    ods: Path  # filled and saved as OpenDocument (.ods), as a Calc user who keeps Calc's own format does
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,8 @@ def berkas(calc: Calc, _templat_siap: Path, tmp_path_factory: pytest.TempPathFac
 
     def isi(asal: Path, nama: str, *ketik: tuple[str, str], **opsi: object) -> Path:
         sub = folder / nama
-        diisi = calc.fill(asal, sub / template.name, typed=[(SHEET, sel, teks) for sel, teks in ketik],
+        tujuan = sub / template.name if opsi.get("format") != "ods" else sub / f"{template.stem}.ods"
+        diisi = calc.fill(asal, tujuan, typed=[(SHEET, sel, teks) for sel, teks in ketik],
                           **opsi)  # type: ignore[arg-type]
         if asal == persen:  # Calc appends the % sign in a percent cell as the digits are typed
             assert diisi.shown(SHEET, "T9") == "97%"
@@ -69,6 +71,7 @@ def berkas(calc: Calc, _templat_siap: Path, tmp_path_factory: pytest.TempPathFac
         petik=isi(template, "petik", ("T9", "97"), *KETIKAN, ("X9", "'=> Pemadanan data")),
         tanggal=isi(template, "tanggal", ("T9", "97"), *KETIKAN, ("T10", "06/10/2026")),
         digabung=isi(template, "digabung", ("T9", "97"), *KETIKAN, unprotect=[SHEET], merge=[(SHEET, "T10:T11")]),
+        ods=isi(template, "ods", ("T9", "97"), *KETIKAN, format="ods"),
     )
 
 
@@ -199,3 +202,10 @@ def test_a_file_named_for_another_bidang_is_accepted_as_its_own_with_a_warning(b
     assert hasil.kode == 0, hasil.galat
     assert "nama berkas menyebut bidang PEM, tetapi identitas template di dalamnya bidang PELAYANAN" in hasil.keluar
     assert _rekap(induk)[PATEN]["Bidang"] == SHEET
+
+
+def test_a_file_kept_as_ods_is_refused_saying_how_to_save_it(berkas: Berkas, induk: Path, evkin) -> None:
+    """The distributed format is .xlsx; Calc's own format is refused with what to do, the master untouched."""
+    assert berkas.ods.suffix == ".ods"
+    hasil = _ditolak(evkin, induk, berkas.ods)
+    assert f"{berkas.ods.name}: format OpenDocument (.ods); simpan ulang sebagai .xlsx" in hasil.galat

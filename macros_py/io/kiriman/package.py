@@ -67,6 +67,9 @@ class Package:
     scans: dict[str, SheetScan] = field(default_factory=dict)  # part key -> what the sheet scan learned
     slow_budget: list[int] = field(default_factory=lambda: [_SLOW_PATH_ELEMENTS])
 
+ODS = ("format OpenDocument (.ods); simpan ulang sebagai .xlsx (LibreOffice Calc: File > Simpan Sebagai, jenis "
+       "\"Excel 2007-365 (.xlsx)\", lalu \"Gunakan Format Excel 2007-365!\")")
+
 
 def open_package(data: bytes, batas: Batas) -> Package:
     """Check the zip as a whole, then inflate and check every XML part under the caps."""
@@ -184,11 +187,11 @@ def _refuse_other_zip_formats(archive: zipfile.ZipFile, names: dict[str, str]) -
         except Exception as exc:
             raise Reject("berkas zip rusak atau terpotong; kirim ulang berkas aslinya") from exc
         if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-            raise Reject("format OpenDocument (.ods); simpan ulang sebagai .xlsx")
+            raise Reject(ODS)
         if mimetype.startswith(b"application/vnd.oasis.opendocument"):
             raise Reject("dokumen OpenDocument, bukan buku kerja Excel; kirim berkas .xlsx")
     if "content.xml" in names and "meta-inf/manifest.xml" in names:
-        raise Reject("format OpenDocument (.ods); simpan ulang sebagai .xlsx")
+        raise Reject(ODS)
     if WORKBOOK in names:
         return
     if "xl/workbook.bin" in names:

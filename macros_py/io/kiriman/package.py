@@ -51,6 +51,9 @@ _STRUCTURE_PARTS: Final = (_CONTENT_TYPES, "_rels/.rels", WORKBOOK, WORKBOOK_REL
 CALAMINE_PARTS: Final = (*_STRUCTURE_PARTS, SHARED_STRINGS, STYLES)
 
 
+ODS = ("format OpenDocument (.ods); simpan ulang sebagai .xlsx (LibreOffice Calc: File > Simpan Sebagai, jenis "
+       "\"Excel 2007-365 (.xlsx)\", lalu \"Gunakan Format Excel 2007-365!\")")  # Calc's own format: what to do
+
 @dataclass
 class SheetRef:
     name: str
@@ -66,9 +69,6 @@ class Package:
     sheets: list[SheetRef] = field(default_factory=list)
     scans: dict[str, SheetScan] = field(default_factory=dict)  # part key -> what the sheet scan learned
     slow_budget: list[int] = field(default_factory=lambda: [_SLOW_PATH_ELEMENTS])
-
-ODS = ("format OpenDocument (.ods); simpan ulang sebagai .xlsx (LibreOffice Calc: File > Simpan Sebagai, jenis "
-       "\"Excel 2007-365 (.xlsx)\", lalu \"Gunakan Format Excel 2007-365!\")")
 
 
 def open_package(data: bytes, batas: Batas) -> Package:

@@ -54,6 +54,7 @@ CALAMINE_PARTS: Final = (*_STRUCTURE_PARTS, SHARED_STRINGS, STYLES)
 ODS = ("format OpenDocument (.ods); simpan ulang sebagai .xlsx (LibreOffice Calc: File > Simpan Sebagai, jenis "
        "\"Excel 2007-365 (.xlsx)\", lalu \"Gunakan Format Excel 2007-365!\")")  # Calc's own format: what to do
 
+
 @dataclass
 class SheetRef:
     name: str

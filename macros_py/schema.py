@@ -129,6 +129,12 @@ class Skema:
         return tuple(k for k in self.kolom_realisasi if int(k[2]) in triwulan)
 
     @property
+    def kolom_dari_tahun_lalu(self) -> dict[str, str]:
+        """Daftar Indikator column <- Rekap column of the previous year's sealed closing record (sheets.yaml
+        ``dari_tahun_lalu``): Realisasi Renstra s.d. tahun lalu is that record's Renstra s.d. its year."""
+        return dict(self.sheet("indikator").ekstra.get("dari_tahun_lalu", {}))
+
+    @property
     def nama_peran(self) -> dict[str, str]:
         return dict(self.organisasi["peran"])
 

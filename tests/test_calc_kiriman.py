@@ -33,6 +33,11 @@ class Berkas:
     target_diubah: Path  # protection switched off, target N9 typed as 60
     kosong: Path  # the template opened and saved again, nothing typed
     baris_dihapus: Path  # protection off, T9 typed as 96, empty rows 15-20 deleted
+    galat: Path  # "=1/0" typed into T10 and Y9, "=> Pemadanan data" (a formula to Calc) into X9
+    petik: Path  # "'=> Pemadanan data" typed into X9: the apostrophe keeps it text, and stays in the file
+    tanggal: Path  # "06/10/2026" typed into T10 (a count): Calc stores the date's serial number
+    digabung: Path  # protection off, T10:T11 merged (Format > Merge Cells)
+    ods: Path  # filled and saved as OpenDocument (.ods), as a Calc user who keeps Calc's own format does
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +52,8 @@ def berkas(calc: Calc, _templat_siap: Path, tmp_path_factory: pytest.TempPathFac
 
     def isi(asal: Path, nama: str, *ketik: tuple[str, str], **opsi: object) -> Path:
         sub = folder / nama
-        diisi = calc.fill(asal, sub / template.name, typed=[(SHEET, sel, teks) for sel, teks in ketik],
+        tujuan = sub / template.name if opsi.get("format") != "ods" else sub / f"{template.stem}.ods"
+        diisi = calc.fill(asal, tujuan, typed=[(SHEET, sel, teks) for sel, teks in ketik],
                           **opsi)  # type: ignore[arg-type]
         if asal == persen:  # Calc appends the % sign in a percent cell as the digits are typed
             assert diisi.shown(SHEET, "T9") == "97%"
@@ -60,6 +66,12 @@ def berkas(calc: Calc, _templat_siap: Path, tmp_path_factory: pytest.TempPathFac
         kosong=isi(template, "kosong"),
         baris_dihapus=isi(template, "baris_dihapus", ("T9", "96"), *KETIKAN, unprotect=[SHEET],
                           delete_rows=[(SHEET, 15, 20)]),
+        galat=isi(template, "galat", ("T9", "97"), *KETIKAN, ("T10", "=1/0"), ("Y9", "=1/0"),
+                  ("X9", "=> Pemadanan data")),
+        petik=isi(template, "petik", ("T9", "97"), *KETIKAN, ("X9", "'=> Pemadanan data")),
+        tanggal=isi(template, "tanggal", ("T9", "97"), *KETIKAN, ("T10", "06/10/2026")),
+        digabung=isi(template, "digabung", ("T9", "97"), *KETIKAN, unprotect=[SHEET], merge=[(SHEET, "T10:T11")]),
+        ods=isi(template, "ods", ("T9", "97"), *KETIKAN, format="ods"),
     )
 
 
@@ -148,3 +160,52 @@ def test_an_identical_resend_is_reported_identical(berkas: Berkas, induk: Path, 
     assert lagi.kode == 0, lagi.galat
     assert "identik dengan kiriman 06-10-2026 09:00" in lagi.keluar
     assert sha256(induk) == sebelum
+
+
+def test_error_cells_typed_in_calc_are_refused_by_name(berkas: Berkas, induk: Path, evkin) -> None:
+    # the template's validity check (a number >= 0) made Calc refuse the formula in the realisasi cell
+    assert load_workbook(berkas.galat)[SHEET]["T10"].value == 296
+    hasil = _ditolak(evkin, induk, berkas.galat)
+    assert "sel Y9" in hasil.galat and "nilai galat #DIV/0!" in hasil.galat  # a text column has no such check
+    assert "sel X9" in hasil.galat and "nilai galat #VALUE!" in hasil.galat  # "=> ..." became a failed formula
+
+
+def test_a_leading_apostrophe_that_calc_keeps_does_not_reach_the_master(berkas: Berkas, induk: Path,
+                                                                        evkin) -> None:
+    assert load_workbook(berkas.petik)[SHEET]["X9"].value == "'=> Pemadanan data"  # what Calc saved
+    hasil = _himpun(evkin, induk, berkas.petik)
+    assert hasil.kode == 0, hasil.galat
+    assert "=> Pemadanan data" in _rekap(induk)[PATEN].values()
+    assert "'=> Pemadanan data" not in _rekap(induk)[PATEN].values()
+
+
+def test_a_date_typed_into_a_count_cell_is_accepted_with_a_warning_that_says_so(berkas: Berkas, induk: Path,
+                                                                                 evkin) -> None:
+    hasil = _himpun(evkin, induk, berkas.tanggal)
+    assert hasil.kode == 0, hasil.galat
+    assert "sel T10" in hasil.keluar and "tanggal 06-10-2026" in hasil.keluar
+    penerimaan = [r for r in load_workbook(induk)["Penerimaan"].iter_rows(min_row=5, values_only=True) if r[0]]
+    assert penerimaan[-1][5] == "Diterima dengan catatan"
+
+
+def test_cells_merged_in_calc_are_refused_naming_the_range(berkas: Berkas, induk: Path, evkin) -> None:
+    hasil = _ditolak(evkin, induk, berkas.digabung)
+    assert "sel T10:T11 digabung (merge)" in hasil.galat
+
+
+def test_a_file_named_for_another_bidang_is_accepted_as_its_own_with_a_warning(berkas: Berkas, induk: Path,
+                                                                               evkin, tmp_path: Path) -> None:
+    nama = berkas.persen_berformat.name.replace("_PELAYANAN", "_PEM")
+    assert nama != berkas.persen_berformat.name
+    salah = Path(shutil.copyfile(berkas.persen_berformat, tmp_path / nama))
+    hasil = _himpun(evkin, induk, salah)
+    assert hasil.kode == 0, hasil.galat
+    assert "nama berkas menyebut bidang PEM, tetapi identitas template di dalamnya bidang PELAYANAN" in hasil.keluar
+    assert _rekap(induk)[PATEN]["Bidang"] == SHEET
+
+
+def test_a_file_kept_as_ods_is_refused_saying_how_to_save_it(berkas: Berkas, induk: Path, evkin) -> None:
+    """The distributed format is .xlsx; Calc's own format is refused with what to do, the master untouched."""
+    assert berkas.ods.suffix == ".ods"
+    hasil = _ditolak(evkin, induk, berkas.ods)
+    assert f"{berkas.ods.name}: format OpenDocument (.ods); simpan ulang sebagai .xlsx" in hasil.galat

@@ -87,6 +87,12 @@ def batas_himpun(status: list[StatusLangkah], mesin: MesinSop, sekarang: datetim
 def _baca(book: Book, konteks: Konteks, berkas: Sequence[Path], hanya_sheet: str | None,
           hasil: HasilHimpun) -> list[Sumber]:
     """The submissions of the command, read and validated; a usage error when there is none."""
+    pelaku = konteks.pelaku
+    if hanya_sheet is not None and pelaku.peran == "kepala_bidang":  # his own sheet or none, even an empty one
+        kode = next((b["kode"] for b in konteks.konfigurasi.bidang if b["sheet"] == hanya_sheet), None)
+        if kode is not None and kode != pelaku.bidang:
+            raise InputDitolak(f"{pelaku.label()} hanya boleh mengirim data bidangnya sendiri "
+                               f"({pelaku.bidang or '-'}), bukan {kode}; workbook induk tidak diubah.")
     if berkas:
         sumber, hasil.tidak_diproses = baca_semua_berkas(berkas, konteks, konteks.info)
     else:

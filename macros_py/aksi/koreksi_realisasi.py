@@ -1,4 +1,5 @@
-"""`evkin koreksi-realisasi`: the one way to change a realisasi of an earlier triwulan carried from the sealed record.
+"""`evkin koreksi-realisasi`: the one way to change a realisasi carried from a sealed record (an earlier triwulan,
+or Realisasi Renstra s.d. tahun lalu).
 
 The Kasubag records the old value, the new value, the reason and who, in the sheet Koreksi Realisasi and the Log;
 the new value replaces the carried one in Daftar Indikator (so a submission holding it is accepted), in the
@@ -19,6 +20,7 @@ from macros_py.domain.errors import LangkahDitolak, PenggunaanSalah
 from macros_py.domain.referensi import sama, teks_nilai
 from macros_py.domain.tersegel import baca_triwulan, kunci_indikator
 from macros_py.io.book import Book, append_rows, read_table_rows
+from macros_py.schema import Skema
 
 
 def _nilai(teks: str) -> float:
@@ -29,6 +31,12 @@ def _nilai(teks: str) -> float:
     if hasil.nilai is None or hasil.nilai < 0:
         raise PenggunaanSalah(f"--nilai '{teks}': isi angka >= 0 (mis. 5 atau 1.250.000).")
     return hasil.nilai
+
+
+def _rekaman(pengaturan: dict[str, Any], kolom: str, skema: Skema) -> str:
+    """The sealed record a corrected column came from (Konfigurasi names it with its SHA-256)."""
+    return str(pengaturan.get("renstra_tersegel" if kolom in skema.kolom_dari_tahun_lalu else "rekaman_tersegel")
+               or "")
 
 
 def _tulis_di_tabel(book: Book, sheet: str, baris_data: int, kolom_awal: int, baris: list[list[Any]],
@@ -51,8 +59,10 @@ def koreksi_realisasi(book: Book, konteks: Konteks, bidang: str, no: int, kolom:
         raise LangkahDitolak(f"{konteks.pelaku.label()} tidak dapat mengoreksi realisasi yang sudah disahkan; "
                              "sampaikan koreksinya kepada Kasubag Perencanaan.")
     periksa_boleh(book, konteks, konteks.no("himpun"))
-    triwulan = baca_triwulan(konteks.konfigurasi.pengaturan.get("triwulan_tersegel"))
-    sah = skema.kolom_tersegel(triwulan)
+    pengaturan = konteks.konfigurasi.pengaturan
+    sah = skema.kolom_tersegel(baca_triwulan(pengaturan.get("triwulan_tersegel")))
+    if pengaturan.get("renstra_tersegel"):
+        sah += tuple(skema.kolom_dari_tahun_lalu)
     if not sah:
         raise PenggunaanSalah("Periode ini tidak membawa realisasi dari rekaman tersegel (evkin init --lanjut "
                               "ARSIP_PERIODE_LALU); tidak ada yang perlu dikoreksi dengan perintah ini.")
@@ -99,6 +109,6 @@ def koreksi_realisasi(book: Book, konteks: Konteks, bidang: str, no: int, kolom:
     append_rows(book, skema.tabel("koreksi"), [catatan])
     konteks.catat(konteks.no("himpun"), "koreksi-realisasi",
                   f"{b['nama']} No {no} '{acuan['indikator']}', {judul}: {teks_nilai(lama)} -> {teks_nilai(baru)} "
-                  f"(rekaman tersegel {konteks.konfigurasi.pengaturan.get('rekaman_tersegel') or '-'}); alasan: "
+                  f"(rekaman tersegel {_rekaman(pengaturan, kolom, skema) or '-'}); alasan: "
                   f"{alasan.strip()}")
     return dict(catatan, di_rekap=i is not None)

@@ -154,13 +154,15 @@ DAFTAR: tuple[Aksi, ...] = (
          argumen=lambda a: {"berkas": [Path(p) for p in a.berkas], "hanya_sheet": a.sheet,
                             "boleh_kosongkan": a.boleh_kosongkan},
          lapor=lambda h, no, a: laporan.himpun(h, no, a.json), excel="macros_py.excel.rencana:himpun"),
-    Aksi("koreksi-realisasi", "catat koreksi realisasi triwulan yang sudah disahkan (dari rekaman tersegel)",
+    Aksi("koreksi-realisasi", "catat koreksi realisasi yang sudah disahkan (triwulan lalu atau Renstra s.d. "
+                              "tahun lalu, dari rekaman tersegel)",
          KASUBAG, 'evkin --sebagai kasubag koreksi-realisasi --bidang PEM --no 1 --kolom tw2_k --nilai 5 '
                   '--alasan "Salah ketik pada laporan TW II"',
          fungsi="macros_py.aksi.koreksi_realisasi:koreksi_realisasi",
          opsi=(Opsi(("--bidang",), "kode bidang, mis. PEM", {"required": True}),
                Opsi(("--no",), "No indikator di format bidang itu", {"type": int, "required": True}),
-               Opsi(("--kolom",), "kolom realisasi tersegel, mis. tw2_k atau tw2_rp", {"required": True}),
+               Opsi(("--kolom",), "kolom realisasi tersegel, mis. tw2_k, tw2_rp atau realisasi_renstra_lalu_k",
+                    {"required": True}),
                Opsi(("--nilai",), "nilai yang benar, mis. 5 atau 1.250.000", {"required": True}),
                Opsi(("--alasan",), "alasan koreksi (dicatat)", {"required": True})),
          argumen=lambda a: {"bidang": a.bidang, "no": a.no, "kolom": a.kolom, "nilai": a.nilai, "alasan": a.alasan},

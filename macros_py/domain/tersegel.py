@@ -9,6 +9,8 @@ new value, reason, who), which the document then lists.
 - ``triwulan_dibawa``: which triwulan a new period takes from a record: those the record covered
   (``capaian.TRIWULAN_PERIODE``), of the same year, before the new period's last triwulan (TW2 record -> TW3
   takes TW I and TW II; S1 -> S2 takes TW I and TW II; TW4 -> TAHUNAN takes TW I..TW III). Another year: none.
+- ``renstra_dibawa``: whether a new year takes Realisasi Renstra s.d. tahun lalu from a record: one that closed
+  the previous year (it covered all four triwulan: TW4 or TAHUNAN).
 - ``baca_triwulan``/``teks_triwulan``: the Konfigurasi value ``triwulan_tersegel`` ("1,2").
 - ``kunci_indikator``: how a record's Rekap row and a Daftar Indikator row are known to be the same indicator
   (kode bidang, the No key, the indicator's name).
@@ -31,6 +33,14 @@ def triwulan_dibawa(tahun_lama: int, periode_lama: str, tahun_baru: int, periode
     except ValueError:
         return ()
     return tuple(range(1, min(lama, baru - 1) + 1))
+
+
+def renstra_dibawa(tahun_lama: int, periode_lama: str, tahun_baru: int) -> bool:
+    """Whether a record closed the year before `tahun_baru` (see module)."""
+    try:
+        return tahun_lama == tahun_baru - 1 and jumlah_triwulan(periode_lama) == 4
+    except ValueError:
+        return False
 
 
 def baca_triwulan(teks: object) -> tuple[int, ...]:
@@ -72,10 +82,10 @@ def nomori_per_bidang(daftar: list[dict[str, Any]]) -> list[tuple[str, int | Non
 
 
 def bawa_realisasi(daftar: list[dict[str, Any]], rekap: Mapping[tuple[str, int | None, str], Mapping[str, Any]],
-                   kolom: tuple[str, ...]) -> tuple[list[dict[str, Any]], int]:
-    """Daftar Indikator rows with the `kolom` realisasi of the same indicator in the record's Rekap (`rekap` by
-    ``kunci_indikator``); an indicator the record does not have keeps its own values. Returns the rows and how
-    many indicators were found in the record."""
+                   kolom: Mapping[str, str]) -> tuple[list[dict[str, Any]], int]:
+    """Daftar Indikator rows with realisasi of the same indicator in the record's Rekap (`rekap` by
+    ``kunci_indikator``), `kolom` mapping a Daftar Indikator column to the Rekap column it takes; an indicator the
+    record does not have keeps its own values. Returns the rows and how many indicators were found."""
     hasil, ketemu = [], 0
     for d, kunci in zip(daftar, nomori_per_bidang(daftar), strict=True):
         asal = rekap.get(kunci) if kunci[1] is not None else None
@@ -83,5 +93,5 @@ def bawa_realisasi(daftar: list[dict[str, Any]], rekap: Mapping[tuple[str, int |
             hasil.append(dict(d))
             continue
         ketemu += 1
-        hasil.append({**d, **{k: asal.get(k) for k in kolom}})
+        hasil.append({**d, **{k: asal.get(dari) for k, dari in kolom.items()}})
     return hasil, ketemu

@@ -51,6 +51,10 @@ _STRUCTURE_PARTS: Final = (_CONTENT_TYPES, "_rels/.rels", WORKBOOK, WORKBOOK_REL
 CALAMINE_PARTS: Final = (*_STRUCTURE_PARTS, SHARED_STRINGS, STYLES)
 
 
+ODS = ("format OpenDocument (.ods); simpan ulang sebagai .xlsx (LibreOffice Calc: File > Simpan Sebagai, jenis "
+       "\"Excel 2007-365 (.xlsx)\", lalu \"Gunakan Format Excel 2007-365!\")")  # Calc's own format: what to do
+
+
 @dataclass
 class SheetRef:
     name: str
@@ -184,11 +188,11 @@ def _refuse_other_zip_formats(archive: zipfile.ZipFile, names: dict[str, str]) -
         except Exception as exc:
             raise Reject("berkas zip rusak atau terpotong; kirim ulang berkas aslinya") from exc
         if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-            raise Reject("format OpenDocument (.ods); simpan ulang sebagai .xlsx")
+            raise Reject(ODS)
         if mimetype.startswith(b"application/vnd.oasis.opendocument"):
             raise Reject("dokumen OpenDocument, bukan buku kerja Excel; kirim berkas .xlsx")
     if "content.xml" in names and "meta-inf/manifest.xml" in names:
-        raise Reject("format OpenDocument (.ods); simpan ulang sebagai .xlsx")
+        raise Reject(ODS)
     if WORKBOOK in names:
         return
     if "xl/workbook.bin" in names:

@@ -135,7 +135,7 @@ def write_dokumen_sheet(ws: Worksheet, data: DataDokumen) -> HasilTataLetak:
         ("Faktor penghambat pencapaian kinerja:", data.faktor_penghambat),
         ("Tindak lanjut yang diperlukan dalam triwulan berikutnya:", data.tindak_lanjut_triwulan),
         ("Tindak lanjut yang diperlukan dalam Renja Perangkat Daerah berikutnya:", data.tindak_lanjut_renja),
-        *([("Koreksi realisasi triwulan yang sudah disahkan (rekaman tersegel periode lalu):", data.koreksi)]
+        *([("Koreksi realisasi yang sudah disahkan (rekaman tersegel periode lalu):", data.koreksi)]
           if data.koreksi else []),
     ):
         r = _daftar(ws, r, judul, butir, lebar, hal)

@@ -19,8 +19,8 @@ from macros_py.aksi.demo import data_contoh, isi_format
 from macros_py.domain.capaian import analisa_indikator
 from macros_py.domain.predikat import KRITERIA_BAKU, KriteriaPredikat
 from macros_py.domain.referensi import sama
-from macros_py.io.engines.fast import cache
-from macros_py.io.engines.fast.xml_book import XmlBook, _peta_sheet
+from macros_py.io.engines.fast import cache, xml_book
+from macros_py.io.engines.fast.xml_book import _peta_sheet
 from macros_py.io.engines.fast.zip_parts import raw_data
 from macros_py.io.engines.memory_book import MemoryBook
 from macros_py.io.unit_of_work import FileUnitOfWork
@@ -84,8 +84,8 @@ def test_analisa_after_himpun_computes_nothing_and_copies_rekap(siap, master: Pa
     dihitung: list[object] = []
     monkeypatch.setattr(analisis, "analisa_indikator", lambda *a: dihitung.append(a) or analisa_indikator(*a))
     ditulis: list[str] = []
-    teks_bagian = XmlBook._teks_bagian  # a part is read as text only to be written again
-    monkeypatch.setattr(XmlBook, "_teks_bagian", lambda self, nama: ditulis.append(nama) or teks_bagian(self, nama))
+    teks_bagian = xml_book._teks_bagian  # a part is read as text only to be written again
+    monkeypatch.setattr(xml_book, "_teks_bagian", lambda path, nama: ditulis.append(nama) or teks_bagian(path, nama))
     _cli(evkin, master, "2026-10-06T11:00", "analisa")
     with zipfile.ZipFile(master) as z:
         assert _peta_sheet(z)[0]["Analisis"] in ditulis  # the summary was written ...

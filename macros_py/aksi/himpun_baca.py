@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -90,6 +91,12 @@ def _baca_berkas(path: Path, harapan: Harapan, kolom: Sequence[KolomSkema],
                    path)], ""
 
 
+def _baca_pasangan(berkas: tuple[Path, bool], harapan: Harapan,
+                   kolom: Sequence[KolomSkema]) -> tuple[list[Sumber], str]:
+    """`_baca_berkas` of a (file, named explicitly) pair: what `parallel_map` hands a worker."""
+    return _baca_berkas(berkas[0], harapan, kolom, berkas[1])
+
+
 def baca_semua_berkas(berkas: Sequence[Path], konteks: Konteks,
                       info: Callable[[str], None]) -> tuple[list[Sumber], list[dict[str, str]]]:
     """Every file read and validated (in parallel when there are many), in the order given, and the files of
@@ -98,7 +105,7 @@ def baca_semua_berkas(berkas: Sequence[Path], konteks: Konteks,
 
     h, kolom = harapan(konteks), konteks.skema.tabel("bidang").kolom
     daftar = kumpulkan_berkas(berkas)
-    hasil = parallel_map(lambda x: _baca_berkas(x[0], h, kolom, x[1]), daftar,
+    hasil = parallel_map(functools.partial(_baca_pasangan, harapan=h, kolom=kolom), daftar,
                          bobot=[p.stat().st_size if p.is_file() else 0 for p, _ in daftar], cukup=BERKAS_PARALEL)
     sumber, tidak_diproses = [], []
     for (path, _), (s, alasan) in zip(daftar, hasil, strict=True):

@@ -14,6 +14,7 @@ A large sheet written by one command and read whole by the next (Rekap, from ste
 from __future__ import annotations
 
 import codecs
+import functools
 import itertools
 import math
 import posixpath
@@ -59,6 +60,32 @@ class _Ingat:
 
     sheet: str
     catatan: str
+    nilai: Sequence[Sequence[Any]]
+
+
+def _tulis_potongan(t: Potongan, path: Path, teks_gaya: str, gaya: XmlStyles | None = None) -> tuple[ZipPart, bool]:
+    """One piece of a part written and compressed; whether it added cell formats to (its copy of) the styles."""
+    gaya = gaya or _gaya(teks_gaya)
+    nama, ubah, dari, sampai, _ = t
+    teks = write_sheet(_teks_bagian(path, nama), ubah, gaya, dari, sampai)
+    return compress(teks, akhir=sampai is None), gaya.berubah
+
+
+def _kerjakan(t: Potongan | _Ingat, path: Path, teks_gaya: str) -> tuple[ZipPart, bool] | Path | None:
+    """A save's piece of work, in a worker when there is much to write (hence a module-level function)."""
+    return cache.prepare(t.nilai, t.catatan) if isinstance(t, _Ingat) else _tulis_potongan(t, path, teks_gaya)
+
+
+def _teks_bagian(path: Path, bagian: str) -> Iterator[str]:
+    """A part of the file at `path` as UTF-8 text pieces of a few MB."""
+    pengurai = codecs.getincrementaldecoder("utf-8")()
+    with zipfile.ZipFile(path) as z, z.open(bagian) as f:
+        try:
+            for blok in iter(lambda: f.read(1 << 22), b""):
+                yield pengurai.decode(blok)
+            yield pengurai.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise UnsupportedXml(f"{bagian} bukan UTF-8") from None
 
 
 def _potongan(bagian: str, ubah: Mapping[int, Sequence[Segmen]], sel: int, ukuran: float) -> list[Potongan]:
@@ -126,6 +153,7 @@ class XmlBook:
         self.perubahan: dict[str, dict[int, list[Segmen]]] = {}
         self._diingat: dict[str, str] = {}  # sheet -> note, kept for the next command (`cache`)
         self._catatan: dict[str, str] = {}  # sheet -> the note kept with the values read from `cache`
+        self._dari_berkas: dict[str, str] = {}  # large sheet read from the file -> `cache` key of its part
 
     def sheet_names(self) -> list[str]:
         return list(self._bagian)
@@ -144,10 +172,13 @@ class XmlBook:
 
     def _baca(self, sheet: str) -> list[list[Any]]:
         """A sheet's values from the file (or from `cache`)."""
-        dari_cache = self._from_cache(sheet)
+        kunci = self._kunci_bagian(sheet)
+        dari_cache = cache.load(kunci) if kunci else None
         if dari_cache is not None:
             baris, self._catatan[sheet] = dari_cache
             return baris
+        if kunci:
+            self._dari_berkas[sheet] = kunci  # kept at the save, should this command save (`save_to`)
         if self._calamine is None:  # closed by a save: opened again for a later read
             import python_calamine
 
@@ -191,13 +222,13 @@ class XmlBook:
         if sheet not in self._bagian:
             raise KeyError(f"Worksheet {sheet} does not exist.")
 
-    def _from_cache(self, sheet: str) -> tuple[list[list[Any]], str] | None:
-        """The sheet's values and note kept by the command that wrote these very bytes (`cache`), if any."""
+    def _kunci_bagian(self, sheet: str) -> str:
+        """The `cache` key of the sheet's part as stored in the file; "" for a part too small to look for."""
         info = self._info.get(self._bagian[sheet])
         if info is None or info.compress_size < cache.UKURAN_MIN:
-            return None
+            return ""
         with self.path.open("rb") as f:
-            return cache.load(cache.key(raw_data(f, info)))
+            return cache.key(raw_data(f, info))
 
     def _baca_openpyxl(self, sheet: str) -> list[list[Any]]:
         from openpyxl import load_workbook
@@ -266,22 +297,19 @@ class XmlBook:
         tugas = [t for (nama, ubah), n in zip(bagian, sel, strict=True)
                  for t in _potongan(nama, ubah, n, sum(sel) / potong)]
 
-        def tulis(t: Potongan, gaya: XmlStyles | None = None) -> tuple[ZipPart, bool]:
-            gaya = gaya or _gaya(teks_gaya)
-            nama, ubah, dari, sampai, _ = t
-            teks = write_sheet(self._teks_bagian(nama), ubah, gaya, dari, sampai)
-            return compress(teks, akhir=sampai is None), gaya.berubah
-
-        # the values of a large sheet the action named (`ingat`) are written for `cache` on a core meanwhile
+        # written for `cache` on a core meanwhile: the values of a large sheet the action named (`keep_for_next`),
+        # and those of a large sheet read from the file and left as it was (Daftar Indikator: every intake
+        # compares with it), under the key of its unchanged part
         ukuran = {sheet: sum(map(len, self._lembar(sheet))) for sheet in self._diingat if sheet in self.perubahan}
-        diingat = [_Ingat(sheet, self._diingat[sheet]) for sheet, n in ukuran.items() if n >= cache.SEL_MIN]
-
-        def kerjakan(t: Potongan | _Ingat) -> tuple[ZipPart, bool] | Path | None:
-            return cache.prepare(self._nilai[t.sheet], t.catatan) if isinstance(t, _Ingat) else tulis(t)
-
+        tetap = {sheet: sum(map(len, self._nilai[sheet])) for sheet in self._dari_berkas
+                 if not self.perubahan.get(sheet) and sheet not in ukuran}
+        ukuran |= tetap
+        diingat = [_Ingat(sheet, self._diingat.get(sheet, ""), self._nilai[sheet]) for sheet, n in ukuran.items()
+                   if n >= cache.SEL_MIN]
         bobot = [t[4] + BIAYA_TUGAS for t in tugas] + [ukuran[t.sheet] * 2 // 5 for t in diingat]
         kerja: list[Potongan | _Ingat] = [*tugas, *diingat]
-        hasil = parallel_map(kerjakan, kerja, bobot=bobot, cukup=SEL_PARALEL)
+        hasil = parallel_map(functools.partial(_kerjakan, path=self.path, teks_gaya=teks_gaya), kerja,
+                             bobot=bobot, cukup=SEL_PARALEL)
         ditulis: list[tuple[ZipPart, bool]] = hasil[: len(tugas)]  # type: ignore[assignment]
         sementara: dict[str, Path | None] = {t.sheet: h for t, h in zip(diingat, hasil[len(tugas) :], strict=True)  # type: ignore[misc]
                                              }
@@ -292,7 +320,7 @@ class XmlBook:
                 if any(berubah for _, berubah in milik):
                     # a part that added cell formats did so on its own copy of the style table: it is rebuilt
                     # against the one shared table (parts that added none refer only to formats that existed)
-                    ganti[nama] = tulis((nama, ubah, None, None, 0), bersama)[0]
+                    ganti[nama] = _tulis_potongan((nama, ubah, None, None, 0), self.path, teks_gaya, bersama)[0]
                 else:
                     ganti[nama] = join_parts([isi for isi, _ in milik])
             if bersama.berubah:
@@ -300,22 +328,12 @@ class XmlBook:
             copy_replacing(self.path, tujuan, ganti)
             for sheet, tmp in sementara.items():
                 if tmp is not None:
-                    cache.name_entry(tmp, cache.key(ganti[self._bagian[sheet]].data))
+                    baru = ganti.get(self._bagian[sheet])
+                    cache.name_entry(tmp, cache.key(baru.data) if baru is not None else self._dari_berkas[sheet])
                     sementara[sheet] = None
         finally:
             for tmp in sementara.values():
                 cache.discard(tmp)  # a failed save leaves no entry behind
-
-    def _teks_bagian(self, bagian: str) -> Iterator[str]:
-        """A part of the current file as UTF-8 text pieces of a few MB."""
-        pengurai = codecs.getincrementaldecoder("utf-8")()
-        with zipfile.ZipFile(self.path) as z, z.open(bagian) as f:
-            try:
-                for blok in iter(lambda: f.read(1 << 22), b""):
-                    yield pengurai.decode(blok)
-                yield pengurai.decode(b"", final=True)
-            except UnicodeDecodeError:
-                raise UnsupportedXml(f"{bagian} bukan UTF-8") from None
 
     def to_openpyxl(self):
         """The same changes applied to the master loaded with openpyxl: the fallback for unusual files."""

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from macros_py.domain.cell_names import nama_sel
 from macros_py.domain.kiriman_lalu import dikosongkan, identik
-from macros_py.domain.referensi import bandingkan_daftar, sama, teks_nilai
+from macros_py.domain.referensi import bandingkan_daftar, sama, sama_semua, teks_nilai
 from macros_py.schema import muat_skema
 
 SKEMA = muat_skema()
@@ -164,3 +164,17 @@ def test_rows_of_another_indicator_under_the_same_key_are_not_compared() -> None
     lama = [{"no": 1, "indikator": "Jumlah desa", "tw1_k": 3}]
     baru = [{"no": 1, "indikator": "Jumlah dokumen", "tw1_k": None}]
     assert dikosongkan(baru, [9], KOLOM_EXCEL, lama, ISIAN, "kemarin") == []
+
+
+NILAI_SEL = st.one_of(st.none(), st.booleans(), ANGKA, TEKS,
+                      st.sampled_from([0, 1, 1.0, 0.0, float("nan"), "", " ", "1", "a b", "a  b"]))
+
+
+@given(st.lists(st.tuples(NILAI_SEL, NILAI_SEL), max_size=8))
+def test_whole_rows_compare_as_their_cells_do(pasangan: list[tuple[Any, Any]]) -> None:
+    """The fast whole-row comparison (issue 19: the intake checks ride on values already read) says what the
+    cell-by-cell rule says: TRUE is not 1, NaN is NaN, runs of white space are one space."""
+    a, b = [x for x, _ in pasangan], [y for _, y in pasangan]
+    assert sama_semua(a, b) == all(map(sama, a, b))
+    assert sama_semua(a, a) and sama_semua(b, b)
+    assert not sama_semua(a, [*a, None])

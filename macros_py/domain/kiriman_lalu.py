@@ -22,7 +22,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from macros_py.domain.cell_names import nama_sel
-from macros_py.domain.referensi import KolomReferensi, Temuan, kosong, kunci_baris, nama_indikator, sama, teks_nilai
+from macros_py.domain.referensi import (
+    KolomReferensi,
+    Temuan,
+    kosong,
+    kunci_baris,
+    nama_indikator,
+    sama_semua,
+    teks_nilai,
+)
 
 
 def _kunci(baris: Mapping[str, Any], kunci: str) -> tuple[int | str | None, str]:
@@ -68,6 +76,6 @@ def identik(baru: Sequence[Mapping[str, Any]], lama: Sequence[Mapping[str, Any]]
         return False
     for data in baru:
         sebelum = per_kunci.pop(_kunci(data, kunci), None)
-        if sebelum is None or not all(sama(sebelum.get(k), data.get(k)) for k in keys):
+        if sebelum is None or not sama_semua([sebelum.get(k) for k in keys], [data.get(k) for k in keys]):
             return False
     return not per_kunci

@@ -153,3 +153,19 @@ def test_a_large_sheet_read_and_left_as_it_was_is_kept_for_the_next_command(tmp_
     wb["Daftar Indikator"]["D6"] = 99  # the Kasubag edits the list in Excel: read from the file again
     wb.save(path)
     assert XmlBook(path).read("Daftar Indikator", 6, 4, 1)[0] == [99]
+
+
+def test_an_entry_read_again_outlives_newer_ones(tmp_path: Path) -> None:
+    """Daftar Indikator, kept once at `format`, is read by every intake while each intake keeps a new Rekap."""
+    import os
+
+    for i in range(cache.ENTRI_MAKS):
+        sementara = cache.prepare([[i]])
+        assert sementara is not None
+        cache.name_entry(sementara, f"{i:064x}")
+        os.utime(cache.folder() / f"{i:064x}", (1_000_000 + i, 1_000_000 + i))  # oldest first
+    assert cache.load(f"{0:064x}") is not None  # the oldest, read
+    sementara = cache.prepare([[99]])
+    assert sementara is not None
+    cache.name_entry(sementara, f"{99:064x}")
+    assert cache.load(f"{0:064x}") is not None and cache.load(f"{1:064x}") is None

@@ -119,7 +119,8 @@ def discard(sementara: Path | None) -> None:
 
 
 def _pangkas(tujuan: Path) -> None:
-    """Only the newest entries stay; temporary files of a killed run go after an hour."""
+    """Only the newest entries stay (an entry read is new again: Daftar Indikator kept at `format` stays while
+    each intake adds a Rekap); temporary files of a killed run go after an hour."""
     entri = []
     for p in tujuan.iterdir():
         with contextlib.suppress(OSError):
@@ -156,4 +157,6 @@ def load(nama: str) -> tuple[list[list[Any]], str] | None:
         return None
     if versi != VERSI or len(baris) != jumlah or type(catatan) is not str or not all(type(b) is list for b in baris):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(folder() / nama)  # used: among the newest entries again
     return baris, catatan

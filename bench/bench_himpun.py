@@ -2,6 +2,7 @@
 and the read floor.
 
     python bench/bench_himpun.py [--skala A,B,C] [--ulang N] [--ulang-c N] [--folder DIR] [--profil B]
+                                 [--varian semua,1,spawn]
 
 Scales: A kecamatan 8 files x 40 rows, B kabupaten 60 x 500, C province 200 x 1000. For each scale a master
 with that many bidang is made with the product's CLI (`evkin init`, steps 1–4, `distribusi`) against a copy
@@ -14,6 +15,10 @@ product accepts. Then, side by side (medians of --ulang runs):
       the first collection. Since issue 15 the same files are identical re-sends: they are read, validated and
       compared with the master, and nothing is written (before, every bidang sheet and Rekap row was
       rewritten); the analysis that follows is the same work as in (a);
+      every figure of (a) and (a') is reported three times (--varian chooses which): on all cores (as users on
+      Linux run it), on one core (EVKIN_PROSES=1, what a Windows user got until issue 19) and on all cores
+      with spawned workers (EVKIN_START_METHOD=spawn, the only start method Windows has; on Linux it stands
+      in for Windows; skipped on a single-core machine);
   (b) the naive path: pandas.read_excel(engine="openpyxl") per file, concat, openpyxl load of the master,
       rewrite Rekap, save (one process);
   (b') the same naive path over the master holding the first collection (the master the performance issue
@@ -131,6 +136,11 @@ def ukur(cmd: list[str], env: dict[str, str] | None = None, batas_detik: float |
     return Ukur(detik, rss, p.returncode, keluar, galat)
 
 
+def inti() -> int:
+    """The cores this process may run on: what the product's worker_count starts from."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def median(xs: list[float]) -> float | None:
     return statistics.median(xs) if xs else None
 
@@ -154,6 +164,26 @@ class Baris:
 
 # ---- one scale ----------------------------------------------------------------------------------------
 
+PRODUK = ("himpun", "himpun_ulang", "selesai5", "analisa", "e2e", "e2e_ha", "e2e_ulang", "e2e_ha_ulang")
+
+
+@dataclass
+class Varian:
+    """One way of running the product's processes: the suffix of its keys in `hasil` ("himpun@1"), of its labels
+    in the table, and what it adds to the scenario's environment."""
+
+    akhiran: str
+    label: str
+    env: dict[str, str]
+
+
+VARIAN: dict[str, Varian] = {
+    "semua": Varian("", "", {}),  # all cores, forked workers: Linux as users run it
+    "1": Varian("@1", " [1 core]", {"EVKIN_PROSES": "1"}),  # what a Windows user got until issue 19
+    "spawn": Varian("@spawn", " [spawn]", {"EVKIN_START_METHOD": "spawn"}),  # the start method Windows has
+}
+
+
 def evkin_args(master: Path, waktu: str, *args: str) -> list[str]:
     return ["--workbook", str(master), "--sebagai", "kasubag", "--waktu", waktu, *args]
 
@@ -162,49 +192,28 @@ def evkin_cmd(master: Path, waktu: str, *args: str) -> list[str]:
     return [*perintah_evkin(), *evkin_args(master, waktu, *args)]
 
 
-def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, Baris], dict[str, object]]:
+def ukur_skala(sk: Skenario, ulang: int, batas_detik: float,
+               varian: tuple[str, ...] = tuple(VARIAN)) -> tuple[dict[str, Baris], dict[str, object]]:
     env = sk.env()
     berkas = [str(p) for p in sk.berkas]
+    # the all-cores keys always exist (empty when not measured), so every ratio of the report can look them up
     hasil: dict[str, Baris] = {k: Baris() for k in (
-        "himpun", "himpun_ulang", "selesai5", "analisa", "e2e", "e2e_ha", "e2e_ulang", "e2e_ha_ulang", "naif",
+        *PRODUK, *(k + VARIAN[v].akhiran for v in varian if VARIAN[v].akhiran for k in PRODUK), "naif",
         "naif_baca", "naif_master", "naif_ulang", "naif_ulang_master", "calamine", "fastexcel", "proyek_baca",
         "proyek_validasi", "proyek_paralel")}
-    lain: dict[str, object] = {"berkas_mib": sum(p.stat().st_size for p in sk.berkas) / 2**20}
+    lain: dict[str, object] = {"berkas_mib": sum(p.stat().st_size for p in sk.berkas) / 2**20, "varian": varian}
     nama = sk.skala.nama
     terisi = sk.folder / "jalan" / "terisi.xlsx"  # for (b'): the master holding a collection, made by (a)
     terisi.unlink(missing_ok=True)  # never one left by an earlier benchmark
 
-    # (a) the product, as processes
-    for i in range(ulang):
-        master = master_baru(sk, f"proyek{i}")
-        langkah = [("himpun", WAKTU["himpun"], ("himpun", str(sk.kiriman))),
-                   ("himpun_ulang", WAKTU["himpun_ulang"], ("himpun", str(sk.kiriman))),
-                   ("selesai5", WAKTU["selesai5"], ("langkah", "selesai", "5")),
-                   ("analisa", WAKTU["analisa"], ("analisa",))]
-        jumlah: dict[str, float] = {}
-        for kunci, waktu, args in langkah:
-            info(f"[{nama}] run {i + 1}/{ulang}: evkin {' '.join(args[:1])} ...")
-            u = ukur(evkin_cmd(master, waktu, *args), env, batas_detik)
-            if not u.ok:
-                hasil[kunci].catatan = _gagal(u)
-                hasil[kunci].rss += [u.rss_mib] if u.rss_mib else []
-                info(f"[{nama}] evkin {args[0]} failed after {u.detik:.1f} s: {hasil[kunci].catatan}")
-                break
-            hasil[kunci].detik.append(u.detik)
-            if u.rss_mib:
-                hasil[kunci].rss.append(u.rss_mib)
-            jumlah[kunci] = u.detik
-            if kunci == "himpun":
-                lain["peringatan_himpun"] = u.keluar.count("peringatan:")
-                lain["master_sesudah_himpun_mib"] = master.stat().st_size / 2**20
-                shutil.copyfile(master, terisi)
-        if len(jumlah) < len(langkah):
-            break
-        for awal, e2e, ha in (("himpun", "e2e", "e2e_ha"), ("himpun_ulang", "e2e_ulang", "e2e_ha_ulang")):
-            hasil[e2e].detik.append(jumlah[awal] + jumlah["selesai5"] + jumlah["analisa"])
-            hasil[ha].detik.append(jumlah[awal] + jumlah["analisa"])
-            hasil[e2e].rss.append(max(hasil[awal].rss + hasil["selesai5"].rss + hasil["analisa"].rss))
-        lain["master_akhir"] = master
+    # (a) the product, as processes, once per variant
+    for v in varian:
+        if v == "spawn" and inti() < 2:  # one core: no workers at all, so nothing is spawned
+            for k in PRODUK:
+                hasil[k + VARIAN[v].akhiran].catatan = "-"
+            lain["spawn_dilewati"] = True
+            continue
+        ukur_produk(sk, VARIAN[v], hasil, lain, ulang, batas_detik, terisi if v == "semua" else None)
 
     # (b) the naive path, as a process
     from macros_py.schema import muat_skema
@@ -249,6 +258,48 @@ def ukur_skala(sk: Skenario, ulang: int, batas_detik: float) -> tuple[dict[str, 
     if not _ada("pyarrow") and hasil["fastexcel"].detik:
         hasil["fastexcel"].catatan = "load_sheet only (pyarrow absent: no Arrow hand-over)"
     return hasil, lain
+
+
+def ukur_produk(sk: Skenario, v: Varian, hasil: dict[str, Baris], lain: dict[str, object], ulang: int,
+                batas_detik: float, terisi: Path | None) -> None:
+    """(a) and (a') in one variant. The master, its size, the warnings and the copy (b') starts from are kept
+    from one variant only (the one given `terisi`): the product writes the same whatever the cores."""
+    env = dict(sk.env(), **v.env)
+    nama = sk.skala.nama + v.label
+    for i in range(ulang):
+        master = master_baru(sk, f"proyek{v.akhiran.replace('@', '_')}{i}")
+        langkah = [("himpun", WAKTU["himpun"], ("himpun", str(sk.kiriman))),
+                   ("himpun_ulang", WAKTU["himpun_ulang"], ("himpun", str(sk.kiriman))),
+                   ("selesai5", WAKTU["selesai5"], ("langkah", "selesai", "5")),
+                   ("analisa", WAKTU["analisa"], ("analisa",))]
+        jumlah: dict[str, float] = {}
+        for langkah_ke, waktu, args in langkah:
+            kunci = langkah_ke + v.akhiran
+            info(f"[{nama}] run {i + 1}/{ulang}: evkin {' '.join(args[:1])} ...")
+            u = ukur(evkin_cmd(master, waktu, *args), env, batas_detik)
+            if not u.ok:
+                hasil[kunci].catatan = _gagal(u)
+                hasil[kunci].rss += [u.rss_mib] if u.rss_mib else []
+                info(f"[{nama}] evkin {args[0]} failed after {u.detik:.1f} s: {hasil[kunci].catatan}")
+                break
+            hasil[kunci].detik.append(u.detik)
+            if u.rss_mib:
+                hasil[kunci].rss.append(u.rss_mib)
+            jumlah[langkah_ke] = u.detik
+            if langkah_ke == "himpun" and terisi is not None:
+                lain["peringatan_himpun"] = u.keluar.count("peringatan:")
+                lain["master_sesudah_himpun_mib"] = master.stat().st_size / 2**20
+                shutil.copyfile(master, terisi)
+        if len(jumlah) < len(langkah):
+            break
+        for awal, e2e, ha in (("himpun", "e2e", "e2e_ha"), ("himpun_ulang", "e2e_ulang", "e2e_ha_ulang")):
+            k = {n: n + v.akhiran for n in (awal, e2e, ha, "selesai5", "analisa")}
+            hasil[k[e2e]].detik.append(jumlah[awal] + jumlah["selesai5"] + jumlah["analisa"])
+            hasil[k[ha]].detik.append(jumlah[awal] + jumlah["analisa"])
+            rss = hasil[k[awal]].rss + hasil[k["selesai5"]].rss + hasil[k["analisa"]].rss
+            hasil[k[e2e]].rss += [max(rss)] if rss else []
+        if terisi is not None:
+            lain["master_akhir"] = master
 
 
 def _gagal(u: Ukur) -> str:
@@ -459,8 +510,7 @@ def mesin() -> list[str]:
             versies.append(f"{mod} {version(mod.replace('_', '-'))}")
         except Exception:
             versies.append(f"{mod} -")
-    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return [f"machine: nproc {nproc}, CPU {model or platform.processor()}, RAM {mem:.1f} GiB, "
+    return [f"machine: nproc {inti()}, CPU {model or platform.processor()}, RAM {mem:.1f} GiB, "
             f"{platform.system()} {platform.release()}",
             f"python {platform.python_version()} ({sys.executable}); " + ", ".join(versies),
             f"product command: {' '.join(perintah_evkin())}"]
@@ -477,6 +527,16 @@ def rasio(a: float | None, b: float | None, fmt: str = "{:.1f}x") -> str:
     return fmt.format(a / b) if a is not None and b else "-"
 
 
+def varian_diukur(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[Varian]:
+    """The variants measured at any scale, in VARIAN's order: the report prints a line for each."""
+    nama: set[str] = set()
+    for _h, lain in hasil.values():
+        v = lain.get("varian", ())
+        if isinstance(v, tuple):
+            nama.update(v)
+    return [v for n, v in VARIAN.items() if n in nama]
+
+
 def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[str]:
     nama_skala = list(hasil)
     lebar = 20
@@ -484,41 +544,65 @@ def cetak(hasil: dict[str, tuple[dict[str, Baris], dict[str, object]]]) -> list[
     keluaran = [judul, f"{'':52}" + "".join(
         f"{f'{SKALA[n].berkas} x {SKALA[n].baris} = {SKALA[n].total_baris}':>{lebar}}" for n in nama_skala)]
     keluaran.append("-" * len(judul))
+    # (key, label, where it runs); the (a)/(a') rows get one line per variant measured
+    baris_produk = {"himpun", "selesai5", "analisa", "e2e_ha", "e2e", "himpun_ulang", "e2e_ha_ulang", "e2e_ulang"}
     daftar_baris = [
-        ("himpun", "(a) evkin himpun DIR                (process)"),
-        ("selesai5", "(a) evkin langkah selesai 5         (process)"),
-        ("analisa", "(a) evkin analisa                   (process)"),
-        ("e2e_ha", "(a) himpun + analisa"),
-        ("e2e", "(a) end to end: himpun+selesai 5+analisa"),
-        ("himpun_ulang", "(a') evkin himpun DIR again         (process)"),
-        ("e2e_ha_ulang", "(a') himpun again + analisa"),
-        ("e2e_ulang", "(a') end to end, collecting again"),
-        ("naif", "(b) naive pandas+openpyxl           (process)"),
-        ("naif_baca", "    of which pandas.read_excel x files + concat"),
-        ("naif_master", "    of which master load + write Rekap + save"),
-        ("naif_ulang", "(b') naive, master holding a collection"),
-        ("naif_ulang_master", "    of which master load + write Rekap + save"),
-        ("calamine", "(c) floor python-calamine           (in-proc)"),
-        ("fastexcel", "(c) floor fastexcel                 (in-proc)"),
-        ("proyek_baca", "(d) read_kiriman x files     (in-proc)"),
-        ("proyek_validasi", "(d) ... + validasi_lembar           (in-proc)"),
-        ("proyek_paralel", "(d) ... on all cores, as himpun does (in-proc)"),
+        ("himpun", "(a) evkin himpun DIR", "(process)"),
+        ("selesai5", "(a) evkin langkah selesai 5", "(process)"),
+        ("analisa", "(a) evkin analisa", "(process)"),
+        ("e2e_ha", "(a) himpun + analisa", ""),
+        ("e2e", "(a) end to end: himpun+selesai 5+analisa", ""),
+        ("himpun_ulang", "(a') evkin himpun DIR again", "(process)"),
+        ("e2e_ha_ulang", "(a') himpun again + analisa", ""),
+        ("e2e_ulang", "(a') end to end, collecting again", ""),
+        ("naif", "(b) naive pandas+openpyxl", "(process)"),
+        ("naif_baca", "    of which pandas.read_excel x files + concat", ""),
+        ("naif_master", "    of which master load + write Rekap + save", ""),
+        ("naif_ulang", "(b') naive, master holding a collection", ""),
+        ("naif_ulang_master", "    of which master load + write Rekap + save", ""),
+        ("calamine", "(c) floor python-calamine", "(in-proc)"),
+        ("fastexcel", "(c) floor fastexcel", "(in-proc)"),
+        ("proyek_baca", "(d) read_kiriman x files", "(in-proc)"),
+        ("proyek_validasi", "(d) ... + validasi_lembar", "(in-proc)"),
+        ("proyek_paralel", "(d) ... on all cores, as himpun does", "(in-proc)"),
     ]
-    for kunci, label in daftar_baris:
-        keluaran.append(f"{label:52}" + "".join(f"{sel(hasil[n][0][kunci]):>{lebar}}" for n in nama_skala))
+    diukur = varian_diukur(hasil)
+    for kunci, kiri, kanan in daftar_baris:
+        for v in (diukur if kunci in baris_produk else [VARIAN["semua"]]):
+            label = f"{kiri + v.label:<37}{kanan}" if kanan else kiri + v.label
+            keluaran.append(f"{label:52}" + "".join(
+                f"{sel(hasil[n][0].get(kunci + v.akhiran, Baris())):>{lebar}}" for n in nama_skala))
     keluaran.append("-" * len(judul))
     if any(b.catatan.startswith(">") for h, _l in hasil.values() for b in h.values()):
         keluaran.append("(>N s: stopped after --batas seconds; M is then the peak RSS reached until the stop)")
+    if any(v.akhiran for v in diukur):
+        keluaran += ["([1 core]: EVKIN_PROSES=1, what Windows users got until issue 19;",
+                     " [spawn]: all cores, workers spawned (EVKIN_START_METHOD=spawn), as Windows starts them)"]
+    if any(lain.get("spawn_dilewati") for _h, lain in hasil.values()):
+        keluaran.append("([spawn] not measured: this machine gives the benchmark a single core)")
 
     def baris_rasio(label: str, fungsi) -> None:  # type: ignore[no-untyped-def]
         keluaran.append(f"{label:52}" + "".join(f"{fungsi(hasil[n][0], hasil[n][1]):>{lebar}}" for n in nama_skala))
 
+    def nilai(h: dict[str, Baris], kunci: str) -> float | None:
+        return h[kunci].t if kunci in h else None
+
+    lain_varian = [v for v in diukur if v.akhiran]
     baris_rasio("naive / project himpun (<1: naive is faster)", lambda h, _l: rasio(h["naif"].t, h["himpun"].t))
     baris_rasio("naive / project himpun + analisa", lambda h, _l: rasio(h["naif"].t, h["e2e_ha"].t))
+    for v in lain_varian:
+        baris_rasio(f"naive / project himpun + analisa{v.label}",
+                    lambda h, _l, a=v.akhiran: rasio(h["naif"].t, nilai(h, "e2e_ha" + a)))
     baris_rasio("naive / project end to end", lambda h, _l: rasio(h["naif"].t, h["e2e"].t))
     baris_rasio("collecting again: (b') / (a') himpun + analisa",
         lambda h, _l: rasio(h["naif_ulang"].t, h["e2e_ha_ulang"].t))
+    for v in lain_varian:
+        baris_rasio(f"collecting again: (b')/(a') himpun+analisa{v.label}",
+                    lambda h, _l, a=v.akhiran: rasio(h["naif_ulang"].t, nilai(h, "e2e_ha_ulang" + a)))
     baris_rasio("collecting again: (b') / (a') end to end", lambda h, _l: rasio(h["naif_ulang"].t, h["e2e_ulang"].t))
+    for v in lain_varian:  # what the cores and the start method cost or bring, against Linux on all cores
+        baris_rasio(f"himpun + analisa:{v.label} / all cores",
+                    lambda h, _l, a=v.akhiran: rasio(nilai(h, "e2e_ha" + a), h["e2e_ha"].t, "{:.2f}x"))
     baris_rasio("project read (d) / calamine floor", lambda h, _l: rasio(h["proyek_baca"].t, h["calamine"].t))
     baris_rasio("project read (d) / fastexcel floor", lambda h, _l: rasio(h["proyek_baca"].t, h["fastexcel"].t))
     baris_rasio("project read+validate / calamine floor",
@@ -558,11 +642,18 @@ def main() -> int:
     p.add_argument("--folder", type=Path, help="where generated files are cached (reused when present)")
     p.add_argument("--simpan", action="store_true", help="keep the temporary folder")
     p.add_argument("--profil", default="B", help="scale whose `evkin himpun` is profiled ('' for none; default B)")
+    p.add_argument("--varian", default=",".join(VARIAN),
+                   help="how the product's processes run, comma-separated among semua (all cores), 1 (one core, "
+                        "EVKIN_PROSES=1), spawn (all cores, EVKIN_START_METHOD=spawn); default semua,1,spawn")
     p.add_argument("--batas", type=float, default=900, help="seconds after which one process is stopped (default 900)")
     a = p.parse_args()
     skala = [s.strip().upper() for s in a.skala.split(",") if s.strip()]
     if not skala or any(s not in SKALA for s in skala):
         p.error("--skala: choose among A, B, C")
+    diminta = {v.strip().lower() for v in a.varian.split(",") if v.strip()}
+    if not diminta or diminta - set(VARIAN):
+        p.error(f"--varian: choose among {', '.join(VARIAN)}")
+    varian = tuple(v for v in VARIAN if v in diminta)
     sementara = a.folder is None
     akar = a.folder or Path(tempfile.mkdtemp(prefix="bench_himpun_"))
     akar.mkdir(parents=True, exist_ok=True)
@@ -578,7 +669,7 @@ def main() -> int:
             skenario[s] = siap.prepare(SKALA[s], akar / s, info)
             keluaran.append(f"scale {s}: files generated/checked in {time.perf_counter() - t0:.1f} s ({akar / s})")
             ulang = a.ulang_c if s == "C" else a.ulang
-            hasil[s] = ukur_skala(skenario[s], ulang, a.batas)
+            hasil[s] = ukur_skala(skenario[s], ulang, a.batas, varian)
         print("\n".join(keluaran), flush=True)
         print()
         print(f"Times: median of {a.ulang} runs ({a.ulang_c} at C); s = seconds, M = peak RSS MiB of that process")

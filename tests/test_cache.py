@@ -169,3 +169,36 @@ def test_an_entry_read_again_outlives_newer_ones(tmp_path: Path) -> None:
     assert sementara is not None
     cache.name_entry(sementara, f"{99:064x}")
     assert cache.load(f"{0:064x}") is not None and cache.load(f"{1:064x}") is None
+
+
+def test_a_result_of_an_unchanged_sheet_is_kept_with_its_context(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`Book.memo`: computed once for the same stored bytes and context; computed again for another context,
+    a sheet this command wrote, a sheet edited in Excel, and after a computation that raised."""
+    monkeypatch.setattr(cache, "UKURAN_MIN", 0)
+    path = tmp_path / "m.xlsx"
+    shutil.copyfile(KOSONG, path)
+    dihitung: list[str] = []
+
+    def hitung(tanda: str) -> Any:
+        return lambda: dihitung.append(tanda) or [{"no": 1, "nilai": 2.5, "teks": tanda}]
+
+    assert XmlBook(path).memo("Daftar Indikator", "a", hitung("1")) == [{"no": 1, "nilai": 2.5, "teks": "1"}]
+    assert XmlBook(path).memo("Daftar Indikator", "a", hitung("2")) == [{"no": 1, "nilai": 2.5, "teks": "1"}]
+    XmlBook(path).memo("Daftar Indikator", "b", hitung("3"))
+    book = XmlBook(path)
+    book.write("Daftar Indikator", 5, 1, [["PEM"]])
+    book.memo("Daftar Indikator", "a", hitung("4"))
+    assert dihitung == ["1", "3", "4"]
+
+    def gagal() -> Any:
+        raise ValueError("Daftar Indikator berisi kesalahan")
+
+    with pytest.raises(ValueError):
+        XmlBook(path).memo("Daftar Indikator", "c", gagal)
+    XmlBook(path).memo("Daftar Indikator", "c", hitung("5"))
+    wb = load_workbook(path)
+    wb["Daftar Indikator"]["A5"] = "PEM"  # the Kasubag edits the list in Excel
+    wb.save(path)
+    XmlBook(path).memo("Daftar Indikator", "a", hitung("6"))
+    assert dihitung == ["1", "3", "4", "5", "6"]

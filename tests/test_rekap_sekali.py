@@ -176,3 +176,27 @@ def test_a_note_is_trusted_only_for_the_same_period_bands_and_rules() -> None:
     lain = KriteriaPredikat(((90.0, "Sangat Tinggi"), *KRITERIA_BAKU.batas[1:]), KRITERIA_BAKU.terendah)
     assert len({sidik, analisis.sidik_analisa(SKEMA, "TW2", KRITERIA_BAKU),
                 analisis.sidik_analisa(SKEMA, "TW3", lain)}) == 3
+
+
+def test_collecting_again_takes_the_validated_indicator_list_kept_by_the_first_collection(
+        siap, master: Path, evkin, _cache_kecil, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 19, item 4: the intake's comparison with Daftar Indikator does not validate the unchanged list
+    again (the first intake kept it); a list edited since is validated again, and its mistakes refused."""
+    from macros_py.aksi import daftar_indikator
+
+    divalidasi: list[str] = []
+    asli = daftar_indikator.validasi_lembar
+    monkeypatch.setattr(daftar_indikator, "validasi_lembar", lambda *a, **k: divalidasi.append(a[1]) or asli(*a, **k))
+    for kode, path in siap.items():
+        isi_format(path, data_contoh()["isian"][kode], SKEMA)
+    _cli(evkin, master, "2026-10-06T09:00", "himpun", next(iter(siap.values())).parent)
+    _cli(evkin, master, "2026-10-06T10:30", "himpun", next(iter(siap.values())).parent)
+    assert divalidasi == ["Daftar Indikator"]
+    wb = load_workbook(master)
+    tabel = SKEMA.tabel("indikator")
+    wb["Daftar Indikator"].cell(tabel.baris_data, tabel.kolom_awal + tabel.indeks("polaritas")).value = "Miring"
+    wb.save(master)
+    hasil = evkin("--workbook", master, "--sebagai", "kasubag", "--waktu", "2026-10-06T10:40", "himpun",
+                  next(iter(siap.values())).parent)
+    assert divalidasi == ["Daftar Indikator"] * 2
+    assert hasil.kode == 3 and "Daftar Indikator berisi kesalahan" in hasil.galat + hasil.keluar

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from macros_py.aksi.langkah import Konteks, langkah
@@ -23,6 +22,7 @@ from macros_py.domain.errors import PenggunaanSalah
 from macros_py.domain.predikat import KRITERIA_BAKU, KUNCI_TANPA_NILAI, KriteriaPredikat
 from macros_py.domain.referensi import sama
 from macros_py.io.book import Book, is_blank_row, read_table_rows
+from macros_py.io.files import source_digest
 from macros_py.schema import Skema
 
 
@@ -69,20 +69,10 @@ def ringkas_bidang(baris: list[dict[str, Any]], nama_bidang: list[str],
     return ringkas
 
 
-@functools.cache
-def _kode_aturan() -> str:
-    """SHA-256 of the rules' source (capaian, predikat): a program with other rules never trusts a note written
-    by this one. "" when the source cannot be read (then nothing is ever trusted)."""
-    try:
-        return hashlib.sha256(b"".join(Path(m.__file__ or "").read_bytes() for m in (capaian, predikat))).hexdigest()
-    except OSError:
-        return ""
-
-
 def sidik_analisa(skema: Skema, periode: str, kriteria: KriteriaPredikat) -> str:
     """What Rekap's analysis columns are computed from besides the rows themselves: the period, the Kriteria
     Predikat bands, Rekap's columns and the rules' code. "" when the rules' code is unknown."""
-    kode = _kode_aturan()
+    kode = source_digest(capaian.__name__, predikat.__name__)
     if not kode:
         return ""
     isi = repr((periode, kriteria.batas, kriteria.terendah, skema.tabel("rekap").keys, kode))

@@ -9,6 +9,12 @@ from macros_py.aksi.langkah import Konteks
 from macros_py.domain.errors import InputDitolak, PenggunaanSalah
 from macros_py.domain.validasi import KOLOM_IDENTITAS_INDIKATOR, Masalah, validasi_lembar
 from macros_py.io.book import Book
+from macros_py.io.files import source_digest
+from macros_py.schema import Tabel
+
+MODUL_VALIDASI = ("macros_py.domain.validasi", "macros_py.domain.validasi_isian", "macros_py.domain.angka",
+                  "macros_py.domain.teks", "macros_py.domain.cell_names", __name__)
+"""The code a validated Daftar Indikator depends on (what `Book.memo` keeps it with)."""
 
 
 def baris_indikator(book: Book, konteks: Konteks, akibat: str = "format tidak dibuat",
@@ -21,10 +27,27 @@ def baris_indikator(book: Book, konteks: Konteks, akibat: str = "format tidak di
     column of the bidang sheet and the template, and by which an intake matches a submitted row (whatever No
     the Kasubag typed). Refused (naming cells, `akibat` saying what did not happen) when the list holds
     mistakes; an empty list is a usage error when `wajib_ada`.
+
+    Every intake compares with the list, which changes rarely: the validated list is kept with the sheet's
+    stored bytes (`Book.memo`), with what else it depends on (the bidang, the table's schema, this code).
     """
-    skema = konteks.skema
-    tabel = skema.tabel("indikator")
-    kode_sah = {b["kode"] for b in konteks.konfigurasi.bidang}
+    tabel = konteks.skema.tabel("indikator")
+    kode_sah = sorted(b["kode"] for b in konteks.konfigurasi.bidang)
+    kode = source_digest(*MODUL_VALIDASI)
+    if not kode:
+        hasil = _baca_daftar(book, tabel, set(kode_sah), akibat)
+    else:
+        hasil = book.memo(tabel.sheet, repr((kode_sah, tabel, kode)),
+                          lambda: _baca_daftar(book, tabel, set(kode_sah), akibat))
+    if not hasil and wajib_ada:
+        raise PenggunaanSalah(f"Sheet {tabel.sheet} masih kosong: format tanpa indikator tidak dapat dibagikan. Isi "
+                              f"dulu satu baris per indikator (mulai baris {tabel.baris_data}, kolom Kode Bidang "
+                              "dan seterusnya), simpan, lalu jalankan lagi: evkin format")
+    return hasil
+
+
+def _baca_daftar(book: Book, tabel: Tabel, kode_sah: set[str], akibat: str) -> list[dict[str, Any]]:
+    """The validated list (see `baris_indikator`); refused naming the cells of its mistakes."""
     semua = book.read(tabel.sheet, 1, 1, tabel.kolom_awal - 1 + len(tabel.kolom))
     i_kode = tabel.kolom_awal - 1 + tabel.indeks("kode_bidang")
     masalah: list[Masalah] = []
@@ -50,10 +73,6 @@ def baris_indikator(book: Book, konteks: Konteks, akibat: str = "format tidak di
         hasil.append(dict(d, kode_bidang=kode, no=urutan[kode], baris_daftar=r))
     if masalah:
         raise InputDitolak(f"Daftar Indikator berisi kesalahan; {akibat}.", [str(m) for m in masalah])
-    if not hasil and wajib_ada:
-        raise PenggunaanSalah(f"Sheet {tabel.sheet} masih kosong: format tanpa indikator tidak dapat dibagikan. Isi "
-                              f"dulu satu baris per indikator (mulai baris {tabel.baris_data}, kolom Kode Bidang "
-                              "dan seterusnya), simpan, lalu jalankan lagi: evkin format")
     return hasil
 
 

@@ -9,12 +9,13 @@ number of round trips that depends on the sheets touched, not on the rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from macros_py.schema import Tabel
 
+T = TypeVar("T")
 LAYOUT = "layout"
 """Capability: the engine lays out print sheets with openpyxl styles (`worksheet()`)."""
 
@@ -52,6 +53,13 @@ class Book(Protocol):
         """The note kept with the sheet's values (`keep_for_next`) by the command that saved these very bytes
         (it speaks of them as saved, before this command's writes); "" when there is none (the sheet was saved
         by another program, nothing was kept, or the engine keeps nothing)."""
+        ...
+
+    def memo(self, sheet: str, context: str, compute: Callable[[], T]) -> T:
+        """`compute()`, a result that depends only on the sheet as stored in the file and on `context` (what
+        else it depends on: configuration, schema, code). An engine that knows the stored bytes keeps it for the
+        next command with the same bytes and context (Daftar Indikator, validated by every intake, changes
+        rarely); others compute it. A `compute` that raises keeps nothing."""
         ...
 
     def worksheet(self, sheet: str) -> Any:

@@ -13,6 +13,7 @@ exit 5 and a message that says who may hold the file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import shutil
@@ -249,6 +250,19 @@ def folder_tembolok() -> Path:
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
         return Path(os.environ["LOCALAPPDATA"]) / "evkin"
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "evkin"
+
+
+@functools.cache
+def source_digest(*modules: str) -> str:
+    """SHA-256 of these modules' source (names as imported): a result kept for the next command by a program
+    with other rules is never taken for this one's. "" when a source cannot be read (then nothing is trusted)."""
+    import importlib
+
+    try:
+        return hashlib.sha256(b"".join(Path(importlib.import_module(m).__file__ or "").read_bytes()
+                                       for m in modules)).hexdigest()
+    except OSError:
+        return ""
 
 
 def sha256_file(path: Path) -> str:

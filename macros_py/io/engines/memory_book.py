@@ -8,11 +8,11 @@ sheets refuses it as it refuses the fast engine.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from macros_py.domain.teks import tanpa_karakter_ilegal
-from macros_py.io.book import lay_block
+from macros_py.io.book import T, lay_block
 
 
 def _as_read(v: Any) -> Any:
@@ -73,6 +73,10 @@ class MemoryBook:
 
     def kept_note(self, sheet: str) -> str:
         return ""
+
+    def memo(self, sheet: str, context: str, compute: Callable[[], T]) -> T:
+        """Nothing to keep: there is no next command."""
+        return compute()
 
     def worksheet(self, sheet: str) -> Any:
         raise NotImplementedError("the in-memory book does not lay out sheets (no LAYOUT capability)")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
 
 from macros_py.domain.teks import tanpa_karakter_ilegal
-from macros_py.io.book import LAYOUT
+from macros_py.io.book import LAYOUT, T
 
 
 def nilai_aman(nilai: Any) -> Any:
@@ -61,6 +61,10 @@ class OpenpyxlBook:
 
     def kept_note(self, sheet: str) -> str:
         return ""
+
+    def memo(self, sheet: str, context: str, compute: Callable[[], T]) -> T:
+        """Computed: this engine does not look at the stored bytes."""
+        return compute()
 
     def save_to(self, tujuan: Path) -> None:
         self.wb.save(tujuan)

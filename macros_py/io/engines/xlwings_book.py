@@ -12,12 +12,12 @@ xlwings is never imported here: the adapter only calls methods of the book objec
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from macros_py.domain.errors import PenggunaanSalah
-from macros_py.io.book import lay_block
+from macros_py.io.book import T, lay_block
 
 TANDA_TEKS = "'"  # Excel's text marker: a leading apostrophe is not part of the value
 _KATA_LOGIKA = {"TRUE", "FALSE", "BENAR", "SALAH"}
@@ -147,6 +147,10 @@ class XlwingsBook:
 
     def kept_note(self, sheet: str) -> str:
         return ""
+
+    def memo(self, sheet: str, context: str, compute: Callable[[], T]) -> T:
+        """Computed: the workbook open in Excel may differ from any file."""
+        return compute()
 
     def worksheet(self, sheet: str) -> Any:
         raise NotImplementedError("the xlwings engine does not lay out sheets (no LAYOUT capability)")

@@ -31,9 +31,10 @@ from macros_py.io.files import folder_tembolok
 VERSI = 3  # 3: the writer's note in the header
 SEL_MIN = 50_000  # cells of a written sheet from which its values are kept
 UKURAN_MIN = 256 << 10  # compressed bytes of a sheet part from which a read looks for kept values
-ENTRI_MAKS = 4  # newest entries kept (a province-sized Rekap is ~60 MB)
+ENTRI_MAKS = 6  # newest entries kept (a province-sized Rekap is ~60 MB; a validated Daftar Indikator is small)
 _POTONGAN = 5_000  # rows per marshal piece: a large sheet is never serialised whole in memory
 _SEMENTARA = ".tmp-"
+_HASIL = "hasil"  # marks an entry of `keep_result` (not a sheet's values)
 
 
 def folder() -> Path:
@@ -131,6 +132,37 @@ def _pangkas(tujuan: Path) -> None:
     for _, lama in sorted(entri, reverse=True)[ENTRI_MAKS:]:
         with contextlib.suppress(OSError):
             lama.unlink()
+
+
+def keep_result(nama: str, isi: Any) -> None:
+    """Keep `isi`, what a command computed from a sheet's stored bytes (`nama` names those bytes and how it was
+    computed: ``XmlBook.memo``), for the next command; nothing when it cannot be kept (a value marshal cannot
+    write, such as a date; a folder that cannot be written)."""
+    tmp = None
+    try:
+        data = marshal.dumps((VERSI, _HASIL, isi))
+        tujuan = folder()
+        tujuan.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=tujuan, prefix=_SEMENTARA)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+    except (OSError, ValueError):
+        discard(Path(tmp) if tmp else None)
+        return
+    name_entry(Path(tmp), nama)
+
+
+def load_result(nama: str) -> Any | None:
+    """What `keep_result` kept under `nama`, or None (none, another version, a damaged file)."""
+    try:
+        versi, jenis, isi = marshal.loads((folder() / nama).read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if versi != VERSI or jenis != _HASIL:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(folder() / nama)  # used: among the newest entries again
+    return isi
 
 
 def _tulis_potongan(f: BinaryIO, isi: Any) -> None:

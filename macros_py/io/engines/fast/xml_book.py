@@ -15,18 +15,20 @@ from __future__ import annotations
 
 import codecs
 import functools
+import hashlib
 import itertools
 import math
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 from macros_py.domain.teks import ada_karakter_ilegal, tanpa_karakter_ilegal
+from macros_py.io.book import T
 from macros_py.io.cell_format import FORMAT_TANGGAL, FORMAT_WAKTU
 from macros_py.io.engines.fast import cache
 from macros_py.io.engines.fast.sheet_xml import Segmen, UnsupportedXml, XmlStyles, as_openpyxl_reads, write_sheet
@@ -154,6 +156,7 @@ class XmlBook:
         self._diingat: dict[str, str] = {}  # sheet -> note, kept for the next command (`cache`)
         self._catatan: dict[str, str] = {}  # sheet -> the note kept with the values read from `cache`
         self._dari_berkas: dict[str, str] = {}  # large sheet read from the file -> `cache` key of its part
+        self._kunci: dict[str, str] = {}  # sheet -> `cache` key of its part as stored (`_kunci_bagian`)
 
     def sheet_names(self) -> list[str]:
         return list(self._bagian)
@@ -224,11 +227,14 @@ class XmlBook:
 
     def _kunci_bagian(self, sheet: str) -> str:
         """The `cache` key of the sheet's part as stored in the file; "" for a part too small to look for."""
-        info = self._info.get(self._bagian[sheet])
-        if info is None or info.compress_size < cache.UKURAN_MIN:
-            return ""
-        with self.path.open("rb") as f:
-            return cache.key(raw_data(f, info))
+        if sheet not in self._kunci:
+            info = self._info.get(self._bagian[sheet])
+            if info is None or info.compress_size < cache.UKURAN_MIN:
+                self._kunci[sheet] = ""
+            else:
+                with self.path.open("rb") as f:
+                    self._kunci[sheet] = cache.key(raw_data(f, info))
+        return self._kunci[sheet]
 
     def _baca_openpyxl(self, sheet: str) -> list[list[Any]]:
         from openpyxl import load_workbook
@@ -267,6 +273,20 @@ class XmlBook:
     def keep_for_next(self, sheet: str, note: str = "") -> None:
         """After the save, the sheet's values and `note` go to `cache`, keyed by the bytes saved."""
         self._diingat[sheet] = note
+
+    def memo(self, sheet: str, context: str, compute: Callable[[], T]) -> T:
+        """Kept in `cache` under the sheet part's stored bytes and `context`, for a large sheet this book has not
+        written (a small one is quick to compute again)."""
+        self._periksa(sheet)
+        kunci = "" if self.perubahan.get(sheet) else self._kunci_bagian(sheet)
+        if not kunci:
+            return compute()
+        nama = hashlib.sha256(f"{kunci}\0{context}".encode()).hexdigest()
+        hasil = cache.load_result(nama)
+        if hasil is None:
+            hasil = compute()
+            cache.keep_result(nama, hasil)
+        return hasil  # type: ignore[no-any-return]
 
     def kept_note(self, sheet: str) -> str:
         """The note found in `cache` with the sheet's values (read now if they were not yet)."""

@@ -116,45 +116,6 @@ def test_only_the_newest_entries_stay(tmp_path: Path, monkeypatch: pytest.Monkey
     assert cache.load(f"{cache.ENTRI_MAKS + 2:064x}") == ([[cache.ENTRI_MAKS + 2]], "")
 
 
-def _kunci_sheet(path: Path, sheet: str) -> str:
-    """The `cache` key of a sheet's part as stored in the file."""
-    import zipfile
-
-    from macros_py.io.engines.fast.xml_book import _peta_sheet
-    from macros_py.io.engines.fast.zip_parts import raw_data
-
-    with zipfile.ZipFile(path) as z, path.open("rb") as f:
-        return cache.key(raw_data(f, z.getinfo(_peta_sheet(z)[0][sheet])))
-
-
-def test_a_large_sheet_read_and_left_as_it_was_is_kept_for_the_next_command(tmp_path: Path,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """Daftar Indikator is read whole by every intake and changed rarely (issue 19): a command that read it
-    and saved keeps its values under its unchanged part; the next command reads them back, equal to parsing."""
-    monkeypatch.setattr(cache, "UKURAN_MIN", 0)
-    monkeypatch.setattr(cache, "SEL_MIN", 0)
-    path = tmp_path / "m.xlsx"
-    shutil.copyfile(KOSONG, path)
-    book = XmlBook(path)
-    book.write("Daftar Indikator", 5, 1, [["PEM", f"Sasaran {i}", f"Indikator {i}", 2.5 * i] for i in range(1, 60)])
-    book.save_to(tmp_path / "baru.xlsx")  # written, not named for the next command: not kept
-    shutil.move(tmp_path / "baru.xlsx", path)
-    assert not cache.folder().exists() or list(cache.folder().iterdir()) == []
-    book = XmlBook(path)
-    dibaca = book.read_values("Daftar Indikator")  # what an intake does
-    book.write("Log", 5, 1, [[1, "himpun"]])
-    book.save_to(tmp_path / "baru.xlsx")
-    shutil.move(tmp_path / "baru.xlsx", path)
-    disimpan = cache.load(_kunci_sheet(path, "Daftar Indikator"))
-    assert disimpan is not None and tanpa_ekor_kosong(disimpan[0]) == tanpa_ekor_kosong(dibaca)
-    assert _dibaca(path, "Daftar Indikator", monkeypatch, dengan_cache=True) == \
-        _dibaca(path, "Daftar Indikator", monkeypatch, dengan_cache=False)
-    wb = load_workbook(path)
-    wb["Daftar Indikator"]["D6"] = 99  # the Kasubag edits the list in Excel: read from the file again
-    wb.save(path)
-    assert XmlBook(path).read("Daftar Indikator", 6, 4, 1)[0] == [99]
-
-
 def test_an_entry_read_again_outlives_newer_ones(tmp_path: Path) -> None:
     """Daftar Indikator, kept once at `format`, is read by every intake while each intake keeps a new Rekap."""
     import os

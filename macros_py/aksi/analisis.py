@@ -33,6 +33,7 @@ def kolom_analisis(skema: Skema) -> tuple[str, ...]:
 
 
 BARIS_PARALEL = 5_000  # Rekap rows from which the indicators are analysed on all cores
+BARIS_SEKALI = 40_000  # Rekap rows analysed at once by `analisa_rekap` (their dicts are ~1 KB each)
 
 
 def _analisa_potongan(baris: Sequence[Mapping[str, Any]], periode: str,
@@ -99,8 +100,11 @@ def analisa_rekap(skema: Skema, baris: Sequence[list[Any]], aturan: tuple[str, K
     awal = tabel.indeks(kolom[0])
     keys = tabel.keys
     isi = [b for b in baris if not is_blank_row(b)]
-    for b, a in zip(isi, analisa_semua([dict(zip(keys, b, strict=True)) for b in isi], *aturan), strict=True):
-        b[awal:] = [a[k] for k in kolom]
+    for i in range(0, len(isi), BARIS_SEKALI):  # the rows' dicts a slice at a time: a province has 200,000
+        potongan = isi[i : i + BARIS_SEKALI]
+        for b, a in zip(potongan, analisa_semua([dict(zip(keys, b, strict=True)) for b in potongan], *aturan),
+                        strict=True):
+            b[awal:] = [a[k] for k in kolom]
 
 
 def tulis_analisis(book: Book, skema: Skema, kriteria: KriteriaPredikat, ringkas: list[dict[str, Any]]) -> None:

@@ -70,7 +70,8 @@ def _baca_daftar(book: Book, tabel: Tabel, kode_sah: set[str], akibat: str) -> l
         if kode not in kode_sah:
             continue
         urutan[kode] = urutan.get(kode, 0) + 1
-        hasil.append(dict(d, kode_bidang=kode, no=urutan[kode], baris_daftar=r))
+        d.update(kode_bidang=kode, no=urutan[kode], baris_daftar=r)  # in place: a province's list is 200,000 rows
+        hasil.append(d)
     if masalah:
         raise InputDitolak(f"Daftar Indikator berisi kesalahan; {akibat}.", [str(m) for m in masalah])
     return hasil

@@ -17,7 +17,13 @@ from typing import Any
 
 from macros_py.aksi.analisis import analisa_rekap, aturan_analisa, sidik_analisa
 from macros_py.aksi.himpun_baca import Sumber, baca_master, baca_semua_berkas
-from macros_py.aksi.himpun_periksa import Pembanding, kiriman_lalu, periksa_kiriman_lalu, periksa_referensi
+from macros_py.aksi.himpun_periksa import (
+    Pembanding,
+    daftar_pembanding,
+    kiriman_lalu,
+    periksa_kiriman_lalu,
+    periksa_referensi,
+)
 from macros_py.aksi.himpun_simpan import (
     FOLDER_BUKTI,
     FOLDER_KIRIMAN,
@@ -84,15 +90,19 @@ def batas_himpun(status: list[StatusLangkah], mesin: MesinSop, sekarang: datetim
     return mesin.batas(no, mesin.waktu_mulai(status, no, sekarang))
 
 
-def _baca(book: Book, konteks: Konteks, berkas: Sequence[Path], hanya_sheet: str | None,
-          hasil: HasilHimpun) -> list[Sumber]:
-    """The submissions of the command, read and validated; a usage error when there is none."""
+def _periksa_sheet_sendiri(konteks: Konteks, hanya_sheet: str | None) -> None:
+    """A Kepala Bidang pressing Kirim on another bidang's sheet is refused first, even on an empty sheet."""
     pelaku = konteks.pelaku
-    if hanya_sheet is not None and pelaku.peran == "kepala_bidang":  # his own sheet or none, even an empty one
+    if hanya_sheet is not None and pelaku.peran == "kepala_bidang":
         kode = next((b["kode"] for b in konteks.konfigurasi.bidang if b["sheet"] == hanya_sheet), None)
         if kode is not None and kode != pelaku.bidang:
             raise InputDitolak(f"{pelaku.label()} hanya boleh mengirim data bidangnya sendiri "
                                f"({pelaku.bidang or '-'}), bukan {kode}; workbook induk tidak diubah.")
+
+
+def _baca(book: Book, konteks: Konteks, berkas: Sequence[Path], hanya_sheet: str | None,
+          hasil: HasilHimpun) -> list[Sumber]:
+    """The submissions of the command, read and validated; a usage error when there is none."""
     if berkas:
         sumber, hasil.tidak_diproses = baca_semua_berkas(berkas, konteks, konteks.info)
     else:
@@ -160,9 +170,12 @@ def himpun(book: Book, konteks: Konteks, berkas: Sequence[Path] = (), hanya_shee
     """
     skema = konteks.skema
     hasil = HasilHimpun()
+    _periksa_sheet_sendiri(konteks, hanya_sheet)
+    daftar = daftar_pembanding(book, konteks)
     sumber = _baca(book, konteks, berkas, hanya_sheet, hasil)
     _periksa_pengirim(konteks, sumber)
-    periksa_referensi(book, konteks, sumber)
+    periksa_referensi(konteks, sumber, daftar)
+    del daftar  # compared: a province's list is 300 MB, let it go before the rows are written
     rekap = read_table_rows(book, skema.tabel("rekap"))
     pembanding = periksa_kiriman_lalu(konteks, sumber, kiriman_lalu(book, skema, rekap), boleh_kosongkan)
     if any(not s.kiriman.diterima for s in sumber):

@@ -55,12 +55,16 @@ def kiriman_lalu(book: Book, skema: Skema, rekap: Sequence[Sequence[Any]]) -> di
     return hasil
 
 
-def periksa_referensi(book: Book, konteks: Konteks, sumber: Sequence[Sumber]) -> None:
+def daftar_pembanding(book: Book, konteks: Konteks) -> dict[str, list[dict[str, Any]]]:
+    """Daftar Indikator per bidang, what `periksa_referensi` compares with. Taken before the submissions are
+    read: a province's list and its 200,000 submitted rows are then never both being built."""
+    return per_bidang(baris_indikator(book, konteks, "kiriman tidak dapat dibandingkan dengannya", wajib_ada=False))
+
+
+def periksa_referensi(konteks: Konteks, sumber: Sequence[Sumber], daftar: dict[str, list[dict[str, Any]]]) -> None:
     """Every reference cell of each submission, and every realisasi of a triwulan carried from the sealed record,
-    compared with its bidang's rows of Daftar Indikator (a difference, a row not in the list and a missing
-    indicator are refused)."""
-    daftar = per_bidang(baris_indikator(book, konteks, "kiriman tidak dapat dibandingkan dengannya",
-                                        wajib_ada=False))
+    compared with its bidang's rows of Daftar Indikator (`daftar_pembanding`; a difference, a row not in the list
+    and a missing indicator are refused)."""
     skema = konteks.skema
     tersegel = skema.kolom_tersegel(baca_triwulan(konteks.konfigurasi.pengaturan.get("triwulan_tersegel")))
     kolom = [k for k in skema.tabel("bidang").kolom if k.key in skema.kolom_referensi or k.key in tersegel]

@@ -155,7 +155,6 @@ class XmlBook:
         self.perubahan: dict[str, dict[int, list[Segmen]]] = {}
         self._diingat: dict[str, str] = {}  # sheet -> note, kept for the next command (`cache`)
         self._catatan: dict[str, str] = {}  # sheet -> the note kept with the values read from `cache`
-        self._dari_berkas: dict[str, str] = {}  # large sheet read from the file -> `cache` key of its part
         self._kunci: dict[str, str] = {}  # sheet -> `cache` key of its part as stored (`_kunci_bagian`)
 
     def sheet_names(self) -> list[str]:
@@ -180,8 +179,6 @@ class XmlBook:
         if dari_cache is not None:
             baris, self._catatan[sheet] = dari_cache
             return baris
-        if kunci:
-            self._dari_berkas[sheet] = kunci  # kept at the save, should this command save (`save_to`)
         if self._calamine is None:  # closed by a save: opened again for a later read
             import python_calamine
 
@@ -284,7 +281,10 @@ class XmlBook:
         nama = hashlib.sha256(f"{kunci}\0{context}".encode()).hexdigest()
         hasil = cache.load_result(nama)
         if hasil is None:
+            dibaca = sheet in self._nilai
             hasil = compute()
+            if not dibaca:
+                self._nilai.pop(sheet, None)  # read for this result only: a province's list is 300 MB of values
             cache.keep_result(nama, hasil)
         return hasil  # type: ignore[no-any-return]
 
@@ -317,14 +317,9 @@ class XmlBook:
         tugas = [t for (nama, ubah), n in zip(bagian, sel, strict=True)
                  for t in _potongan(nama, ubah, n, sum(sel) / potong)]
 
-        # written for `cache` on a core meanwhile: the values of a large sheet the action named (`keep_for_next`),
-        # and those of a large sheet read from the file and left as it was (Daftar Indikator: every intake
-        # compares with it), under the key of its unchanged part
+        # the values of a large sheet the action named (`keep_for_next`) are written for `cache` on a core meanwhile
         ukuran = {sheet: sum(map(len, self._lembar(sheet))) for sheet in self._diingat if sheet in self.perubahan}
-        tetap = {sheet: sum(map(len, self._nilai[sheet])) for sheet in self._dari_berkas
-                 if not self.perubahan.get(sheet) and sheet not in ukuran}
-        ukuran |= tetap
-        diingat = [_Ingat(sheet, self._diingat.get(sheet, ""), self._nilai[sheet]) for sheet, n in ukuran.items()
+        diingat = [_Ingat(sheet, self._diingat[sheet], self._nilai[sheet]) for sheet, n in ukuran.items()
                    if n >= cache.SEL_MIN]
         bobot = [t[4] + BIAYA_TUGAS for t in tugas] + [ukuran[t.sheet] * 2 // 5 for t in diingat]
         kerja: list[Potongan | _Ingat] = [*tugas, *diingat]
@@ -348,8 +343,7 @@ class XmlBook:
             copy_replacing(self.path, tujuan, ganti)
             for sheet, tmp in sementara.items():
                 if tmp is not None:
-                    baru = ganti.get(self._bagian[sheet])
-                    cache.name_entry(tmp, cache.key(baru.data) if baru is not None else self._dari_berkas[sheet])
+                    cache.name_entry(tmp, cache.key(ganti[self._bagian[sheet]].data))
                     sementara[sheet] = None
         finally:
             for tmp in sementara.values():

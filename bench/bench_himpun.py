@@ -634,6 +634,38 @@ def hasil_baris(_h: dict[str, Baris], lain: dict[str, object]) -> int:
     return int(lain.get("baris_proyek_validasi") or 0)
 
 
+def ukur_langkah(ulang: int, folder: Path) -> list[str]:
+    """Per-step latency of a full kecamatan SOP run (`bench_langkah.py`: every command a process, PDF steps
+    included), medians on all cores and on one core (EVKIN_PROSES=1) side by side."""
+    import bench_langkah
+
+    median: dict[str, dict[str, float]] = {}
+    for label, proses in (("all cores", None), ("1 core", "1")):
+        lama = os.environ.pop("EVKIN_PROSES", None)
+        if proses:
+            os.environ["EVKIN_PROSES"] = proses
+        cache = folder / "cache"
+        shutil.rmtree(cache, ignore_errors=True)
+        try:
+            putaran = []
+            for i in range(ulang):
+                info(f"[kecamatan SOP run, {label}] {i + 1}/{ulang}")
+                putaran.append(bench_langkah.satu_putaran(folder / "kantor", cache))
+                bench_langkah.berhenti(cache)
+        finally:
+            os.environ.pop("EVKIN_PROSES", None)
+            if lama is not None:
+                os.environ["EVKIN_PROSES"] = lama
+        median[label] = {k: statistics.median(p[k] for p in putaran) for k in putaran[0]}
+    langkah = list(median["all cores"])
+    lebar = max(map(len, langkah))
+    keluaran = [f"Kecamatan SOP run (sample data, each command a process from start to exit; median of {ulang}, "
+                "the first with an empty cache; the resident PDF converter stopped after each run)",
+                f"{'step':<{lebar}} {'all cores':>10} {'1 core':>10}"]
+    keluaran += [f"{k:<{lebar}} {median['all cores'][k]:9.2f}s {median['1 core'][k]:9.2f}s" for k in langkah]
+    return keluaran
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--skala", default="A,B", help="comma-separated scales among A,B,C (default A,B)")
@@ -646,6 +678,8 @@ def main() -> int:
                    help="how the product's processes run, comma-separated among semua (all cores), 1 (one core, "
                         "EVKIN_PROSES=1), spawn (all cores, EVKIN_START_METHOD=spawn); default semua,1,spawn")
     p.add_argument("--batas", type=float, default=900, help="seconds after which one process is stopped (default 900)")
+    p.add_argument("--langkah", type=int, default=2,
+                   help="repetitions of the kecamatan SOP run per core count (bench_langkah.py; 0: none; default 2)")
     a = p.parse_args()
     skala = [s.strip().upper() for s in a.skala.split(",") if s.strip()]
     if not skala or any(s not in SKALA for s in skala):
@@ -692,6 +726,9 @@ def main() -> int:
                 u = ukur(evkin_cmd(master_s, WAKTU["status"], "status", "--json"), skenario[s].env(), a.batas)
                 print(f"evkin status --json (scale-{s} master) {u.detik:6.2f} s  peak {u.rss_mib or 0:5.0f} MiB   "
                       f"(master {master_s.stat().st_size / 2**20:.1f} MiB, one run)", flush=True)
+        if a.langkah:
+            print()
+            print("\n".join(ukur_langkah(a.langkah, akar / "langkah")), flush=True)
         if a.profil:
             s = a.profil.upper()
             sk = skenario.get(s) or siap.prepare(SKALA[s], akar / s, info)

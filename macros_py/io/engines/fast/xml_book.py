@@ -103,7 +103,10 @@ def _potongan(bagian: str, ubah: Mapping[int, Sequence[Segmen]], sel: int, ukura
             batas.append(r)
         hitung += sum(len(nilai) for _, nilai in ubah[r])
     batas.append(None)
-    return [(bagian, ubah, a, b, round(per)) for a, b in itertools.pairwise(batas)]
+    # a piece carries only its rows' writes (a spawned worker is sent them); the first one carries all, from which
+    # it widens the sheet's <dimension>
+    return [(bagian, ubah if a is None else {r: ubah[r] for r in ubah if r >= a and (b is None or r < b)}, a, b,
+             round(per)) for a, b in itertools.pairwise(batas)]
 
 
 def _peta_sheet(z: zipfile.ZipFile) -> tuple[dict[str, str], str]:
@@ -304,7 +307,7 @@ class XmlBook:
         Each written sheet's part is streamed from the old file through the writer into a compressor, in
         parallel when there is much to write.
         """
-        from macros_py.io.parallel import parallel_map, worker_count
+        from macros_py.io.parallel import parallel_map, start_method, worker_count
 
         if self._calamine is not None:  # no handle may stay open on the master when it is replaced (Windows)
             getattr(self._calamine, "close", lambda: None)()  # close() exists from python-calamine 0.3
@@ -321,10 +324,14 @@ class XmlBook:
         ukuran = {sheet: sum(map(len, self._lembar(sheet))) for sheet in self._diingat if sheet in self.perubahan}
         diingat = [_Ingat(sheet, self._diingat[sheet], self._nilai[sheet]) for sheet, n in ukuran.items()
                    if n >= cache.SEL_MIN]
-        bobot = [t[4] + BIAYA_TUGAS for t in tugas] + [ukuran[t.sheet] * 2 // 5 for t in diingat]
-        kerja: list[Potongan | _Ingat] = [*tugas, *diingat]
-        hasil = parallel_map(functools.partial(_kerjakan, path=self.path, teks_gaya=teks_gaya), kerja,
-                             bobot=bobot, cukup=SEL_PARALEL)
+        # (a spawned worker would have to be sent those values, which costs what keeping them costs: then they are
+        # kept here, after the parts)
+        di_sini = start_method() == "spawn"
+        kerja: list[Potongan | _Ingat] = [*tugas, *([] if di_sini else diingat)]
+        bobot = [t[4] + BIAYA_TUGAS for t in tugas] + [ukuran[t.sheet] * 2 // 5 for t in diingat if not di_sini]
+        kerjakan = functools.partial(_kerjakan, path=self.path, teks_gaya=teks_gaya)
+        hasil = parallel_map(kerjakan, kerja, bobot=bobot, cukup=SEL_PARALEL)
+        hasil += [kerjakan(t) for t in diingat] if di_sini else []
         ditulis: list[tuple[ZipPart, bool]] = hasil[: len(tugas)]  # type: ignore[assignment]
         sementara: dict[str, Path | None] = {t.sheet: h for t, h in zip(diingat, hasil[len(tugas) :], strict=True)  # type: ignore[misc]
                                              }

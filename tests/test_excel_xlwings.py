@@ -649,3 +649,29 @@ def test_module_beside_the_workbook_calls_excel_main(monkeypatch: pytest.MonkeyP
     spec.loader.exec_module(modul)
     modul.main()
     assert dipanggil == [None]
+
+
+def test_a_click_leaves_no_spawned_workers_behind(xw: Any, demo4: Path, tmp_path: Path, waktu_tetap: datetime,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows workers are spawned, and xlwings' UDF server keeps Python running between clicks: the pool a
+    click started is stopped when the click is done (issue 19)."""
+    from macros_py.aksi import analisis
+    from macros_py.io import parallel
+
+    master = tmp_path / "xl" / demo4.name
+    master.parent.mkdir()
+    shutil.copyfile(demo4, master)
+    _isi_sheet_bidang(master, "Seksi Trantibum", "TRANTIB")
+    monkeypatch.setenv("EVKIN_PENGGUNA", "kasi_trantib")
+    monkeypatch.setenv("EVKIN_START_METHOD", "spawn")
+    monkeypatch.setenv("EVKIN_PROSES", "2")
+    monkeypatch.setattr(analisis, "BARIS_PARALEL", 0)  # the Rekap analysis goes to a worker
+    dimulai: list[int] = []
+    asli = parallel._pool_spawn
+    monkeypatch.setattr(parallel, "_pool_spawn", lambda n: dimulai.append(n) or asli(n))
+    try:
+        hasil = jalankan(xw.Book(json=payload(master, "Seksi Trantibum", "F9")))
+        assert hasil.berhasil, hasil.pesan
+        assert dimulai and parallel._POOL == {}
+    finally:
+        parallel.tutup_pool()

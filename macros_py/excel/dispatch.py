@@ -123,9 +123,14 @@ def _tekan(xb: XlwingsBook, konfirmasi: bool, waktu: datetime | None) -> tuple[s
 
 def _jalankan_rencana(xb: XlwingsBook, rencana: Rencana, sebagai: str, waktu: datetime | None, catatan: list[str],
                       skema: Skema) -> tuple[Any, ExcelUnitOfWork]:
-    with ExcelUnitOfWork(xb, rencana.folder) as uow:
-        hasil = eksekusi(uow, rencana.fungsi, sebagai=sebagai, waktu=waktu, info=catatan.append, skema=skema)
-        uow.commit()
+    from macros_py.io.parallel import tutup_pool
+
+    try:
+        with ExcelUnitOfWork(xb, rencana.folder) as uow:
+            hasil = eksekusi(uow, rencana.fungsi, sebagai=sebagai, waktu=waktu, info=catatan.append, skema=skema)
+            uow.commit()
+    finally:
+        tutup_pool()  # xlwings' UDF server keeps Python running between clicks: no idle workers left behind
     return hasil, uow
 
 

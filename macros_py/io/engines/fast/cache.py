@@ -21,7 +21,7 @@ import marshal
 import os
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -85,19 +85,29 @@ def prepare(baris: Sequence[Sequence[Any]], catatan: str = "") -> Path | None:
     """Write an entry for these rows and the writer's note under a temporary name (in a worker, while the sheet
     part itself is being written); `name_entry` gives it its name once the part's bytes are known. None when
     the rows are not kept."""
+    akhir = len(baris)
+    while akhir and not any(v is not None for v in baris[akhir - 1]):
+        akhir -= 1  # trailing blank rows are not kept (reads do not agree on them)
+    baris = baris[:akhir]
+
+    def tulis(f: BinaryIO) -> None:
+        _tulis_potongan(f, (VERSI, len(baris), catatan))
+        for i in range(0, len(baris), _POTONGAN):
+            _tulis_potongan(f, seperti_dibaca(baris[i : i + _POTONGAN]))
+
+    return _entri_sementara(tulis)
+
+
+def _entri_sementara(tulis: Callable[[BinaryIO], object]) -> Path | None:
+    """An entry written by `tulis` under a temporary name in the folder; None (and nothing left behind) when it
+    cannot be written or `tulis` finds the values cannot be kept."""
     tmp = None
     try:
         tujuan = folder()
         tujuan.mkdir(parents=True, exist_ok=True)
-        akhir = len(baris)
-        while akhir and not any(v is not None for v in baris[akhir - 1]):
-            akhir -= 1  # trailing blank rows are not kept (reads do not agree on them)
-        baris = baris[:akhir]
         fd, tmp = tempfile.mkstemp(dir=tujuan, prefix=_SEMENTARA)
         with os.fdopen(fd, "wb") as f:
-            _tulis_potongan(f, (VERSI, len(baris), catatan))
-            for i in range(0, len(baris), _POTONGAN):
-                _tulis_potongan(f, seperti_dibaca(baris[i : i + _POTONGAN]))
+            tulis(f)
     except (OSError, _TidakDisimpan, ValueError):
         discard(Path(tmp) if tmp else None)
         return None
@@ -105,7 +115,8 @@ def prepare(baris: Sequence[Sequence[Any]], catatan: str = "") -> Path | None:
 
 
 def name_entry(sementara: Path, nama: str) -> None:
-    """The entry written by `siapkan` becomes the one for the sheet part whose compressed bytes hash to `nama`."""
+    """The entry written by `prepare` becomes the one for the sheet part whose compressed bytes hash to `nama` (and
+    `keep_result`'s the one named `nama`)."""
     try:
         os.replace(sementara, sementara.parent / nama)
         _pangkas(sementara.parent)
@@ -138,18 +149,9 @@ def keep_result(nama: str, isi: Any) -> None:
     """Keep `isi`, what a command computed from a sheet's stored bytes (`nama` names those bytes and how it was
     computed: ``XmlBook.memo``), for the next command; nothing when it cannot be kept (a value marshal cannot
     write, such as a date; a folder that cannot be written)."""
-    tmp = None
-    try:
-        data = marshal.dumps((VERSI, _HASIL, isi))
-        tujuan = folder()
-        tujuan.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=tujuan, prefix=_SEMENTARA)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-    except (OSError, ValueError):
-        discard(Path(tmp) if tmp else None)
-        return
-    name_entry(Path(tmp), nama)
+    tmp = _entri_sementara(lambda f: f.write(marshal.dumps((VERSI, _HASIL, isi))))
+    if tmp is not None:
+        name_entry(tmp, nama)
 
 
 def load_result(nama: str) -> Any | None:
@@ -160,9 +162,14 @@ def load_result(nama: str) -> Any | None:
         return None
     if versi != VERSI or jenis != _HASIL:
         return None
-    with contextlib.suppress(OSError):
-        os.utime(folder() / nama)  # used: among the newest entries again
+    _dipakai(nama)
     return isi
+
+
+def _dipakai(nama: str) -> None:
+    """An entry just read is among the newest again (`_pangkas`)."""
+    with contextlib.suppress(OSError):
+        os.utime(folder() / nama)
 
 
 def _tulis_potongan(f: BinaryIO, isi: Any) -> None:
@@ -189,6 +196,5 @@ def load(nama: str) -> tuple[list[list[Any]], str] | None:
         return None
     if versi != VERSI or len(baris) != jumlah or type(catatan) is not str or not all(type(b) is list for b in baris):
         return None
-    with contextlib.suppress(OSError):
-        os.utime(folder() / nama)  # used: among the newest entries again
+    _dipakai(nama)
     return baris, catatan

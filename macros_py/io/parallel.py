@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -51,7 +51,7 @@ def worker_count() -> int:
 
 
 def _kerjakan(indeks: list[int]) -> list[Any]:
-    """A forked worker's share: the items at `indeks` of the work it inherited."""
+    """The items at `indeks` of the work at hand: a forked worker's share (it inherited it), or this process's."""
     assert _TUGAS is not None
     fungsi, daftar = _TUGAS
     return [fungsi(daftar[i]) for i in indeks]
@@ -96,21 +96,22 @@ def parallel_map(fungsi: Callable[[T], R], daftar: Sequence[T], bobot: Sequence[
         j = beban.index(min(beban))
         keranjang[j].append(i)
         beban[j] += bobot[i]
-    hasil: dict[int, Any] = {}
-    if start_method() == "spawn":
-        pool = _pool_spawn(pekerja - 1)
-        lain = [pool.submit(_kerjakan_kiriman, fungsi, [daftar[i] for i in k]) for k in keranjang[1:]]
-        hasil.update(zip(keranjang[0], (fungsi(daftar[i]) for i in keranjang[0]), strict=True))
-        for k, f in zip(keranjang[1:], lain, strict=True):
-            hasil.update(zip(k, f.result(), strict=True))
-        return [hasil[i] for i in range(len(daftar))]
     _TUGAS = (fungsi, daftar)
     try:
+        if start_method() == "spawn":
+            pool = _pool_spawn(pekerja - 1)
+            return _bagi(keranjang, lambda k: pool.submit(_kerjakan_kiriman, fungsi, [daftar[i] for i in k]))
         with ProcessPoolExecutor(pekerja - 1, mp_context=multiprocessing.get_context("fork")) as forked:
-            lain = [forked.submit(_kerjakan, k) for k in keranjang[1:]]
-            hasil.update(zip(keranjang[0], _kerjakan(keranjang[0]), strict=True))
-            for k, f in zip(keranjang[1:], lain, strict=True):
-                hasil.update(zip(k, f.result(), strict=True))
+            return _bagi(keranjang, lambda k: forked.submit(_kerjakan, k))
     finally:
         _TUGAS = None
-    return [hasil[i] for i in range(len(daftar))]
+
+
+def _bagi(keranjang: list[list[int]], kirim: Callable[[list[int]], Future[list[Any]]]) -> list[Any]:
+    """Every bin but the first sent to a worker (`kirim`), the first worked on here meanwhile (`_TUGAS`); the
+    results in the items' order."""
+    lain = [kirim(k) for k in keranjang[1:]]
+    hasil = dict(zip(keranjang[0], _kerjakan(keranjang[0]), strict=True))
+    for k, f in zip(keranjang[1:], lain, strict=True):
+        hasil.update(zip(k, f.result(), strict=True))
+    return [hasil[i] for i in range(len(hasil))]

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from macros_py.domain.cell_names import nama_sel
 from macros_py.domain.referensi import (
     KolomReferensi,
     Temuan,
@@ -29,6 +28,7 @@ from macros_py.domain.referensi import (
     kunci_baris,
     nama_indikator,
     sama_semua,
+    sel_kolom,
     teks_nilai,
 )
 
@@ -58,8 +58,7 @@ def dikosongkan(
             a = sebelum.get(kol.key)
             if kosong(a) or not kosong(data.get(kol.key)):
                 continue
-            c = kolom_excel.get(kol.key)
-            hasil.append(Temuan(nama_sel(r, c) if c else f"baris {r}",
+            hasil.append(Temuan(sel_kolom(r, kolom_excel, kol.key),
                                 f"{kol.judul} indikator '{nama_indikator(data)}': kiriman yang diterima {waktu} "
                                 f"berisi {teks_nilai(a)}, di berkas ini kosong. Isi kembali nilainya; bila memang "
                                 "harus dikosongkan, Kasubag yang memutuskan."))

@@ -106,6 +106,12 @@ def kunci_baris(nilai: object) -> int | str | None:
     return None
 
 
+def sel_kolom(r: int, kolom_excel: Mapping[str, int], key: str) -> str:
+    """The cell of column `key` in sheet row `r`, or the row when the sheet has no such column."""
+    c = kolom_excel.get(key)
+    return nama_sel(r, c) if c else f"baris {r}"
+
+
 def nama_indikator(baris: Mapping[str, Any]) -> str:
     teks = " ".join(str(baris.get("indikator") or "").split())
     return teks or "(tanpa nama indikator)"
@@ -134,18 +140,12 @@ def bandingkan_daftar(
     per_kunci = {d[kunci]: d for d in daftar}
     dilihat: dict[int | str, int] = {}
     hasil: list[Temuan] = []
-    k_kunci = kolom_excel.get(kunci)
     dibanding = [kol for kol in kolom if kol.key != kunci]
     keys = [kol.key for kol in dibanding]
-
-    def sel(r: int, key: str) -> str:
-        c = kolom_excel.get(key)
-        return nama_sel(r, c) if c else f"baris {r}"
-
     for data, r in zip(baris, baris_excel, strict=True):
         k = kunci_baris(data.get(kunci))
         nama = nama_indikator(data)
-        tempat = nama_sel(r, k_kunci) if k_kunci else f"baris {r}"
+        tempat = sel_kolom(r, kolom_excel, kunci)
         if k is None or k not in per_kunci:
             hasil.append(Temuan(tempat, f"indikator '{nama}' (baris {r}) tidak ada di Daftar Indikator bidang "
                                         "ini: baris indikator tidak boleh ditambah atau No-nya diubah di format. "
@@ -164,7 +164,7 @@ def bandingkan_daftar(
             a, b = acuan.get(kol.key), data.get(kol.key)
             if sama(a, b):
                 continue
-            s = sel(r, kol.key)
+            s = sel_kolom(r, kolom_excel, kol.key)
             if s in sudah:
                 continue
             if kol.key in tersegel:

@@ -80,6 +80,12 @@ def sidik_analisa(skema: Skema, periode: str, kriteria: KriteriaPredikat) -> str
     return "analisa:" + hashlib.sha256(isi.encode()).hexdigest()
 
 
+def rekap_teranalisa(book: Book, skema: Skema, sidik: str) -> bool:
+    """Whether Rekap is the very bytes `himpun` saved with its analysis computed as `sidik` (`sidik_analisa`) says
+    (its note in the cache): then nothing in it needs computing again."""
+    return bool(sidik) and book.kept_note(skema.tabel("rekap").sheet) == sidik
+
+
 def aturan_analisa(konteks: Konteks) -> tuple[str, KriteriaPredikat] | None:
     """The period and the bands of this workbook, or None when Konfigurasi cannot give them: `himpun` then
     leaves Rekap's analysis columns blank and `analisa` names the problem."""
@@ -152,8 +158,8 @@ def analisa(book: Book, konteks: Konteks) -> list[dict[str, Any]]:
         if not any(not is_blank_row(b) for b in baris):
             raise PenggunaanSalah(f"Rekap masih kosong: himpun data bidang dulu (langkah {konteks.no('himpun')}).")
         periode, kriteria = konteks.konfigurasi.periode, konteks.konfigurasi.kriteria
-        sidik, diperbarui = sidik_analisa(skema, periode, kriteria), 0
-        if not sidik or book.kept_note(tabel.sheet) != sidik:  # else: Rekap as himpun saved it, computed alike
+        diperbarui = 0
+        if not rekap_teranalisa(book, skema, sidik_analisa(skema, periode, kriteria)):
             diperbarui = _perbarui_rekap(book, skema, baris, periode, kriteria)
         dipakai = [(k, tabel.indeks(k)) for k in ("bidang", "capaian_kinerja", "capaian_anggaran")]
         isi = [{k: b[i] for k, i in dipakai} for b in baris if not is_blank_row(b)]  # what the summary reads

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from macros_py.aksi.analisis import analisa_rekap, aturan_analisa, sidik_analisa
+from macros_py.aksi.analisis import analisa_rekap, aturan_analisa, rekap_teranalisa, sidik_analisa
 from macros_py.aksi.himpun_baca import Sumber, baca_master, baca_semua_berkas
 from macros_py.aksi.himpun_periksa import (
     Pembanding,
@@ -259,7 +259,7 @@ def _ganti_rekap(book: Book, konteks: Konteks, mentah: list[list[Any]],
     baru = [b for b in mentah if not is_blank_row(b) and b[i_bidang] not in baru_per_bidang]
     aturan = aturan_analisa(konteks)
     sidik = sidik_analisa(skema, *aturan) if aturan is not None else ""
-    if aturan is not None and (not sidik or book.kept_note(tabel.sheet) != sidik):
+    if aturan is not None and not rekap_teranalisa(book, skema, sidik):
         analisa_rekap(skema, baru, aturan)
     dikirim = []
     for nama, baris in baru_per_bidang.items():
